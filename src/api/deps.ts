@@ -1,0 +1,30 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import type { Repositories, Store } from '../store/index.ts';
+import type { Authenticator } from './auth.ts';
+
+/** Everything the HTTP layer needs, handed in by the composition root (or a test). */
+export interface ApiDeps {
+  store: Store;
+  repos: Repositories;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  /** Extra readiness checks (the broker listening, for instance): name → healthy. */
+  readiness?: Record<string, () => boolean | Promise<boolean>>;
+  authenticators?: Authenticator[];
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** One API resource: a plugin that declares its routes on the typed instance. */
+export type RouteModule = (app: App, deps: ApiDeps) => void | Promise<void>;

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a TCP port number' })
+    .int('expected a whole port number')
+    .min(1, 'expected a port from 1 to 65535')
+    .max(65535, 'expected a port from 1 to 65535')
+    .default(fallback);
+
+const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+
+const url = (protocols: string[]) =>
+  z
+    .url({ error: `expected a URL (${protocols.join(', ')})` })
+    .refine(
+      (u) => protocols.some((p) => u.startsWith(`${p}://`)),
+      `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    )
+    .optional();
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty').optional();
+
+/**
+ * The environment Centinela reads (DESIGN.md "Interfaces"). Every variable is optional:
+ * without any, Centinela runs embedded (SQLite, in-process broker, console outbox).
+ */
+export const envSchema = z
+  .object({
+    CENTINELA_HTTP_PORT: port(8080),
+    CENTINELA_HTTP_HOST: z.string().default('0.0.0.0'),
+    CENTINELA_MQTT_PORT: port(1883),
+    CENTINELA_MQTT_HOST: z.string().default('0.0.0.0'),
+    CENTINELA_MQTT_TLS_PORT: optionalPort,
+    CENTINELA_MQTT_TLS_CERT: nonEmpty,
+    CENTINELA_MQTT_TLS_KEY: nonEmpty,
+    CENTINELA_DATA_DIR: z.string().min(1).default('./data'),
+    CENTINELA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CENTINELA_PUBLIC_URL: url(['http', 'https']),
+    CENTINELA_WEBHOOK_URL: url(['http', 'https']),
+    CENTINELA_WEBHOOK_SECRET: nonEmpty,
+    DATABASE_URL: url(['postgres', 'postgresql']),
+    INFLUX_URL: url(['http', 'https']),
+    INFLUX_TOKEN: nonEmpty,
+    INFLUX_ORG: nonEmpty,
+    INFLUX_BUCKET: nonEmpty,
+    MQTT_URL: url(['mqtt', 'mqtts', 'tcp', 'ssl', 'ws', 'wss']),
+    REDIS_URL: url(['redis', 'rediss']),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'expected a Twilio account SID (AC followed by 32 hex digits)')
+      .optional(),
+    TWILIO_AUTH_TOKEN: nonEmpty,
+    TWILIO_FROM: z
+      .string()
+      .regex(/^\+[1-9]\d{7,14}$/, 'expected a phone number in E.164 form, e.g. +15005550006')
+      .optional(),
+    /** Where Twilio's requests really go; set only to point the client at a local recorder. */
+    TWILIO_API_BASE: url(['http', 'https']),
+    CENTINELA_WATCHDOG_URL: url(['http', 'https']),
+    CENTINELA_WATCHDOG_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  })
+  .superRefine((env, ctx) => {
+    const allOrNone = (names: (keyof typeof env)[]) => {
+      const set = names.filter((n) => env[n] !== undefined);
+      if (set.length > 0 && set.length < names.length) {
+        for (const n of names.filter((x) => env[x] === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [n],
+            message: `must be set together with ${set.join(', ')} (all of ${names.join(', ')} or none)`,
+          });
+        }
+      }
+    };
+    allOrNone(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+    allOrNone(['INFLUX_URL', 'INFLUX_TOKEN', 'INFLUX_ORG', 'INFLUX_BUCKET']);
+    allOrNone(['CENTINELA_MQTT_TLS_PORT', 'CENTINELA_MQTT_TLS_CERT', 'CENTINELA_MQTT_TLS_KEY']);
+    if (env.CENTINELA_HTTP_PORT === env.CENTINELA_MQTT_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['CENTINELA_MQTT_PORT'], message: 'must differ from CENTINELA_HTTP_PORT' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  http: { port: number; host: string; publicUrl: string };
+  mqtt: {
+    port: number;
+    host: string;
+    tls: { port: number; certFile: string; keyFile: string } | undefined;
+    /** Set: consume from an external broker instead of embedding one. */
+    externalUrl: string | undefined;
+  };
+  dataDir: string;
+  logLevel: Env['CENTINELA_LOG_LEVEL'];
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  influx: { url: string; token: string; org: string; bucket: string } | undefined;
+  redisUrl: string | undefined;
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
+  webhook: { url: string; secret: string | undefined } | undefined;
+  watchdog: { url: string; intervalS: number } | undefined;
+}
+
+export function toConfig(env: Env): Config {
+  const dataDir = path.resolve(env.CENTINELA_DATA_DIR);
+  return {
+    http: {
+      port: env.CENTINELA_HTTP_PORT,
+      host: env.CENTINELA_HTTP_HOST,
+      publicUrl: env.CENTINELA_PUBLIC_URL ?? `http://localhost:${env.CENTINELA_HTTP_PORT}`,
+    },
+    mqtt: {
+      port: env.CENTINELA_MQTT_PORT,
+      host: env.CENTINELA_MQTT_HOST,
+      tls:
+        env.CENTINELA_MQTT_TLS_PORT && env.CENTINELA_MQTT_TLS_CERT && env.CENTINELA_MQTT_TLS_KEY
+          ? { port: env.CENTINELA_MQTT_TLS_PORT, certFile: env.CENTINELA_MQTT_TLS_CERT, keyFile: env.CENTINELA_MQTT_TLS_KEY }
+          : undefined,
+      externalUrl: env.MQTT_URL,
+    },
+    dataDir,
+    logLevel: env.CENTINELA_LOG_LEVEL,
+    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'sqlite', file: path.join(dataDir, 'centinela.db') },
+    influx:
+      env.INFLUX_URL && env.INFLUX_TOKEN && env.INFLUX_ORG && env.INFLUX_BUCKET
+        ? { url: env.INFLUX_URL, token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET }
+        : undefined,
+    redisUrl: env.REDIS_URL,
+    twilio:
+      env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+        ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiBase: env.TWILIO_API_BASE }
+        : undefined,
+    webhook: env.CENTINELA_WEBHOOK_URL ? { url: env.CENTINELA_WEBHOOK_URL, secret: env.CENTINELA_WEBHOOK_SECRET } : undefined,
+    watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const ALARM_KINDS = ['panic', 'duress', 'sos', 'intrusion', 'tamper', 'motion', 'fall', 'test'] as const;
+/** `unknown`: an authenticated device's alarm whose payload could not be read (P2). */
+export const alarmKindSchema = z.enum([...ALARM_KINDS, 'unknown']);
+export type AlarmKind = z.infer<typeof alarmKindSchema>;
+
+export const ALARM_STATES = ['open', 'acknowledged', 'dispatched', 'on_scene', 'resolved'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+export const ALARM_OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'] as const;
+export type AlarmOutcome = (typeof ALARM_OUTCOMES)[number];
+
+/** `critical` is reserved for a possible seizure of the person (DESIGN.md "After an alarm"). */
+export const SEVERITIES = ['low', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Severity an alarm opens with; anything that may be a person in danger is high (P2). */
+export function initialSeverity(kind: AlarmKind, test: boolean): Severity {
+  if (test || kind === 'test' || kind === 'motion') return 'low';
+  return 'high';
+}

@@ -1,0 +1,48 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../platform/logger.ts';
+import type { EventMap } from './types.ts';
+
+export type EventName = keyof EventMap;
+export type Listener<K extends EventName> = (payload: EventMap[K]) => void | Promise<void>;
+
+/**
+ * The typed in-process event bus. Parts talk to each other only through it (DESIGN.md layout).
+ * A listener that throws or rejects is logged and never breaks the emitter or other listeners:
+ * a failing report must not stop an alarm from being paged.
+ */
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor(private readonly logger: Logger) {
+    this.emitter.setMaxListeners(100);
+  }
+
+  on<K extends EventName>(name: K, listener: Listener<K>): () => void {
+    const wrapped = (payload: EventMap[K]) => {
+      try {
+        const result = listener(payload);
+        if (result instanceof Promise) result.catch((err: unknown) => this.logger.error({ err, event: name }, 'event listener failed'));
+      } catch (err) {
+        this.logger.error({ err, event: name }, 'event listener failed');
+      }
+    };
+    this.emitter.on(name, wrapped);
+    return () => this.emitter.off(name, wrapped);
+  }
+
+  emit<K extends EventName>(name: K, payload: EventMap[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  /** Resolves with the next event of that name that matches, for tests and one-shot waits. */
+  next<K extends EventName>(name: K, match: (payload: EventMap[K]) => boolean = () => true): Promise<EventMap[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(name, (payload) => {
+        if (match(payload)) {
+          off();
+          resolve(payload);
+        }
+      });
+    });
+  }
+}

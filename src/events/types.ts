@@ -1,0 +1,71 @@
+import type { AlarmKind, AlarmOutcome, AlarmState, Severity } from '../domain/alarm.ts';
+import type { DeviceEventKind, Heartbeat, Location } from '../domain/wire.ts';
+
+/**
+ * Every domain event, past-tense, in one typed map. Events fire on change only; the database
+ * holds the truth and engines rebuild from it at start. Times are epoch milliseconds.
+ */
+export interface EventMap {
+  // ---- ingest ----
+  'heartbeat.received': {
+    deviceId: string;
+    /** Device time (or receive time when the clock is suspect). */
+    at: number;
+    receivedAt: number;
+    clockSuspect: boolean;
+    heartbeat: Heartbeat;
+  };
+  'alarm.raised': {
+    alarmId: string;
+    deviceId: string;
+    beneficiaryId: string | null;
+    kind: AlarmKind;
+    severity: Severity;
+    test: boolean;
+    at: number;
+    receivedAt: number;
+    /** True when the press joined an alarm already open (a repeat press). */
+    joined: boolean;
+    pressCount: number;
+    loc: Location | null;
+  };
+  'device.event.received': {
+    deviceId: string;
+    kind: DeviceEventKind;
+    at: number;
+    receivedAt: number;
+    clockSuspect: boolean;
+    detail: unknown;
+  };
+  'device.connected': { deviceId: string; at: number };
+  /** `lastWill`: the broker published the device's last will (it vanished without a goodbye). */
+  'device.disconnected': { deviceId: string; at: number; lastWill: boolean };
+  'ingest.rejected': { deviceId: string; topic: string; reason: string; at: number };
+
+  // ---- alerts ----
+  'alarm.changed': {
+    alarmId: string;
+    deviceId: string;
+    beneficiaryId: string | null;
+    from: AlarmState;
+    to: AlarmState;
+    by: string;
+    at: number;
+    outcome?: AlarmOutcome;
+  };
+  'alarm.escalated': { alarmId: string; severity: Severity; reason: string; at: number };
+  'notification.changed': { alarmId: string; notificationId: string; channel: string; status: string; at: number };
+  /** Ask ingest to deliver a downlink to a device (acknowledgement or configuration). */
+  'downlink.requested': { deviceId: string; topic: 'ack' | 'config'; payload: Record<string, unknown>; retain: boolean };
+
+  // ---- health ----
+  'device.state.changed': { deviceId: string; beneficiaryId: string | null; from: string; to: string; at: number };
+  /** A device missed its supervision window: an unprotected person (P3). */
+  'device.silent': { deviceId: string; beneficiaryId: string | null; at: number; lastSeenAt: number | null };
+  'device.recovered': { deviceId: string; beneficiaryId: string | null; at: number; silentForMs: number };
+  'protection.gap.opened': { beneficiaryId: string; at: number };
+  'protection.gap.closed': { beneficiaryId: string; at: number; durationMs: number };
+
+  // ---- registry ----
+  'device.registered': { deviceId: string; at: number };
+}

@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './api/app.ts';
+import type { App } from './api/deps.ts';
+import type { Config } from './config/index.ts';
+import { CentinelaError } from './domain/errors.ts';
+import { EventBus } from './events/index.ts';
+import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, systemClock } from './platform/index.ts';
+import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Listen for HTTP (false in tests that only need the parts). */
+  listen?: boolean;
+}
+
+export interface Centinela {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  repos: Repositories;
+  events: EventBus;
+  app: App;
+  /** The HTTP base URL actually bound (with the real port when 0 was asked). */
+  httpUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: wires the parts in dependency order and returns a handle that stops
+ * them in reverse. Nothing else constructs parts.
+ */
+export async function startCentinela(config: Config, options: StartOptions = {}): Promise<Centinela> {
+  const started = Date.now();
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const shutdown = new Shutdown(logger);
+  const metrics = createMetrics();
+  const events = new EventBus(logger);
+
+  try {
+    const store = await openStore(config.database.kind === 'sqlite' ? config.database : { kind: 'postgres', url: config.database.url });
+    shutdown.add('store', () => store.close());
+    const applied = await migrateToLatest(store.db, store.engine);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+    const repos = createRepositories(store, clock);
+    await repos.deviceModels.upsertAll(await loadCatalogue());
+
+    const app = await buildApp({ store, repos, metrics, logger, clock });
+    shutdown.add('http', () => app.close());
+    let httpUrl = config.http.publicUrl;
+    if (options.listen !== false) {
+      await listenOrExplain(() => app.listen({ port: config.http.port, host: config.http.host }), 'CENTINELA_HTTP_PORT', config.http.port);
+      const address = app.server.address() as AddressInfo;
+      httpUrl = `http://127.0.0.1:${address.port}`;
+    }
+
+    logger.info(
+      {
+        http: httpUrl,
+        database: store.engine,
+        startupMs: Date.now() - started,
+      },
+      'centinela started',
+    );
+    return { config, logger, metrics, store, repos, events, app, httpUrl, stop: () => shutdown.close() };
+  } catch (err) {
+    await shutdown.close();
+    throw err;
+  }
+}
+
+/** A port already taken stops the start with a message naming the variable to change. */
+export async function listenOrExplain<T>(listen: () => Promise<T>, variable: string, port: number): Promise<T> {
+  try {
+    return await listen();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new CentinelaError(
+        'CENTINELA_ERR_PORT_IN_USE',
+        `port ${port} is ${code === 'EACCES' ? 'not allowed' : 'already in use'}: set ${variable} to a free port`,
+        { variable, port },
+      );
+    }
+    throw err;
+  }
+}

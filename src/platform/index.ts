@@ -1,0 +1,5 @@
+export { type Clock, ManualClock, systemClock } from './clock.ts';
+export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS, scrubText } from './logger.ts';
+export { createMetrics, type Metrics } from './metrics.ts';
+export { generateCredential, hashSecret, hashToken, sha256Hex, verifySecret } from './secrets.ts';
+export { Shutdown } from './shutdown.ts';

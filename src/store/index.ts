@@ -1,0 +1,8 @@
+export { type Actor, systemActor } from './actor.ts';
+export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
+export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
+export { migrateToLatest } from './migrations/index.ts';
+export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';
+export { createRepositories, type Repositories } from './repositories/index.ts';
+export { fromIso, toIso } from './rows.ts';
+export type { Database } from './schema.ts';

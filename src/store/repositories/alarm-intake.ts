@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import { type AlarmKind, initialSeverity, type Severity } from '../../domain/alarm.ts';
+import type { Location } from '../../domain/wire.ts';
+import { newId } from '../ids.ts';
+import type { Database } from '../schema.ts';
+
+export interface AlarmPress {
+  deviceId: string;
+  /** The device's own alarm id; for an unreadable payload, a hash of its bytes. */
+  deviceAlarmId: string;
+  kind: AlarmKind;
+  test: boolean;
+  /** Device time of the press (after clock normalisation). */
+  raisedAt: number;
+  receivedAt: number;
+  clockSuspect: boolean;
+  beneficiaryId: string | null;
+  loc?: Location | undefined;
+  note?: string | undefined;
+  /** Base64 of the raw payload, kept for unreadable alarms (P2). */
+  raw?: string | undefined;
+}
+
+export interface PressOutcome {
+  /** opened: a new alarm; joined: a repeat press on an open alarm; duplicate: a retransmission. */
+  outcome: 'opened' | 'joined' | 'duplicate';
+  alarmId: string;
+  severity: Severity;
+  pressCount: number;
+}
+
+/**
+ * P1: the single transaction that makes a press durable. Ingest calls it before the device gets
+ * its PUBACK; a retransmission (same device alarm id) finds its press and stores nothing new.
+ */
+export class AlarmIntake {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(p: AlarmPress): Promise<PressOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const seen = await trx
+        .selectFrom('alarm_presses')
+        .innerJoin('alarms', 'alarms.id', 'alarm_presses.alarm_id')
+        .select(['alarms.id', 'alarms.severity', 'alarms.press_count'])
+        .where('alarm_presses.device_id', '=', p.deviceId)
+        .where('alarm_presses.device_alarm_id', '=', p.deviceAlarmId)
+        .executeTakeFirst();
+      if (seen) return { outcome: 'duplicate', alarmId: seen.id, severity: seen.severity as Severity, pressCount: seen.press_count };
+
+      const open = await trx
+        .selectFrom('alarms')
+        .select(['id', 'severity', 'press_count'])
+        .where('device_id', '=', p.deviceId)
+        .where('kind', '=', p.kind)
+        .where('state', '<>', 'resolved')
+        .executeTakeFirst();
+
+      let result: PressOutcome;
+      if (open) {
+        await trx
+          .updateTable('alarms')
+          .set({ press_count: open.press_count + 1, last_press_at: p.receivedAt, updated_at: p.receivedAt })
+          .where('id', '=', open.id)
+          .execute();
+        result = { outcome: 'joined', alarmId: open.id, severity: open.severity as Severity, pressCount: open.press_count + 1 };
+      } else {
+        const severity = initialSeverity(p.kind, p.test);
+        const id = newId('alm');
+        await trx
+          .insertInto('alarms')
+          .values({
+            id,
+            device_id: p.deviceId,
+            beneficiary_id: p.beneficiaryId,
+            kind: p.kind,
+            severity,
+            state: 'open',
+            test: p.test || p.kind === 'test' ? 1 : 0,
+            raised_at: p.raisedAt,
+            received_at: p.receivedAt,
+            clock_suspect: p.clockSuspect ? 1 : 0,
+            loc: p.loc ? JSON.stringify(p.loc) : null,
+            note: p.note ?? null,
+            raw: p.raw ?? null,
+            press_count: 1,
+            last_press_at: p.receivedAt,
+            policy: null,
+            acknowledged_at: null,
+            acknowledged_by: null,
+            dispatched_at: null,
+            dispatched_by: null,
+            on_scene_at: null,
+            on_scene_by: null,
+            resolved_at: null,
+            resolved_by: null,
+            outcome: null,
+            resolution_note: null,
+            updated_at: p.receivedAt,
+          })
+          .execute();
+        result = { outcome: 'opened', alarmId: id, severity, pressCount: 1 };
+      }
+      await trx
+        .insertInto('alarm_presses')
+        .values({
+          device_id: p.deviceId,
+          device_alarm_id: p.deviceAlarmId,
+          alarm_id: result.alarmId,
+          device_ts: p.raisedAt,
+          received_at: p.receivedAt,
+        })
+        .execute();
+      return result;
+    });
+  }
+}

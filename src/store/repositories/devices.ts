@@ -1,0 +1,128 @@
+import type { Kysely } from 'kysely';
+import { notFound } from '../../domain/errors.ts';
+import type { Device, DeviceCreate, DeviceUpdate } from '../../domain/registry.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Actor } from '../actor.ts';
+import { fromIso, mapConstraintError, toIso } from '../rows.ts';
+import type { Database, DeviceTable } from '../schema.ts';
+import type { AuditLog } from './audit.ts';
+
+const toDevice = (r: DeviceTable): Device => ({
+  id: r.id,
+  modelId: r.model_id,
+  beneficiaryId: r.beneficiary_id,
+  stateCode: r.state_code,
+  requestedAt: toIso(r.requested_at),
+  installedAt: toIso(r.installed_at),
+  retiredAt: toIso(r.retired_at),
+  heartbeatIntervalS: r.heartbeat_interval_s,
+  offlineAfterS: r.offline_after_s,
+  createdAt: toIso(r.created_at) as string,
+});
+
+export interface DeviceFilter {
+  modelId?: string | undefined;
+  stateCode?: string | undefined;
+  beneficiaryId?: string | undefined;
+}
+
+export class DeviceRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(filter: DeviceFilter = {}): Promise<Device[]> {
+    let q = this.db.selectFrom('devices').selectAll().orderBy('id');
+    if (filter.modelId) q = q.where('model_id', '=', filter.modelId);
+    if (filter.stateCode) q = q.where('state_code', '=', filter.stateCode);
+    if (filter.beneficiaryId) q = q.where('beneficiary_id', '=', filter.beneficiaryId);
+    return (await q.execute()).map(toDevice);
+  }
+
+  async get(id: string): Promise<Device | undefined> {
+    const row = await this.db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toDevice(row) : undefined;
+  }
+
+  async require(id: string): Promise<Device> {
+    const device = await this.get(id);
+    if (!device) throw notFound('device', id);
+    return device;
+  }
+
+  /** The stored secret hash, for device authentication only. */
+  async credentials(id: string): Promise<{ secretHash: string; retiredAt: number | null } | undefined> {
+    const row = await this.db.selectFrom('devices').select(['secret_hash', 'retired_at']).where('id', '=', id).executeTakeFirst();
+    return row ? { secretHash: row.secret_hash, retiredAt: row.retired_at } : undefined;
+  }
+
+  async create(actor: Actor, input: DeviceCreate, secretHash: string): Promise<Device> {
+    const now = this.clock.now();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('devices')
+          .values({
+            id: input.id,
+            model_id: input.modelId,
+            beneficiary_id: input.beneficiaryId ?? null,
+            state_code: input.stateCode,
+            requested_at: fromIso(input.requestedAt),
+            installed_at: fromIso(input.installedAt),
+            retired_at: fromIso(input.retiredAt),
+            heartbeat_interval_s: input.heartbeatIntervalS ?? null,
+            offline_after_s: input.offlineAfterS ?? null,
+            secret_hash: secretHash,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await this.audit.append(trx, actor, { action: 'create', recordType: 'device', recordId: input.id });
+      });
+    } catch (err) {
+      mapConstraintError(err, 'device', input.id);
+    }
+    return this.require(input.id);
+  }
+
+  async update(actor: Actor, id: string, patch: DeviceUpdate): Promise<Device> {
+    const set: Partial<DeviceTable> = { updated_at: this.clock.now() };
+    if (patch.modelId !== undefined) set.model_id = patch.modelId;
+    if (patch.beneficiaryId !== undefined) set.beneficiary_id = patch.beneficiaryId ?? null;
+    if (patch.stateCode !== undefined) set.state_code = patch.stateCode;
+    if (patch.requestedAt !== undefined) set.requested_at = fromIso(patch.requestedAt);
+    if (patch.installedAt !== undefined) set.installed_at = fromIso(patch.installedAt);
+    if (patch.retiredAt !== undefined) set.retired_at = fromIso(patch.retiredAt);
+    if (patch.heartbeatIntervalS !== undefined) set.heartbeat_interval_s = patch.heartbeatIntervalS ?? null;
+    if (patch.offlineAfterS !== undefined) set.offline_after_s = patch.offlineAfterS ?? null;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const res = await trx.updateTable('devices').set(set).where('id', '=', id).executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 0) throw notFound('device', id);
+        await this.audit.append(trx, actor, {
+          action: 'update',
+          recordType: 'device',
+          recordId: id,
+          detail: { fields: Object.keys(patch) },
+        });
+      });
+    } catch (err) {
+      mapConstraintError(err, 'device', id);
+    }
+    return this.require(id);
+  }
+
+  async rotateSecret(actor: Actor, id: string, secretHash: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('devices')
+        .set({ secret_hash: secretHash, updated_at: this.clock.now() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw notFound('device', id);
+      await this.audit.append(trx, actor, { action: 'rotate_secret', recordType: 'device', recordId: id });
+    });
+  }
+}
