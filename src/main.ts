@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { startAlerts } from './alerts/index.ts';
 import { buildApp } from './api/app.ts';
 import type { App } from './api/deps.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
 import { EventBus } from './events/index.ts';
+import { startHealth } from './health/index.ts';
+import { startIngest } from './ingest/index.ts';
 import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, systemClock } from './platform/index.ts';
 import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
 
@@ -48,7 +51,31 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     const repos = createRepositories(store, clock);
     await repos.deviceModels.upsertAll(await loadCatalogue());
 
-    const app = await buildApp({ store, repos, metrics, logger, clock });
+    const common = { logger, clock, metrics, store, repos, events };
+    // Consumers start before intake, so no event of the first device to connect is missed.
+    const health = await startHealth({ ...common, config: { watchdog: config.watchdog } });
+    shutdown.add('health', () => health.stop());
+    const alerts = await startAlerts({
+      ...common,
+      config: { publicUrl: config.http.publicUrl, twilio: config.twilio, webhook: config.webhook },
+    });
+    shutdown.add('alerts', () => alerts.stop());
+    const ingest = await startIngest({
+      ...common,
+      config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx },
+    });
+    shutdown.add('ingest', () => ingest.stop());
+
+    const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
+    const app = await buildApp({
+      store,
+      repos,
+      metrics,
+      logger,
+      clock,
+      readiness,
+      parts: { ingest: ingest.api, alerts: alerts.api, health: health.api },
+    });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {

@@ -1,5 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AlertsApi } from '../alerts/index.ts';
+import type { HealthApi } from '../health/index.ts';
+import type { IngestApi } from '../ingest/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
@@ -16,6 +19,8 @@ export interface ApiDeps {
   /** Extra readiness checks (the broker listening, for instance): name → healthy. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   authenticators?: Authenticator[];
+  /** The running parts; absent in tests that exercise the registry alone. */
+  parts?: { ingest?: IngestApi; alerts?: AlertsApi; health?: HealthApi };
 }
 
 export type App = FastifyInstance<

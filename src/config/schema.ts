@@ -5,8 +5,8 @@ const port = (fallback: number) =>
   z.coerce
     .number({ error: 'expected a TCP port number' })
     .int('expected a whole port number')
-    .min(1, 'expected a port from 1 to 65535')
-    .max(65535, 'expected a port from 1 to 65535')
+    .min(0, 'expected a port from 0 (any free port) to 65535')
+    .max(65535, 'expected a port from 0 (any free port) to 65535')
     .default(fallback);
 
 const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
@@ -77,7 +77,7 @@ export const envSchema = z
     allOrNone(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
     allOrNone(['INFLUX_URL', 'INFLUX_TOKEN', 'INFLUX_ORG', 'INFLUX_BUCKET']);
     allOrNone(['CENTINELA_MQTT_TLS_PORT', 'CENTINELA_MQTT_TLS_CERT', 'CENTINELA_MQTT_TLS_KEY']);
-    if (env.CENTINELA_HTTP_PORT === env.CENTINELA_MQTT_PORT) {
+    if (env.CENTINELA_HTTP_PORT !== 0 && env.CENTINELA_HTTP_PORT === env.CENTINELA_MQTT_PORT) {
       ctx.addIssue({ code: 'custom', path: ['CENTINELA_MQTT_PORT'], message: 'must differ from CENTINELA_HTTP_PORT' });
     }
   });

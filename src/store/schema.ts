@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely';
+import type { AlertsTables } from './schema-alerts.ts';
+import type { HealthTables } from './schema-health.ts';
+import type { IngestTables } from './schema-ingest.ts';
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint on
@@ -148,7 +151,8 @@ export interface AlarmPressTable {
   received_at: number;
 }
 
-export interface Database {
+/** Every table; each part declares its own in schema-<part>.ts. */
+export interface Database extends IngestTables, AlertsTables, HealthTables {
   device_models: DeviceModelTable;
   devices: DeviceTable;
   beneficiaries: BeneficiaryTable;

@@ -1,9 +1,12 @@
 import type { RouteModule } from '../deps.ts';
+import { alertsRoutes } from './alerts.ts';
 import { auditRoutes } from './audit.ts';
 import { beneficiaryRoutes } from './beneficiaries.ts';
 import { contactRoutes } from './contacts.ts';
 import { deviceModelRoutes } from './device-models.ts';
 import { deviceRoutes } from './devices.ts';
+import { healthRoutes } from './health.ts';
+import { ingestRoutes } from './ingest.ts';
 import { operationsRoutes } from './operations.ts';
 import { responderRoutes } from './responders.ts';
 import { userRoutes } from './users.ts';
@@ -18,4 +21,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   responderRoutes,
   userRoutes,
   auditRoutes,
+  ingestRoutes,
+  alertsRoutes,
+  healthRoutes,
 ];

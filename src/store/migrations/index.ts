@@ -3,6 +3,9 @@ import { CentinelaError } from '../../domain/errors.ts';
 import type { Engine } from '../database.ts';
 import * as foundation from './001-foundation.ts';
 import * as alarms from './002-alarms.ts';
+import * as ingest from './003-ingest.ts';
+import * as alerts from './004-alerts.ts';
+import * as health from './005-health.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -10,6 +13,9 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const MIGRATIONS: Record<string, EngineMigration> = {
   '001-foundation': foundation,
   '002-alarms': alarms,
+  '003-ingest': ingest,
+  '004-alerts': alerts,
+  '005-health': health,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,0 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from '../database.ts';
+
+/** Tables of src/ingest. */
+export async function up(_db: Kysely<unknown>, _engine: Engine): Promise<void> {}
