@@ -8,7 +8,7 @@ describe.each(['sqlite', 'postgres'] as const)('a whole Centinela on %s', (engin
       const ready = await fetch(`${t.centinela.httpUrl}/readyz`);
       expect(ready.status).toBe(200);
       const models = await fetch(`${t.centinela.httpUrl}/api/device-models`, { headers: { authorization: `Bearer ${t.tokens.admin}` } });
-      expect((await models.json()).map((m: { id: string }) => m.id)).toContain('panic-button');
+      expect(((await models.json()) as { id: string }[]).map((m) => m.id)).toContain('panic-button');
     } finally {
       await t.stop();
     }

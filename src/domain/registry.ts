@@ -66,6 +66,7 @@ export const deviceSchema = z.object({
   retiredAt: z.string().nullable(),
   heartbeatIntervalS: z.number().nullable(),
   offlineAfterS: z.number().nullable(),
+  onTestUntil: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Device = z.infer<typeof deviceSchema>;

@@ -32,6 +32,7 @@ export interface DeviceTable {
   retired_at: number | null;
   heartbeat_interval_s: number | null;
   offline_after_s: number | null;
+  on_test_until: number | null;
   secret_hash: string;
   created_at: number;
   updated_at: number;

@@ -44,6 +44,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('retired_at', 'bigint')
     .addColumn('heartbeat_interval_s', 'integer')
     .addColumn('offline_after_s', 'integer')
+    // A technician may put a device on test (at most 4 h); its alarms then page no one outside.
+    .addColumn('on_test_until', 'bigint')
     .addColumn('secret_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

@@ -17,6 +17,7 @@ const toDevice = (r: DeviceTable): Device => ({
   retiredAt: toIso(r.retired_at),
   heartbeatIntervalS: r.heartbeat_interval_s,
   offlineAfterS: r.offline_after_s,
+  onTestUntil: toIso(r.on_test_until),
   createdAt: toIso(r.created_at) as string,
 });
 
@@ -74,6 +75,7 @@ export class DeviceRepository {
             retired_at: fromIso(input.retiredAt),
             heartbeat_interval_s: input.heartbeatIntervalS ?? null,
             offline_after_s: input.offlineAfterS ?? null,
+            on_test_until: null,
             secret_hash: secretHash,
             created_at: now,
             updated_at: now,
@@ -112,6 +114,36 @@ export class DeviceRepository {
       mapConstraintError(err, 'device', id);
     }
     return this.require(id);
+  }
+
+  /** What intake needs per message: whose device it is and whether it is on test. */
+  async intakeView(
+    id: string,
+  ): Promise<{ beneficiaryId: string | null; onTestUntil: number | null; retiredAt: number | null } | undefined> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select(['beneficiary_id', 'on_test_until', 'retired_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? { beneficiaryId: row.beneficiary_id, onTestUntil: row.on_test_until, retiredAt: row.retired_at } : undefined;
+  }
+
+  /** Puts a device on test until `until` (null returns it to service). Callers bound the span. */
+  async setOnTest(actor: Actor, id: string, until: number | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('devices')
+        .set({ on_test_until: until, updated_at: this.clock.now() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw notFound('device', id);
+      await this.audit.append(trx, actor, {
+        action: until === null ? 'end_test' : 'start_test',
+        recordType: 'device',
+        recordId: id,
+        ...(until ? { detail: { until } } : {}),
+      });
+    });
   }
 
   async rotateSecret(actor: Actor, id: string, secretHash: string): Promise<void> {
