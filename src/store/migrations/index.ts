@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { CentinelaError } from '../../domain/errors.ts';
 import type { Engine } from '../database.ts';
 import * as foundation from './001-foundation.ts';
@@ -29,7 +29,11 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest<DB>(db: Kysely<DB>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider: new StaticProvider(engine) });
+  const plain = db as unknown as Kysely<unknown>;
+  // Kysely looks for its bookkeeping tables in every schema; pinning it to ours keeps two
+  // Centinelas in two schemas of one PostgreSQL database (tests, tenants) apart.
+  const schema = engine === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(plain)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db: plain, provider: new StaticProvider(engine), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
