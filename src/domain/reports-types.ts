@@ -1,0 +1,54 @@
+import type { LivenessState } from './liveness.ts';
+import type { Span } from './reports-spans.ts';
+
+/** What reports know of a device: registry facts and the model's price and window. */
+export interface ReportDevice {
+  id: string;
+  kind: string;
+  modelId: string;
+  stateCode: string;
+  beneficiaryId: string | null;
+  monthlyCostMxn: number;
+  heartbeatIntervalS: number;
+  alarmCapable: boolean;
+  requestedAt: number | null;
+  installedAt: number | null;
+  retiredAt: number | null;
+}
+
+export interface StateInterval {
+  state: LivenessState;
+  start: number;
+  /** null while the device is still in that state. */
+  end: number | null;
+}
+
+export interface ReportAlarm {
+  kind: string;
+  test: boolean;
+  outcome: string | null;
+  receivedAt: number;
+  acknowledgedAt: number | null;
+  dispatchedAt: number | null;
+  onSceneAt: number | null;
+}
+
+/** Everything about one device a report reads, already limited to the report's period. */
+export interface DeviceHistory {
+  device: ReportDevice;
+  intervals: StateInterval[];
+  maintenance: Span[];
+  /** Heartbeats received per UTC day (day = epoch ms of 00:00 UTC). */
+  heartbeatDays: { day: number; received: number }[];
+  alarms: ReportAlarm[];
+}
+
+export const GROUP_BYS = ['kind', 'model', 'state', 'month'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export interface ReportPeriod {
+  from: number;
+  to: number;
+  /** When the report is computed: open intervals end here. */
+  asOf: number;
+}
