@@ -4,7 +4,6 @@ import { toCsv } from './reports-csv.ts';
 import type { Span } from './reports-spans.ts';
 import type { DeviceHistory, GroupBy, ReportAlarm, ReportDevice, StateInterval } from './reports-types.ts';
 
-const DAY = 86_400_000;
 const jun = (d: number) => Date.UTC(2026, 5, d); // June 2026 has 30 days
 const JUNE = { from: jun(1), to: Date.UTC(2026, 6, 1), asOf: Date.UTC(2026, 6, 15) };
 // A panic button costs MXN 3,500 a month: 3,500 × 12 ÷ 365 = MXN 115.068… a day.
@@ -34,16 +33,15 @@ function history(d: ReportDevice, over: Partial<DeviceHistory> = {}): DeviceHist
   return { device: d, intervals: [], maintenance: [], heartbeatDays: [], alarms: [], ...over };
 }
 
-function report(
-  kind: 'reliability' | 'cost',
-  histories: DeviceHistory[],
-  opts: Partial<ReportOptions> & { gaps?: [string, Span[]][] } = {},
-) {
+type Extra = Partial<ReportOptions> & { gaps?: [string, Span[]][] };
+function builder(histories: DeviceHistory[], opts: Extra) {
   const b = new ReportBuilder({ period: JUNE, groupBy: 'kind' as GroupBy, outages: [], suppressSmallGroups: false, ...opts });
   for (const h of histories) b.addDevice(h);
   for (const [ben, spans] of opts.gaps ?? []) b.addGaps(ben, spans);
-  return kind === 'reliability' ? b.finish('reliability') : b.finish('cost');
+  return b;
 }
+const rel = (histories: DeviceHistory[], opts: Extra = {}) => builder(histories, opts).finish('reliability');
+const cost = (histories: DeviceHistory[], opts: Extra = {}) => builder(histories, opts).finish('cost');
 
 describe('reliability and cost of one panic button', () => {
   // Online 1–11 June (10 days), offline 11–16 (5), online 16–26 (10), offline from 26 June to 3 July.
@@ -58,22 +56,22 @@ describe('reliability and cost of one panic button', () => {
   });
 
   it('20 of 30 days online is an availability of 20 ÷ 30 = 0.6667', () => {
-    expect(report('reliability', [a]).total.availability).toBe(0.6667);
+    expect(rel([a]).total.availability).toBe(0.6667);
   });
 
   it('heartbeat delivery: 20 days × 1,440 received ÷ 30 days × 1,440 expected = 0.6667', () => {
-    expect(report('reliability', [a]).total.heartbeatDelivery).toBe(0.6667);
+    expect(rel([a]).total.heartbeatDelivery).toBe(0.6667);
   });
 
   it('two offline episodes of 5 days each (the second cut at the period end): MTTR 120 h, MTBF 20 days ÷ 2 = 240 h', () => {
-    const t = report('reliability', [a]).total;
+    const t = rel([a]).total;
     expect(t.offlineEpisodes).toBe(2);
     expect(t.mttrHours).toBe(120);
     expect(t.mtbfHours).toBe(240);
   });
 
   it('spend 30 days × 3,500 × 12 ÷ 365 = MXN 3,452.05; wasted 3,452.05 × (1 − 20/30) = 1,150.68; per protected day 3,452.05 ÷ 20 = 172.60', () => {
-    const t = report('cost', [a]).total;
+    const t = cost([a]).total;
     expect(t.spendMxn).toBe(3452.05);
     expect(t.wastedSpendMxn).toBe(1150.68);
     expect(t.availableDays).toBe(20);
@@ -86,11 +84,11 @@ describe('devices that were not in service the whole month', () => {
     const b = history(device('B', { requestedAt: Date.UTC(2026, 4, 27), installedAt: jun(16) }), {
       intervals: [iv('never_seen', jun(16), jun(16) + 60_000), iv('online', jun(16) + 60_000, null)],
     });
-    const c = report('cost', [b]).total;
+    const c = cost([b]).total;
     expect(c.inServiceDays).toBe(15);
     expect(c.spendMxn).toBe(Math.round(15 * PER_DAY * 100) / 100);
     expect(c.spendMxn).toBe(1726.03);
-    const r = report('reliability', [b]).total;
+    const r = rel([b]).total;
     expect(r.installLeadTimeDaysMean).toBe(20);
     // Online 15 days minus the first minute: (15 × 1,440 − 1) ÷ (15 × 1,440) = 0.99995 → 1.
     expect(r.availability).toBe(1);
@@ -101,11 +99,11 @@ describe('devices that were not in service the whole month', () => {
       intervals: [iv('online', jun(1), jun(11)), iv('retired', jun(11), null)],
       heartbeatDays: beats(1, 11),
     });
-    const t = report('cost', [c]).total;
+    const t = cost([c]).total;
     expect(t.inServiceDays).toBe(10);
     expect(t.spendMxn).toBe(1150.68);
     expect(t.wastedSpendMxn).toBe(0);
-    expect(report('reliability', [c]).total.availability).toBe(1);
+    expect(rel([c]).total.availability).toBe(1);
   });
 
   it('a maintenance window of 1–6 June leaves 25 days in service: MXN 25 × 115.07 = 2,876.71, availability 25 ÷ 25', () => {
@@ -114,10 +112,10 @@ describe('devices that were not in service the whole month', () => {
       maintenance: [[jun(1), jun(6)]],
       heartbeatDays: beats(6, 31),
     });
-    const t = report('cost', [d]).total;
+    const t = cost([d]).total;
     expect(t.inServiceDays).toBe(25);
     expect(t.spendMxn).toBe(2876.71);
-    const r = report('reliability', [d]).total;
+    const r = rel([d]).total;
     expect(r.availability).toBe(1);
     expect(r.heartbeatDelivery).toBe(1);
   });
@@ -130,13 +128,13 @@ describe("Centinela's own outage", () => {
   const outages: Span[] = [[jun(10), jun(13)]];
 
   it('is excluded from availability and expected heartbeats: 27 ÷ 27 days = 1, 27 × 1,440 ÷ 27 × 1,440 = 1', () => {
-    const r = report('reliability', [e], { outages }).total;
+    const r = rel([e], { outages }).total;
     expect(r.availability).toBe(1);
     expect(r.heartbeatDelivery).toBe(1);
   });
 
   it('is still paid for: 30 days × 115.07 = MXN 3,452.05, none of it wasted', () => {
-    const c = report('cost', [e], { outages }).total;
+    const c = cost([e], { outages }).total;
     expect(c.spendMxn).toBe(3452.05);
     expect(c.wastedSpendMxn).toBe(0);
   });
@@ -145,7 +143,7 @@ describe("Centinela's own outage", () => {
     const f = history(device('F'), {
       intervals: [iv('online', jun(1), jun(5)), iv('offline', jun(5), jun(15)), iv('online', jun(15), null)],
     });
-    const r = report('reliability', [f], { outages }).total;
+    const r = rel([f], { outages }).total;
     // Supervised 27 days, online 4 + 16 = 20 → 20 ÷ 27 = 0.7407; one episode of 10 − 3 = 7 days = 168 h.
     expect(r.availability).toBe(0.7407);
     expect(r.mttrHours).toBe(168);
@@ -175,20 +173,20 @@ describe('alarm handling figures', () => {
   const g = history(device('G'), { intervals: [iv('online', jun(1), null)], alarms });
 
   it('time to acknowledge over 4 acknowledged non-test alarms (10, 20, 40, 90 s): p50 20 s, p90 90 s', () => {
-    const r = report('reliability', [g]).total;
+    const r = rel([g]).total;
     expect(r.nonTestAlarms).toBe(5);
     expect(r.ackP50S).toBe(20);
     expect(r.ackP90S).toBe(90);
   });
 
   it('acknowledged within 30 s: 2 of 5 = 0.4; within 60 s: 3 of 5 = 0.6 (unanswered counts against)', () => {
-    const r = report('reliability', [g]).total;
+    const r = rel([g]).total;
     expect(r.shareAckedWithin30s).toBe(0.4);
     expect(r.shareAckedWithin60s).toBe(0.6);
   });
 
   it('dispatch p50 60 s; help on scene within 30 min for 1 of 2 dispatched = 0.5 (20 min yes, 45 min no)', () => {
-    const r = report('reliability', [g]).total;
+    const r = rel([g]).total;
     expect(r.dispatchP50S).toBe(60);
     expect(r.dispatchP90S).toBe(90);
     expect(r.onSceneP50S).toBe(1200);
@@ -196,13 +194,13 @@ describe('alarm handling figures', () => {
   });
 
   it('false-alarm ratio 2 false ÷ 5 non-test = 0.4; test pass ratio 1 acknowledged ÷ 2 tests = 0.5', () => {
-    const r = report('reliability', [g]).total;
+    const r = rel([g]).total;
     expect(r.falseAlarmRatio).toBe(0.4);
     expect(r.testPassRatio).toBe(0.5);
   });
 
   it('cost per answered alarm: MXN 3,452.05 ÷ 2 genuine acknowledged alarms = 1,726.03', () => {
-    const c = report('cost', [g]).total;
+    const c = cost([g]).total;
     expect(c.genuineAlarmsAcknowledged).toBe(2);
     expect(c.costPerAnsweredAlarmMxn).toBe(1726.03);
   });
@@ -213,7 +211,7 @@ describe('protection gaps and single devices', () => {
     const h = history(device('H'), {
       intervals: [iv('online', jun(1), jun(11)), iv('offline', jun(11), jun(16)), iv('online', jun(16), null)],
     });
-    const r = report('reliability', [h], { gaps: [['ben-H', [[jun(11), jun(16)]]]] }).total;
+    const r = rel([h], { gaps: [['ben-H', [[jun(11), jun(16)]]]] }).total;
     expect(r.protectionGapHours).toBe(120);
     expect(r.singleDeviceBeneficiaries).toBe(1);
   });
@@ -221,14 +219,14 @@ describe('protection gaps and single devices', () => {
   it('a beneficiary with a button and a satellite phone is not flagged', () => {
     const i1 = history(device('I1', { beneficiaryId: 'ben-I' }));
     const i2 = history(device('I2', { beneficiaryId: 'ben-I', kind: 'satellite_phone', modelId: 'satellite-phone' }));
-    expect(report('reliability', [i1, i2]).total.singleDeviceBeneficiaries).toBe(0);
+    expect(rel([i1, i2]).total.singleDeviceBeneficiaries).toBe(0);
   });
 });
 
 describe('billed but silent', () => {
   it('a button installed before June that never sent anything in June is billed MXN 3,452.05 for silence', () => {
     const s = history(device('S'), { intervals: [iv('never_seen', Date.UTC(2026, 0, 1), null)] });
-    const c = report('cost', [s]).total;
+    const c = cost([s]).total;
     expect(c.billedButSilentDevices).toBe(1);
     expect(c.billedButSilentSpendMxn).toBe(3452.05);
     expect(c.wastedSpendMxn).toBe(3452.05);
@@ -242,7 +240,7 @@ describe('groups', () => {
   ];
 
   it('for analysts, Guerrero (2 beneficiaries < 5) is suppressed and marked; Veracruz (5) is shown', () => {
-    const r = report('cost', fleet, { groupBy: 'state', suppressSmallGroups: true });
+    const r = cost(fleet, { groupBy: 'state', suppressSmallGroups: true });
     const gro = r.rows.find((x) => x.group === 'GRO');
     const ver = r.rows.find((x) => x.group === 'VER');
     expect(gro).toMatchObject({ suppressed: true, spendMxn: null, beneficiaries: null, devices: null });
@@ -252,7 +250,7 @@ describe('groups', () => {
   });
 
   it('without suppression (administrators) Guerrero shows 2 × 30 × 115.07 = MXN 6,904.11', () => {
-    const r = report('cost', fleet, { groupBy: 'state' });
+    const r = cost(fleet, { groupBy: 'state' });
     expect(r.rows.find((x) => x.group === 'GRO')?.spendMxn).toBe(6904.11);
   });
 
@@ -260,7 +258,7 @@ describe('groups', () => {
     const m = history(device('M', { installedAt: Date.UTC(2026, 4, 16), retiredAt: jun(15) }), {
       intervals: [iv('online', Date.UTC(2026, 4, 16), jun(15))],
     });
-    const r = report('cost', [m], { groupBy: 'month', period: { from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 6, 1), asOf: JUNE.asOf } });
+    const r = cost([m], { groupBy: 'month', period: { from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 6, 1), asOf: JUNE.asOf } });
     expect(r.rows.map((x) => [x.group, x.inServiceDays])).toEqual([
       ['2026-05', 16],
       ['2026-06', 14],
@@ -268,7 +266,7 @@ describe('groups', () => {
   });
 
   it('exports CSV with one header line and a row per group', () => {
-    const r = report('cost', fleet, { groupBy: 'state' });
+    const r = cost(fleet, { groupBy: 'state' });
     const csv = toCsv(r.rows as unknown as Record<string, unknown>[]);
     const lines = csv.trim().split('\n');
     expect(lines[0]?.startsWith('group,suppressed,beneficiaries,devices,inServiceDays,spendMxn')).toBe(true);
