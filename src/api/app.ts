@@ -45,8 +45,15 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
   const catalogue = installAuth(app, { repos: deps.repos, metrics: deps.metrics, extra: deps.authenticators ?? [] });
   app.decorate('routeCatalogue', catalogue);
 
+  // Requests in flight when shutdown starts still finish; their keep-alive sockets then close
+  // instead of holding the process open until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });

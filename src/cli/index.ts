@@ -8,13 +8,14 @@ import { userCommand } from './user.ts';
 const program = new Command('centinela')
   .description('Centinela: alarm-receiving centre for panic buttons, cameras and satellite phones')
   .option('--json', 'machine-readable output (secrets and tokens included)')
-  .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] ? `${text.split('\n')[0]}\n` : text) });
+  // Failures are one line (`centinela: …`), so scripts and people see the reason, not a help page.
+  .configureOutput({ outputError: (text, write) => write(`centinela: ${text.replace(/^error: /, '').split('\n')[0]}\n`) });
 
-for (const register of [serveCommand, migrateCommand, userCommand, deviceCommand, auditCommand]) register(program);
-
+// Set before the subcommands are added so they inherit it: usage errors exit 2, like bad input.
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
+
+for (const register of [serveCommand, migrateCommand, userCommand, deviceCommand, auditCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { startCentinela } from '../main.ts';
 import { Shutdown } from '../platform/index.ts';
 import { action } from './output.ts';
 
@@ -11,6 +10,8 @@ export function serveCommand(program: Command): void {
     .action(
       action(async () => {
         const config = loadConfig();
+        // Loaded on demand: one-shot commands (user add, audit verify) need none of the service.
+        const { startCentinela } = await import('../main.ts');
         const centinela = await startCentinela(config);
         const shutdown = new Shutdown(centinela.logger);
         shutdown.add('centinela', () => centinela.stop());

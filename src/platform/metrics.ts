@@ -6,7 +6,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'centinela_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'centinela_' });
   const httpRequests = new Counter({
     name: 'centinela_http_requests_total',
     help: 'HTTP requests answered, by route and status code',
