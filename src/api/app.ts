@@ -42,7 +42,9 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
     }),
   );
 
-  const catalogue = installAuth(app, { repos: deps.repos, metrics: deps.metrics, extra: deps.authenticators ?? [] });
+  // Route modules may add ways to authenticate (the console's session cookie) while registering.
+  const authenticators = [...(deps.authenticators ?? [])];
+  const catalogue = installAuth(app, { repos: deps.repos, metrics: deps.metrics, extra: authenticators });
   app.decorate('routeCatalogue', catalogue);
 
   // Requests in flight when shutdown starts still finish; their keep-alive sockets then close
@@ -75,7 +77,8 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  for (const module of [...ROUTE_MODULES, ...modules]) await module(app, deps);
+  const moduleDeps = { ...deps, authenticators };
+  for (const module of [...ROUTE_MODULES, ...modules]) await module(app, moduleDeps);
   await app.ready();
   return app;
 }

@@ -18,6 +18,7 @@ export interface ApiDeps {
   clock: Clock;
   /** Extra readiness checks (the broker listening, for instance): name → healthy. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
+  /** Ways to authenticate besides the bearer token; a route module may push its own. */
   authenticators?: Authenticator[];
   /** The running parts; absent in tests that exercise the registry alone. */
   parts?: { ingest?: IngestApi; alerts?: AlertsApi; health?: HealthApi };

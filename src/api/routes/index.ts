@@ -2,6 +2,7 @@ import type { RouteModule } from '../deps.ts';
 import { alertsRoutes } from './alerts.ts';
 import { auditRoutes } from './audit.ts';
 import { beneficiaryRoutes } from './beneficiaries.ts';
+import { consoleRoutes } from './console.ts';
 import { contactRoutes } from './contacts.ts';
 import { deviceModelRoutes } from './device-models.ts';
 import { deviceRoutes } from './devices.ts';
@@ -24,4 +25,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   ingestRoutes,
   alertsRoutes,
   healthRoutes,
+  consoleRoutes,
 ];
