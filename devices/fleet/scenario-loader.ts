@@ -1,0 +1,30 @@
+import fs from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Scenario, scenarioSchema } from './scenario-schema.ts';
+
+/** The realistic default: six states, a remote mountain community, devices that die. */
+export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('../scenarios/default.json', import.meta.url));
+/** Three devices, for tests. */
+export const TINY_SCENARIO_PATH = fileURLToPath(new URL('../scenarios/tiny.json', import.meta.url));
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+/** Validates a scenario; the error names the source and every bad field by its path. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new ScenarioError(`${source}: ${issues}`);
+}
+
+export async function loadScenario(file: string = DEFAULT_SCENARIO_PATH): Promise<Scenario> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ScenarioError(`${file}: cannot read a JSON scenario (${(err as Error).message})`);
+  }
+  return parseScenario(raw, file);
+}
