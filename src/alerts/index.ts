@@ -1,6 +1,33 @@
+import type { Role } from '../domain/roles.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import type { Repositories, Store } from '../store/index.ts';
+import type { Actor, Repositories, Store } from '../store/index.ts';
+import { checkSeizure, closeOfflineTask, openOfflineTask } from './after-alarm.ts';
+import { adoptPendingAlarms, notePress, openAlarm } from './alarm-opener.ts';
+import { AlarmQueries } from './alarm-queries.ts';
+import { CaseReviews } from './case-reviews.ts';
+import type { AlertsContext } from './context.ts';
+import { type EvidenceExport, exportEvidence } from './evidence.ts';
+import { type ActedBy, applyTransition } from './lifecycle.ts';
+import { ConsoleOutboxNotifier } from './notifiers/console-outbox.ts';
+import type { OutgoingMessage } from './notifiers/port.ts';
+import { createTwilioClient } from './notifiers/twilio-client.ts';
+import { TwilioSmsNotifier } from './notifiers/twilio-sms.ts';
+import { TwilioVoiceNotifier } from './notifiers/twilio-voice.ts';
+import { WebhookNotifier } from './notifiers/webhook.ts';
+import { loadPolicies } from './policies.ts';
+import { Pump } from './pump.ts';
+import { type Notifiers, sendDue } from './sender.ts';
+import { runDueSteps } from './step-runner.ts';
+import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
+import { Templates } from './templates.ts';
+import { TwilioInbound } from './twilio-inbound.ts';
+
+export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
+export type { CaseReview } from './case-reviews.ts';
+export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
+export { loadPolicies, parsePolicy } from './policies.ts';
+export type { StreamMessage } from './stream-hub.ts';
 
 /** The slice of configuration alerts reads. */
 export interface AlertsConfig {
@@ -20,10 +47,122 @@ export interface AlertsDeps {
 }
 
 /** What the HTTP layer may ask of alerts. */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the alerts part
-export interface AlertsApi {}
+export interface AlertsApi {
+  alarms: AlarmQueries;
+  acknowledge(alarmId: string, by: ActedBy): Promise<unknown>;
+  dispatch(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
+  onScene(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
+  resolve(alarmId: string, by: ActedBy, outcome: 'genuine' | 'false_alarm' | 'test' | 'technical', note?: string): Promise<unknown>;
+  evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
+  caseReviews: CaseReviews;
+  stream: Pick<StreamHub, 'subscribe'>;
+  /** Set when Twilio is configured: the routes check signatures with this token. */
+  twilio: { authToken: string; publicUrl: string; inbound: TwilioInbound } | undefined;
+  /** Runs due steps and the outbox now (tests with a manual clock). */
+  kick(): void;
+}
 
-/** Starts the alarm lifecycle and escalation engine. Not yet built: see issue 4. */
-export async function startAlerts(_deps: AlertsDeps): Promise<Part<AlertsApi>> {
-  return { name: 'alerts', api: {}, stop: async () => {} };
+export type { ActedBy };
+export type StreamRole = Role;
+
+/** Starts the alarm lifecycle and escalation engine (issue 4). */
+export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
+  const logger = deps.logger.child({ part: 'alerts' });
+  // Policies and templates are data, validated now: a bad file stops the start (issue 4 §2).
+  const policies = loadPolicies();
+  const templates = Templates.load();
+  const hub = new Hub();
+  const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
+  let pump: Pump | undefined;
+  const ctx: AlertsContext = {
+    db: deps.store.db,
+    engine: deps.store.engine,
+    clock: deps.clock,
+    logger,
+    events: deps.events,
+    repos: deps.repos,
+    templates,
+    policies,
+    hub,
+    webhookConfigured: deps.config.webhook !== undefined,
+    kick: () => pump?.kick(),
+  };
+
+  const showOnConsole = (m: OutgoingMessage) =>
+    hub.publish({
+      event: 'outbox.message',
+      data: { notificationId: m.notificationId, alarmId: m.alarmId, channel: m.channel, text: m.body },
+      personal: true,
+    });
+  const consoleOutbox = new ConsoleOutboxNotifier(showOnConsole);
+  const notifiers: Notifiers = { console: consoleOutbox, sms: consoleOutbox, voice: consoleOutbox, webhook: undefined };
+  const tw = deps.config.twilio;
+  if (tw) {
+    const client = createTwilioClient(tw);
+    notifiers.sms = new TwilioSmsNotifier(client, tw.from, publicUrl);
+    notifiers.voice = new TwilioVoiceNotifier(client, tw.from, publicUrl);
+  }
+  if (deps.config.webhook) notifiers.webhook = new WebhookNotifier(deps.config.webhook.url, deps.config.webhook.secret);
+
+  pump = new Pump(async () => {
+    await runDueSteps(ctx);
+    await sendDue(ctx, notifiers);
+  }, logger);
+
+  const off = [
+    ...hub.relay(deps.events),
+    deps.events.on('alarm.raised', async (e) => {
+      if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
+      else await openAlarm(ctx, e.alarmId);
+    }),
+    deps.events.on('device.silent', async (e) => {
+      await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
+      await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
+    }),
+    deps.events.on('device.recovered', (e) => closeOfflineTask(ctx, e.deviceId)),
+    deps.events.on('device.event.received', async (e) => {
+      if (e.kind === 'tamper' || e.kind === 'power_lost') await checkSeizure(ctx, e.deviceId, undefined, e.kind, e.receivedAt);
+    }),
+    deps.events.on('device.disconnected', async (e) => {
+      if (e.lastWill) await checkSeizure(ctx, e.deviceId, undefined, 'disconnected', e.at);
+    }),
+  ];
+
+  // P1: the engine rebuilds from the database — alarms raised just before a crash are adopted,
+  // and due steps (late by the downtime) fire on the first pass.
+  const adopted = await adoptPendingAlarms(ctx);
+  pump.start();
+  logger.info(
+    {
+      policies: policies.map((p) => p.name),
+      adopted,
+      sms: tw ? 'twilio' : 'console outbox',
+      voice: tw ? 'twilio' : 'console outbox',
+      webhook: deps.config.webhook ? 'configured' : 'off',
+    },
+    tw ? 'alerts started' : 'alerts started: Twilio not configured, SMS and voice notifications go to the console outbox',
+  );
+
+  const alarms = new AlarmQueries(ctx);
+  const api: AlertsApi = {
+    alarms,
+    acknowledge: (id, by) => applyTransition(ctx, id, { type: 'acknowledge' }, by),
+    dispatch: (id, by, note) => applyTransition(ctx, id, { type: 'dispatch' }, by, note),
+    onScene: (id, by, note) => applyTransition(ctx, id, { type: 'on_scene' }, by, note),
+    resolve: (id, by, outcome, note) => applyTransition(ctx, id, { type: 'resolve', outcome }, by, note),
+    evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
+    caseReviews: new CaseReviews(ctx),
+    stream: hub,
+    twilio: tw ? { authToken: tw.authToken, publicUrl, inbound: new TwilioInbound(ctx, publicUrl) } : undefined,
+    kick: () => pump?.kick(),
+  };
+  return {
+    name: 'alerts',
+    api,
+    readiness: { escalation: () => pump !== undefined },
+    stop: async () => {
+      for (const f of off) f();
+      await pump?.stop();
+    },
+  };
 }

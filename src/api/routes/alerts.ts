@@ -1,4 +1,13 @@
 import type { RouteModule } from '../deps.ts';
+import { alarmRoutes } from './alerts-alarms.ts';
+import { caseReviewRoutes } from './alerts-case-reviews.ts';
+import { streamRoutes } from './alerts-stream.ts';
+import { twilioRoutes } from './alerts-twilio.ts';
 
-/** Resources served by src/alerts; each resource may live in its own file registered here. */
-export const alertsRoutes: RouteModule = (_app, _deps) => {};
+/** Resources served by src/alerts; each lives in its own file registered here. */
+export const alertsRoutes: RouteModule = async (app, deps) => {
+  await alarmRoutes(app, deps);
+  await caseReviewRoutes(app, deps);
+  await streamRoutes(app, deps);
+  await twilioRoutes(app, deps);
+};

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Policy } from '../domain/escalation.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Clock, Logger } from '../platform/index.ts';
+import type { Database, Engine, Repositories } from '../store/index.ts';
+import type { StreamHub } from './stream-hub.ts';
+import type { Templates } from './templates.ts';
+
+/** What the pieces of the alerts part share; built once in index.ts. */
+export interface AlertsContext {
+  db: Kysely<Database>;
+  engine: Engine;
+  clock: Clock;
+  logger: Logger;
+  events: EventBus;
+  repos: Repositories;
+  templates: Templates;
+  policies: Policy[];
+  hub: StreamHub;
+  webhookConfigured: boolean;
+  /** Runs the due-step and outbox loops now instead of at the next poll. */
+  kick(): void;
+}
+
+export const ENGINE_ACTOR = 'system:escalation';

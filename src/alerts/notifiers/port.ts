@@ -1,0 +1,35 @@
+/** One message on its way to one recipient (an outbox row being attempted). */
+export interface OutgoingMessage {
+  notificationId: string;
+  alarmId: string;
+  channel: 'console' | 'sms' | 'voice' | 'webhook';
+  /** Phone number or URL; absent for the console. Never logged. */
+  address: string | null;
+  body: string;
+  language: string;
+}
+
+/** What the provider answered: accepted (sent, with its id) or already delivered (console). */
+export interface SendResult {
+  status: 'sent' | 'calling' | 'delivered';
+  providerId: string | null;
+  httpStatus: number | null;
+}
+
+/** A provider failure; `retryable` for 429 and 5xx (issue 4), never for a rejected number. */
+export class NotifierError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly httpStatus: number | null,
+  ) {
+    super(message);
+    this.name = 'NotifierError';
+  }
+}
+
+/** The port every channel implements: one file per channel in this folder (STYLE.md). */
+export interface Notifier {
+  readonly name: string;
+  send(message: OutgoingMessage): Promise<SendResult>;
+}

@@ -1,0 +1,29 @@
+import type { Notifier, OutgoingMessage, SendResult } from './port.ts';
+import { type TwilioClient, toNotifierError } from './twilio-client.ts';
+
+/**
+ * A voice call through Twilio. Twilio fetches the TwiML from /api/twilio/voice/:id, which speaks
+ * the alarm and gathers a keypress; the call counts as reaching someone only on that keypress.
+ */
+export class TwilioVoiceNotifier implements Notifier {
+  readonly name = 'twilio-voice';
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly from: string,
+    private readonly publicUrl: string,
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    try {
+      const call = await this.client.calls.create({
+        to: message.address as string,
+        from: this.from,
+        url: `${this.publicUrl}/api/twilio/voice/${message.notificationId}`,
+        method: 'POST',
+      });
+      return { status: 'calling', providerId: call.sid, httpStatus: 201 };
+    } catch (err) {
+      throw toNotifierError(err);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { CentinelaError } from '../domain/errors.ts';
+
+export const DEFAULT_TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
+export const DEFAULT_LANGUAGE = 'es';
+
+const templateSchema = z.object({
+  language: z.string().min(2),
+  /** The `language` attribute of TwiML <Say> (es-MX, en-US…). */
+  voiceLanguage: z.string().min(2),
+  kinds: z.record(z.string(), z.string()),
+  messages: z.record(z.string(), z.string()),
+});
+export type TemplateSet = z.infer<typeof templateSchema>;
+export type MessageKey = string;
+
+/**
+ * Message templates, one data file per language: a centre adds a language (an indigenous one
+ * for a community, say) by dropping a file here, without code. Missing keys fall back to Spanish.
+ */
+export class Templates {
+  private constructor(private readonly sets: Map<string, TemplateSet>) {}
+
+  static load(dir: string = DEFAULT_TEMPLATE_DIR): Templates {
+    const sets = new Map<string, TemplateSet>();
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const parsed = templateSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+      if (!parsed.success)
+        throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates ${file} are invalid: ${parsed.error.message}`);
+      sets.set(parsed.data.language, parsed.data);
+    }
+    if (!sets.has(DEFAULT_LANGUAGE))
+      throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates: ${DEFAULT_LANGUAGE}.json is required`);
+    return new Templates(sets);
+  }
+
+  /** The language actually used for a wish: `nah` falls back to Spanish until nah.json exists. */
+  resolve(language: string | null | undefined): string {
+    if (language && this.sets.has(language)) return language;
+    const base = language?.split('-')[0];
+    return base && this.sets.has(base) ? base : DEFAULT_LANGUAGE;
+  }
+
+  render(language: string, key: MessageKey, vars: Record<string, string | number>): string {
+    const set = this.sets.get(this.resolve(language)) as TemplateSet;
+    const text = set.messages[key] ?? this.fallback().messages[key];
+    if (text === undefined) throw new Error(`message template ${key} is missing`);
+    return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? ''));
+  }
+
+  kindLabel(language: string, kind: string): string {
+    const set = this.sets.get(this.resolve(language)) as TemplateSet;
+    return set.kinds[kind] ?? this.fallback().kinds[kind] ?? kind;
+  }
+
+  voiceLanguage(language: string): string {
+    return (this.sets.get(this.resolve(language)) as TemplateSet).voiceLanguage;
+  }
+
+  private fallback(): TemplateSet {
+    return this.sets.get(DEFAULT_LANGUAGE) as TemplateSet;
+  }
+}
