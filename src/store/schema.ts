@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AlertsTables } from './schema-alerts.ts';
+import type { ConsoleTables } from './schema-console.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
 
@@ -153,7 +154,7 @@ export interface AlarmPressTable {
 }
 
 /** Every table; each part declares its own in schema-<part>.ts. */
-export interface Database extends IngestTables, AlertsTables, HealthTables {
+export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables {
   device_models: DeviceModelTable;
   devices: DeviceTable;
   beneficiaries: BeneficiaryTable;

@@ -6,6 +6,7 @@ import * as alarms from './002-alarms.ts';
 import * as ingest from './003-ingest.ts';
 import * as alerts from './004-alerts.ts';
 import * as health from './005-health.ts';
+import * as consoleSessions from './006-console.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '003-ingest': ingest,
   '004-alerts': alerts,
   '005-health': health,
+  '006-console': consoleSessions,
 };
 
 class StaticProvider implements MigrationProvider {
