@@ -1,6 +1,24 @@
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import type { Repositories, Store } from '../store/index.ts';
+import { generateCredential, hashSecret } from '../platform/secrets.ts';
+import type { Actor, Repositories, Store } from '../store/index.ts';
+import type { TelemetryTable } from '../store/schema-ingest.ts';
+import { EmbeddedTelemetryStore, FanOutTelemetry, InfluxTelemetryWriter, type TelemetrySink } from '../store/telemetry/index.ts';
+import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { startEmbeddedBroker } from './broker/embedded.ts';
+import { ConnectionTracker } from './connection-tracker.ts';
+import type { IngestContext } from './context.ts';
+import { wireDownlink } from './downlink.ts';
+import { startExternalConsumer } from './external/consumer.ts';
+import { type Gateway, GatewayRepository } from './gateways.ts';
+import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
+import { LoadMonitor } from './load-monitor.ts';
+import { createIngestMetrics } from './metrics.ts';
+
+export type { TelemetryTable as TelemetryRow } from '../store/schema-ingest.ts';
+export type { Gateway } from './gateways.ts';
+export type { IngestErrorView } from './ingest-errors.ts';
 
 /** The slice of configuration ingest reads (main passes it from the validated config). */
 export interface IngestConfig {
@@ -22,11 +40,118 @@ export interface IngestDeps {
   events: EventBus;
 }
 
-/** What the HTTP layer may ask of ingest. */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the ingest part
-export interface IngestApi {}
+/** Telemetry is kept this long unless the retention job is told otherwise. */
+export const TELEMETRY_RETENTION_DAYS = 400;
 
-/** Starts MQTT intake. Not yet built: see issue 3. */
-export async function startIngest(_deps: IngestDeps): Promise<Part<IngestApi>> {
-  return { name: 'ingest', api: {}, stop: async () => {} };
+/** What the HTTP layer (and the health part's jobs) may ask of ingest. */
+export interface IngestApi {
+  /** The embedded broker's MQTT port (undefined in external-broker mode). */
+  mqttPort: number | undefined;
+  telemetry(q: { deviceId: string; from: number; to: number; limit: number }): Promise<TelemetryTable[]>;
+  /** Writes buffered telemetry now (tests, shutdown). */
+  flushTelemetry(): Promise<void>;
+  /** Retention: deletes telemetry received before `olderThan` (epoch ms); returns the count. */
+  pruneTelemetry(olderThan: number): Promise<number>;
+  ingestErrors(deviceId: string): Promise<IngestErrorView>;
+  gateways: {
+    list(): Promise<Gateway[]>;
+    get(id: string): Promise<Gateway>;
+    create(
+      actor: Actor,
+      input: { id: string; description?: string | undefined; deviceIds: string[] },
+    ): Promise<{ gateway: Gateway; secret: string }>;
+    setDevices(actor: Actor, id: string, deviceIds: string[]): Promise<Gateway>;
+    retire(actor: Actor, id: string): Promise<Gateway>;
+    rotateSecret(actor: Actor, id: string): Promise<{ gateway: Gateway; secret: string }>;
+  };
+}
+
+function telemetrySinks(deps: IngestDeps, embedded: EmbeddedTelemetryStore, onDropped: (sink: string, n: number) => void): TelemetrySink {
+  if (!deps.config.influx) return embedded;
+  const influx = new InfluxTelemetryWriter(
+    { ...deps.config.influx, onDropped: (n) => onDropped('influx', n) },
+    deps.logger.child({ part: 'influx' }),
+  );
+  return new FanOutTelemetry([embedded, influx], (sink) => onDropped(sink, 1));
+}
+
+/** Starts MQTT intake: the embedded broker, or a consumer of the external broker (MQTT_URL). */
+export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
+  const logger = deps.logger.child({ part: 'ingest' });
+  const metrics = createIngestMetrics(deps.metrics);
+  const dropped = (sink: string, n: number) => metrics.telemetryDropped.inc({ sink }, n);
+  const embedded = new EmbeddedTelemetryStore(deps.store.db, logger, { onDropped: (n) => dropped('embedded', n) });
+  const telemetry = telemetrySinks(deps, embedded, dropped);
+  const monitor = new LoadMonitor(undefined, (overloaded) => {
+    metrics.overloaded.set(overloaded ? 1 : 0);
+    logger.warn({ overloaded }, overloaded ? 'intake overloaded: shedding heartbeats' : 'intake load back to normal');
+  });
+  const errors = new IngestErrorLog(deps.store.db, logger);
+  const gateways = new GatewayRepository(deps.store.db, deps.repos.audit, deps.clock);
+  const ctx: IngestContext = {
+    repos: deps.repos,
+    events: deps.events,
+    clock: deps.clock,
+    logger,
+    metrics,
+    telemetry,
+    errors,
+    admission: new HeartbeatAdmission(DEFAULT_ADMISSION, () => monitor.isOverloaded()),
+    connections: new ConnectionTracker(deps.events),
+  };
+
+  const transport = deps.config.externalUrl
+    ? await startExternalConsumer(deps.config.externalUrl, ctx, logger)
+    : await startEmbeddedBroker(deps.config, {
+        ctx,
+        auth: new Authenticator(deps.repos, gateways, deps.clock),
+        logger,
+        clock: deps.clock,
+        metrics,
+        platformMetrics: deps.metrics,
+      });
+  const offDownlink = wireDownlink(deps.events, transport.publish, logger);
+
+  const withSecret = async (gateway: Promise<Gateway>, secret: string) => ({ gateway: await gateway, secret });
+  const api: IngestApi = {
+    mqttPort: 'port' in transport ? transport.port : undefined,
+    telemetry: async (q) => {
+      await telemetry.flush();
+      return embedded.query(q);
+    },
+    flushTelemetry: () => telemetry.flush(),
+    pruneTelemetry: async (olderThan) => {
+      await errors.prune(olderThan);
+      return embedded.prune(olderThan);
+    },
+    ingestErrors: (deviceId) => errors.view(deviceId),
+    gateways: {
+      list: () => gateways.list(),
+      get: (id) => gateways.require(id),
+      create: async (actor, input) => {
+        const secret = generateCredential('gw');
+        return withSecret(gateways.create(actor, input, await hashSecret(secret)), secret);
+      },
+      setDevices: (actor, id, deviceIds) => gateways.setDevices(actor, id, deviceIds),
+      retire: (actor, id) => gateways.retire(actor, id),
+      rotateSecret: async (actor, id) => {
+        const secret = generateCredential('gw');
+        await gateways.rotateSecret(actor, id, await hashSecret(secret));
+        return withSecret(gateways.require(id), secret);
+      },
+    },
+  };
+
+  return {
+    name: 'ingest',
+    api,
+    readiness: { mqtt: () => ('isListening' in transport ? transport.isListening() : transport.isConnected()) },
+    stop: async () => {
+      offDownlink();
+      monitor.stop();
+      await transport.stop();
+      await telemetry.close();
+      await errors.close();
+    },
+  };
 }

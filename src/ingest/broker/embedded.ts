@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+import type { AedesOptions, Client } from 'aedes';
+import { Redis } from 'ioredis';
+import { MAX_PACKET_BYTES } from '../../domain/wire.ts';
+import type { Clock, Logger, Metrics } from '../../platform/index.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { IngestContext } from '../context.ts';
+import type { IngestMetrics } from '../metrics.ts';
+import type { Principal } from '../topics.ts';
+import { CentinelaAedes } from './centinela-aedes.ts';
+import { brokerHooks } from './hooks.ts';
+import { type Listener, listenTcp, listenTls } from './listeners.ts';
+import { PacketGuard } from './packet-guard.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface EmbeddedBrokerConfig {
+  port: number;
+  host: string;
+  tls: { port: number; certFile: string; keyFile: string } | undefined;
+  redisUrl: string | undefined;
+}
+
+export interface EmbeddedBroker {
+  port: number;
+  tlsPort: number | undefined;
+  publish(topic: string, payload: Buffer, retain: boolean): Promise<void>;
+  isListening(): boolean;
+  stop(): Promise<void>;
+}
+
+interface Deps {
+  ctx: IngestContext;
+  auth: Authenticator;
+  logger: Logger;
+  clock: Clock;
+  metrics: IngestMetrics;
+  platformMetrics: Metrics;
+}
+
+/** With REDIS_URL, brokers on several nodes share subscriptions, sessions and deliveries. */
+function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesOptions>; close: () => Promise<void> } {
+  if (!redisUrl) return { options: {}, close: async () => {} };
+  const mqemitterRedis = require('mqemitter-redis') as (o: object) => { close(cb: () => void): void };
+  const redisPersistence = require('aedes-persistence-redis') as (o: object) => { destroy(): Promise<void> };
+  const conn = new Redis(redisUrl);
+  const mq = mqemitterRedis({ connectionString: redisUrl });
+  const persistence = redisPersistence({ conn });
+  return {
+    options: { mq, persistence },
+    close: async () => {
+      // broker.close() leaves a Redis persistence open (STACK.md).
+      await persistence.destroy();
+      conn.disconnect();
+    },
+  };
+}
+
+/** The in-process MQTT broker (aedes) on CENTINELA_MQTT_PORT, and TLS when configured. */
+export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps): Promise<EmbeddedBroker> {
+  const principals = new WeakMap<Client, Principal>();
+  const cluster = clusterOptions(config.redisUrl);
+  const broker = new CentinelaAedes({
+    ...cluster.options,
+    ...brokerHooks({ ...d, principals, broker: () => broker }),
+  });
+  await broker.listen();
+
+  broker.on('clientReady', (client) => {
+    d.metrics.connections.inc();
+    const p = principals.get(client);
+    if (p?.kind === 'device') d.ctx.connections.connected(p.id, d.clock.now());
+  });
+  broker.on('clientDisconnect', (client) => {
+    d.metrics.connections.dec();
+    const p = principals.get(client);
+    // No DISCONNECT packet seen: the device vanished, whether or not it set a will.
+    if (p?.kind === 'device') d.ctx.connections.disconnected(p.id, d.clock.now(), !(client.conn as PacketGuard).sawDisconnect);
+  });
+
+  const onSocket = (socket: import('node:net').Socket) => {
+    socket.on('error', () => {});
+    const guard = new PacketGuard(socket, MAX_PACKET_BYTES, (reason, announced) => {
+      d.metrics.packetsRefused.inc({ reason });
+      const clientId = (guard as unknown as { client?: Client }).client?.id;
+      d.logger.warn(
+        { clientId, reason, announcedBytes: announced, limitBytes: MAX_PACKET_BYTES },
+        'mqtt packet refused; connection closed',
+      );
+    });
+    broker.handle(guard);
+  };
+
+  const listeners: Listener[] = [];
+  try {
+    listeners.push(await listenTcp(config.port, config.host, onSocket));
+    d.logger.info({ port: listeners[0]?.port, host: config.host, tls: false }, 'mqtt listening');
+    if (config.tls) {
+      listeners.push(await listenTls(config.tls, config.host, onSocket));
+      d.logger.info({ port: listeners[1]?.port, host: config.host, tls: true }, 'mqtt listening');
+    }
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close()));
+    await new Promise<void>((r) => broker.close(() => r()));
+    await cluster.close();
+    throw err;
+  }
+
+  let listening = true;
+  return {
+    port: listeners[0]?.port as number,
+    tlsPort: listeners[1]?.port,
+    publish: (topic, payload, retain) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, (err) => (err ? reject(err) : resolve())),
+      ),
+    isListening: () => listening && !broker.closed,
+    stop: async () => {
+      listening = false;
+      await Promise.all(listeners.map((l) => l.close()));
+      await new Promise<void>((r) => broker.close(() => r()));
+      await cluster.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { EventBus } from '../events/index.ts';
+import type { Clock, Logger } from '../platform/index.ts';
+import type { Repositories } from '../store/index.ts';
+import type { TelemetrySink } from '../store/telemetry/index.ts';
+import type { HeartbeatAdmission } from './admission.ts';
+import type { ConnectionTracker } from './connection-tracker.ts';
+import type { IngestErrorLog } from './ingest-errors.ts';
+import type { IngestMetrics } from './metrics.ts';
+import type { UplinkKind } from './topics.ts';
+
+/** One message from (or for) a device, after authentication and the topic ACL. */
+export interface Uplink {
+  deviceId: string;
+  kind: UplinkKind;
+  payload: Buffer;
+  receivedAt: number;
+  /** True when the broker published the device's last will (it vanished). */
+  fromWill: boolean;
+}
+
+/** What message handlers need; built once by startIngest. */
+export interface IngestContext {
+  repos: Repositories;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  metrics: IngestMetrics;
+  telemetry: TelemetrySink;
+  errors: IngestErrorLog;
+  admission: HeartbeatAdmission;
+  connections: ConnectionTracker;
+}
+
+/** Drops an unreadable message: counted per device and reason, visible to technicians. */
+export function reject(ctx: IngestContext, u: Uplink, reason: string, detail: string): void {
+  ctx.metrics.rejected.inc({ kind: u.kind, reason });
+  ctx.errors.record(u.deviceId, u.kind, reason, detail, u.receivedAt);
+  ctx.events.emit('ingest.rejected', { deviceId: u.deviceId, topic: u.kind, reason, at: u.receivedAt });
+}
+
+/** JSON from a payload, or the reason it is not JSON. */
+export function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false; detail: string } {
+  try {
+    return { ok: true, value: JSON.parse(payload.toString('utf8')) };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message.slice(0, 120) };
+  }
+}
+
+/** A zod error in one line, naming fields but never echoing their values (they may be personal). */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../platform/logger.ts';
+import type { Database } from '../store/index.ts';
+import type { IngestErrorTable } from '../store/schema-ingest.ts';
+
+/** Rows kept per device per flush: a device spewing garbage cannot flood the table. */
+const MAX_ROWS_PER_DEVICE_PER_FLUSH = 5;
+const FLUSH_MS = 1_000;
+
+export interface IngestErrorView {
+  recent: { at: string; kind: string; reason: string }[];
+  counts: { reason: string; count: number; lastAt: string }[];
+}
+
+/**
+ * Unreadable messages per device (issue 3 §6): counted per reason and the latest kept, so a
+ * technician can see why a device's heartbeats never arrive. Written in the background, once
+ * a second, in bounded batches.
+ */
+export class IngestErrorLog {
+  private rows: IngestErrorTable[] = [];
+  private rowsPerDevice = new Map<string, number>();
+  private counts = new Map<string, { device_id: string; reason: string; count: number; last_at: number }>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => void this.flush(), FLUSH_MS).unref();
+  }
+
+  /** `reason` is coarse (counted); `detail` says what exactly was wrong (kept in the recent rows). */
+  record(deviceId: string, topicKind: string, reason: string, detail: string, at: number): void {
+    const key = `${deviceId}\n${reason}`;
+    const count = this.counts.get(key);
+    if (count) {
+      count.count++;
+      count.last_at = at;
+    } else if (this.counts.size < 100_000) {
+      this.counts.set(key, { device_id: deviceId, reason, count: 1, last_at: at });
+    }
+    const kept = this.rowsPerDevice.get(deviceId) ?? 0;
+    if (this.rows.length < 10_000 && kept < MAX_ROWS_PER_DEVICE_PER_FLUSH) {
+      this.rowsPerDevice.set(deviceId, kept + 1);
+      this.rows.push({ device_id: deviceId, at, topic_kind: topicKind, reason: `${reason}: ${detail}`.slice(0, 300) });
+    }
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    const counts = [...this.counts.values()];
+    this.rows = [];
+    this.rowsPerDevice = new Map();
+    this.counts = new Map();
+    if (rows.length === 0 && counts.length === 0) return;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        if (rows.length > 0) await trx.insertInto('ingest_errors').values(rows).execute();
+        for (const c of counts) {
+          await trx
+            .insertInto('ingest_error_counts')
+            .values(c)
+            .onConflict((oc) =>
+              oc.columns(['device_id', 'reason']).doUpdateSet((eb) => ({
+                count: eb('ingest_error_counts.count', '+', c.count),
+                last_at: c.last_at,
+              })),
+            )
+            .execute();
+        }
+      });
+    } catch (err) {
+      this.logger.error({ err }, 'could not record unreadable device messages');
+    }
+  }
+
+  async view(deviceId: string, limit = 50): Promise<IngestErrorView> {
+    await this.flush();
+    const recent = await this.db
+      .selectFrom('ingest_errors')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .orderBy('at', 'desc')
+      .limit(limit)
+      .execute();
+    const counts = await this.db
+      .selectFrom('ingest_error_counts')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .orderBy('reason')
+      .execute();
+    return {
+      recent: recent.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.topic_kind, reason: r.reason })),
+      counts: counts.map((c) => ({ reason: c.reason, count: Number(c.count), lastAt: new Date(c.last_at).toISOString() })),
+    };
+  }
+
+  async prune(olderThan: number): Promise<void> {
+    await this.db.deleteFrom('ingest_errors').where('at', '<', olderThan).execute();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Notices when the process falls behind: a timer that should fire every `intervalMs` measures
+ * how late it runs. Late by more than `enterMs` → overloaded; back under `leaveMs` → normal.
+ * Event-loop lag is what a device feels as PUBACK latency, so it is the honest signal.
+ */
+export class LoadMonitor {
+  private overloaded = false;
+  private readonly timer: NodeJS.Timeout;
+  private expected: number;
+
+  constructor(
+    private readonly options = { intervalMs: 50, enterMs: 150, leaveMs: 40 },
+    private readonly onChange: (overloaded: boolean) => void = () => {},
+    private readonly extraPressure: () => boolean = () => false,
+  ) {
+    this.expected = Date.now() + options.intervalMs;
+    this.timer = setInterval(() => this.tick(), options.intervalMs).unref();
+  }
+
+  isOverloaded(): boolean {
+    return this.overloaded;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const lag = Math.max(0, now - this.expected);
+    this.expected = now + this.options.intervalMs;
+    const next = this.extraPressure() || (this.overloaded ? lag > this.options.leaveMs : lag > this.options.enterMs);
+    if (next !== this.overloaded) {
+      this.overloaded = next;
+      this.onChange(next);
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Metrics } from '../platform/metrics.ts';
+
+/** Ingest's counters and histograms, on the instance's own registry. */
+export function createIngestMetrics(metrics: Metrics) {
+  const registers = [metrics.registry];
+  return {
+    messages: new metrics.Counter({
+      name: 'centinela_ingest_messages_total',
+      help: 'Device messages accepted, by kind (heartbeat, alarm, event, status)',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    rejected: new metrics.Counter({
+      name: 'centinela_ingest_rejected_total',
+      help: 'Device messages dropped as unreadable or refused by the topic ACL, by kind and reason',
+      labelNames: ['kind', 'reason'] as const,
+      registers,
+    }),
+    shed: new metrics.Counter({
+      name: 'centinela_ingest_heartbeats_shed_total',
+      help: 'Heartbeats dropped to protect the alarm path (throttled device, overload, full telemetry buffer)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    alarms: new metrics.Counter({
+      name: 'centinela_ingest_alarms_total',
+      help: 'Alarm presses stored, by outcome (opened, joined, duplicate) and whether the payload was readable',
+      labelNames: ['outcome', 'readable'] as const,
+      registers,
+    }),
+    alarmStoreFailures: new metrics.Counter({
+      name: 'centinela_ingest_alarm_store_failures_total',
+      help: 'Alarm presses that could not be stored (the device gets no PUBACK and retransmits)',
+      registers,
+    }),
+    alarmStoreSeconds: new metrics.Histogram({
+      name: 'centinela_ingest_alarm_store_seconds',
+      help: 'Time to store an alarm press durably, before its PUBACK',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    packetsRefused: new metrics.Counter({
+      name: 'centinela_mqtt_packets_refused_total',
+      help: 'MQTT connections closed by the packet guard, by reason (too_large, malformed)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    connections: new metrics.Gauge({
+      name: 'centinela_mqtt_connected_clients',
+      help: 'Authenticated MQTT clients connected to the embedded broker',
+      registers,
+    }),
+    telemetryDropped: new metrics.Counter({
+      name: 'centinela_telemetry_points_dropped_total',
+      help: 'Telemetry points lost because a store refused or failed them, by sink',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    overloaded: new metrics.Gauge({
+      name: 'centinela_ingest_overloaded',
+      help: '1 while intake is shedding heartbeats because the process is behind',
+      registers,
+    }),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
