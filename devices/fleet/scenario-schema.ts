@@ -91,7 +91,9 @@ export const scenarioSchema = z
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path, message: `${kind} id ${id} appears twice` });
       seen.set(key, id);
     };
-    s.responders.forEach((r, i) => unique('responder', r.id, ['responders', i, 'id']));
+    s.responders.forEach((r, i) => {
+      unique('responder', r.id, ['responders', i, 'id']);
+    });
     s.beneficiaries.forEach((b, i) => {
       unique('beneficiary', b.id, ['beneficiaries', i, 'id']);
       b.devices.forEach((d, j) => {
