@@ -1,0 +1,74 @@
+import type { Liveness, LivenessState } from '../domain/liveness.ts';
+import { newId } from '../store/ids.ts';
+import type { Store } from '../store/index.ts';
+
+/** Rows of `health_liveness` and `health_intervals`: the truth supervision rebuilds from. */
+export class LivenessStore {
+  constructor(private readonly store: Store) {}
+
+  async loadAll(): Promise<Map<string, Liveness>> {
+    const rows = await this.store.db.selectFrom('health_liveness').selectAll().execute();
+    return new Map(
+      rows.map((r) => [
+        r.device_id,
+        { state: r.state as LivenessState, since: r.since, lastSeenAt: r.last_seen_at, windowFrom: r.window_from, deadline: null },
+      ]),
+    );
+  }
+
+  /** Closes the device's open interval and opens the next one; stores the current state. */
+  async recordTransition(deviceId: string, to: LivenessState, at: number, state: Liveness): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('health_intervals')
+        .set({ ended_at: at })
+        .where('device_id', '=', deviceId)
+        .where('ended_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('health_intervals')
+        .values({ id: newId('liv'), device_id: deviceId, state: to, started_at: at, ended_at: null })
+        .execute();
+      const row = { state: to, since: state.since, last_seen_at: state.lastSeenAt, window_from: state.windowFrom, updated_at: at };
+      await trx
+        .insertInto('health_liveness')
+        .values({ device_id: deviceId, ...row })
+        .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
+        .execute();
+    });
+  }
+
+  /** Devices supervised for the first time, in one batch (a first start may bring the whole fleet). */
+  async recordNeverSeen(deviceIds: string[], at: number): Promise<void> {
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      const chunk = deviceIds.slice(i, i + 500);
+      await this.store.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('health_intervals')
+          .values(chunk.map((id) => ({ id: newId('liv'), device_id: id, state: 'never_seen', started_at: at, ended_at: null })))
+          .execute();
+        await trx
+          .insertInto('health_liveness')
+          .values(
+            chunk.map((id) => ({ device_id: id, state: 'never_seen', since: at, last_seen_at: null, window_from: null, updated_at: at })),
+          )
+          .onConflict((oc) => oc.column('device_id').doNothing())
+          .execute();
+      });
+    }
+  }
+
+  /** Last-heard times change with every heartbeat: written in batches, not one by one. */
+  async saveLastSeen(batch: { deviceId: string; state: Liveness; now: number }[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.store.db.transaction().execute(async (trx) => {
+      for (const { deviceId, state, now } of batch) {
+        await trx
+          .updateTable('health_liveness')
+          .set({ last_seen_at: state.lastSeenAt, window_from: state.windowFrom, updated_at: now })
+          .where('device_id', '=', deviceId)
+          .execute();
+      }
+    });
+  }
+}
