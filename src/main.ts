@@ -4,7 +4,7 @@ import { buildApp } from './api/app.ts';
 import type { App } from './api/deps.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
-import { EventBus } from './events/index.ts';
+import { EventBus, startRedisRelay } from './events/index.ts';
 import { startHealth } from './health/index.ts';
 import { startIngest } from './ingest/index.ts';
 import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, systemClock } from './platform/index.ts';
@@ -50,6 +50,13 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     const repos = createRepositories(store, clock);
     await repos.deviceModels.upsertAll(await loadCatalogue());
+
+    if (config.redisUrl) {
+      // Several nodes: operators on any node see every node's alarms live.
+      const relay = startRedisRelay(events, config.redisUrl, logger);
+      shutdown.add('events relay', () => relay.close());
+      await relay.ready;
+    }
 
     const common = { logger, clock, metrics, store, repos, events };
     // Consumers start before intake, so no event of the first device to connect is missed.

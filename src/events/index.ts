@@ -1,2 +1,3 @@
-export { EventBus, type EventName, type Listener } from './bus.ts';
+export { EventBus, type EventName, type Listener, type ListenOptions } from './bus.ts';
+export { RELAYED_EVENTS, type RedisRelay, startRedisRelay } from './redis-relay.ts';
 export type { EventMap } from './types.ts';
