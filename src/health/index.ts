@@ -1,10 +1,48 @@
+import { CentinelaError, notFound } from '../domain/errors.ts';
+import type { LivenessState } from '../domain/liveness.ts';
+import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import type { Repositories, Store } from '../store/index.ts';
+import { type Actor, type Repositories, type Store, systemActor } from '../store/index.ts';
+import { Agenda } from './agenda.ts';
+import { CentreOutages } from './centre-outages.ts';
+import { DeviceDirectory } from './device-directory.ts';
+import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
+import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
+import { type Incident, type IncidentFilter, Incidents } from './incidents.ts';
+import { healthJobs } from './job-definitions.ts';
+import { JobScheduler, type JobStatus } from './jobs.ts';
+import { LivenessStore } from './liveness-store.ts';
+import { type MaintenanceWindow, MaintenanceWindows } from './maintenance.ts';
+import { ProtectionGaps } from './protection-gaps.ts';
+import { buildReport, type ReportParams } from './report-service.ts';
+import { Supervisor } from './supervisor.ts';
+import { TelemetrySummary } from './telemetry.ts';
+import { startWatchdog } from './watchdog.ts';
+import { WriteQueue } from './write-queue.ts';
 
-/** The slice of configuration health reads. */
+export type { DeviceDiagnosis } from './diagnosis-service.ts';
+export type { FleetFilter, FleetItem } from './fleet.ts';
+export { INCIDENT_KINDS, type Incident, type IncidentFilter, type IncidentKind } from './incidents.ts';
+export type { JobStatus } from './jobs.ts';
+export type { MaintenanceWindow } from './maintenance.ts';
+export { buildReport, type ReportParams } from './report-service.ts';
+
+/** The slice of configuration health reads. Timings are optional so tests can shorten them. */
 export interface HealthConfig {
   watchdog: { url: string; intervalS: number } | undefined;
+  /** How often due deadlines are fired; ≤ 1 s keeps "offline within window + 1 s". */
+  tickMs?: number;
+  /** How often buffered telemetry and last-heard times are written. */
+  flushMs?: number;
+  /** How often Centinela stamps "alive" in its database (outages are measured from it). */
+  aliveEveryMs?: number;
+  /** How often changed registry rows are picked up. */
+  syncMs?: number;
+  sampleEveryMs?: number;
+  /** Cron expressions by job name; `false` leaves jobs unscheduled (they still run on demand). */
+  jobs?: Partial<Record<string, string>> | false;
+  timezone?: string;
 }
 
 export interface HealthDeps {
@@ -17,11 +55,230 @@ export interface HealthDeps {
   events: EventBus;
 }
 
-/** What the HTTP layer may ask of health. */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the health part
-export interface HealthApi {}
+/** At most 4 h on test (DESIGN.md "On test"). */
+export const MAX_TEST_MS = 4 * 3_600_000;
 
-/** Starts supervision, incidents, reports and scheduled jobs. Not yet built: see issue 5. */
-export async function startHealth(_deps: HealthDeps): Promise<Part<HealthApi>> {
-  return { name: 'health', api: {}, stop: async () => {} };
+/** What the HTTP layer (and tests) may ask of health. */
+export interface HealthApi {
+  /** Writes everything buffered (telemetry counts, last-heard times) and waits for queued records. */
+  flush(): Promise<void>;
+  liveness(deviceId: string): { state: LivenessState; since: number; lastSeenAt: number | null } | undefined;
+  fleet(filter: FleetFilter): FleetItem[];
+  diagnosis(deviceId: string): Promise<DeviceDiagnosis>;
+  putOnTest(actor: Actor, deviceId: string, durationMs: number): Promise<{ deviceId: string; onTestUntil: string }>;
+  scheduleMaintenance(actor: Actor, deviceId: string, startsAt: number, endsAt: number, reason: string | null): Promise<MaintenanceWindow>;
+  incidents(filter: IncidentFilter): Promise<Incident[]>;
+  reliabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<ReliabilityRow>>;
+  costReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<CostRow>>;
+  jobs(): Promise<JobStatus[]>;
+  runJob(name: string): Promise<JobStatus['lastRun']>;
+  /** Fires due deadlines now (the timer does it every tickMs). */
+  tick(): void;
+}
+
+/** Starts supervision, incidents, reports and scheduled jobs. */
+export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
+  const { store, clock, events, logger: parentLogger, config } = deps;
+  const logger = parentLogger.child({ part: 'health' });
+  const writes = new WriteQueue(logger);
+  const directory = new DeviceDirectory(store);
+  const livenessStore = new LivenessStore(store);
+  const incidents = new Incidents(store);
+  const gaps = new ProtectionGaps(store, directory);
+  const outages = new CentreOutages(store);
+  const maintenance = new MaintenanceWindows(store);
+  const telemetry = new TelemetrySummary(store, { sampleEveryMs: config.sampleEveryMs ?? 15 * 60_000 });
+  const supervisor = new Supervisor({ directory, livenessStore, incidents, gaps, events, writes, logger });
+  const agenda = new Agenda();
+  const aliveEveryMs = config.aliveEveryMs ?? 30_000;
+
+  // ---- rebuild from the database (STYLE.md: engines rebuild from it at start) ----
+  const startedAt = clock.now();
+  const outage = await outages.recordStart(startedAt, 1000);
+  if (outage) logger.warn({ from: new Date(outage[0]).toISOString(), durationMs: outage[1] - outage[0] }, 'centre outage recorded');
+  await directory.sync();
+  await gaps.load();
+  supervisor.restore(await livenessStore.loadAll(), startedAt);
+  for (const w of await maintenance.pending(startedAt)) scheduleWindow(w);
+  for (const d of directory.all())
+    if (d.onTestUntil !== null) agenda.add(d.onTestUntil, { kind: 'test_end', deviceId: d.id, until: d.onTestUntil });
+
+  function scheduleWindow(w: MaintenanceWindow) {
+    agenda.add(w.startsAt, { kind: 'maintenance_start', deviceId: w.deviceId });
+    agenda.add(w.endsAt, { kind: 'maintenance_end', deviceId: w.deviceId });
+  }
+
+  async function known(deviceId: string): Promise<boolean> {
+    if (directory.get(deviceId)) return true;
+    const meta = await directory.loadOne(deviceId);
+    if (meta) supervisor.track(meta, clock.now());
+    return meta !== undefined;
+  }
+
+  /** Anything authenticated from a device means it is alive. */
+  function seen(deviceId: string): void {
+    if (supervisor.input(deviceId, { type: 'seen' }, clock.now())) return;
+    void known(deviceId).then((ok) => ok && supervisor.input(deviceId, { type: 'seen' }, clock.now()));
+  }
+
+  const offs = [
+    events.on('heartbeat.received', (e) => {
+      telemetry.onHeartbeat(e);
+      seen(e.deviceId);
+    }),
+    events.on('device.connected', (e) => seen(e.deviceId)),
+    events.on('device.disconnected', (e) => {
+      // A goodbye (clean disconnect) is not silence; only the broker's last will starts the grace.
+      if (e.lastWill) supervisor.input(e.deviceId, { type: 'last_will' }, clock.now());
+    }),
+    events.on('device.event.received', (e) => {
+      seen(e.deviceId);
+      writes.enqueue('device event', () => telemetry.recordEvent(e.deviceId, e.kind, e.at, e.detail ?? null));
+    }),
+    events.on('alarm.raised', (e) => {
+      seen(e.deviceId);
+      if (e.test || e.kind === 'test')
+        writes.enqueue('test done', () => incidents.close(e.deviceId, 'test_overdue', e.receivedAt, 'tested'));
+    }),
+    events.on('ingest.rejected', (e) => {
+      writes.enqueue('ingest error', () => telemetry.recordEvent(e.deviceId, 'ingest_rejected', e.at, { reason: e.reason }));
+    }),
+    events.on('device.registered', async (e) => {
+      await known(e.deviceId);
+    }),
+  ];
+
+  function tick(): void {
+    const now = clock.now();
+    supervisor.tick(now);
+    for (const item of agenda.due(now)) {
+      if (item.kind === 'maintenance_start') supervisor.input(item.deviceId, { type: 'maintenance_started' }, now);
+      else if (item.kind === 'maintenance_end') supervisor.input(item.deviceId, { type: 'maintenance_ended' }, now);
+      else if (item.kind === 'test_end') writes.enqueue('test end', () => endTest(item.deviceId, item.until));
+    }
+  }
+
+  /** On test returns to service by itself (DESIGN.md), unless the test was extended meanwhile. */
+  async function endTest(deviceId: string, until: number): Promise<void> {
+    const view = await deps.repos.devices.intakeView(deviceId);
+    if (view?.onTestUntil !== until) return;
+    await deps.repos.devices.setOnTest(systemActor('health'), deviceId, null);
+    await directory.loadOne(deviceId);
+  }
+
+  async function flush(): Promise<void> {
+    const dirty = supervisor.takeDirty(clock.now());
+    writes.enqueue('telemetry', () => telemetry.flush());
+    writes.enqueue('last seen', () => livenessStore.saveLastSeen(dirty));
+    await writes.drain();
+  }
+
+  async function syncDirectory(): Promise<void> {
+    const now = clock.now();
+    for (const meta of await directory.sync()) {
+      supervisor.track(meta, now);
+      if (meta.retiredAt !== null && meta.retiredAt <= now) supervisor.input(meta.id, { type: 'retired' }, now);
+    }
+  }
+
+  const jobContext = {
+    store,
+    directory,
+    incidents,
+    flush,
+    retention: { samplesDays: 30, eventsDays: 90, jobRunsDays: 180, heartbeatDaysDays: 3 * 366 },
+  };
+  const scheduler = new JobScheduler(store, logger, clock, config.timezone ?? 'America/Mexico_City');
+  scheduler.register(healthJobs(jobContext, config.jobs || {}));
+  if (config.jobs !== false) scheduler.start();
+
+  let running = true;
+  const timers = [
+    setInterval(tick, config.tickMs ?? 250),
+    setInterval(() => void flush(), config.flushMs ?? 5000),
+    setInterval(() => writes.enqueue('alive', () => outages.stamp(clock.now())), aliveEveryMs),
+    setInterval(() => void syncDirectory().catch((err: unknown) => logger.error({ err }, 'registry sync failed')), config.syncMs ?? 10_000),
+  ];
+  for (const t of timers) t.unref();
+  const watchdog = config.watchdog ? startWatchdog(config.watchdog, logger, clock, () => running) : undefined;
+
+  const gauge = new deps.metrics.Gauge({
+    name: 'centinela_health_devices',
+    help: 'Supervised devices by liveness state',
+    labelNames: ['state'] as const,
+    registers: [deps.metrics.registry],
+    collect() {
+      const counts = new Map<string, number>();
+      for (const d of directory.all()) {
+        const s = supervisor.stateOf(d.id) ?? 'never_seen';
+        counts.set(s, (counts.get(s) ?? 0) + 1);
+      }
+      this.reset();
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+  void gauge;
+
+  const now = () => clock.now();
+  const api: HealthApi = {
+    flush,
+    tick,
+    liveness: (id) => supervisor.liveness(id),
+    fleet: (filter) => fleetList({ directory, supervisor, telemetry }, filter, now()),
+    diagnosis: async (id) => {
+      await flush();
+      return diagnoseDevice({ store, directory, supervisor, telemetry }, id, now());
+    },
+    putOnTest: async (actor, deviceId, durationMs) => {
+      if (!(durationMs > 0 && durationMs <= MAX_TEST_MS)) {
+        throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'a device may be on test for at most 4 hours', { field: 'minutes' });
+      }
+      if (!(await known(deviceId))) throw notFound('device', deviceId);
+      const until = now() + durationMs;
+      await deps.repos.devices.setOnTest(actor, deviceId, until);
+      await directory.loadOne(deviceId);
+      agenda.add(until, { kind: 'test_end', deviceId, until });
+      return { deviceId, onTestUntil: new Date(until).toISOString() };
+    },
+    scheduleMaintenance: async (actor, deviceId, startsAt, endsAt, reason) => {
+      if (!(await known(deviceId))) throw notFound('device', deviceId);
+      if (!(endsAt > startsAt)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'endsAt must be after startsAt', { field: 'endsAt' });
+      const w = await maintenance.create(actor, deviceId, startsAt, endsAt, reason, now());
+      scheduleWindow(w);
+      tick();
+      await writes.drain();
+      return w;
+    },
+    incidents: (filter) => incidents.list(filter),
+    reliabilityReport: async (params, suppress) => {
+      await flush();
+      return buildReport(store, 'reliability', params, { asOf: now(), suppressSmallGroups: suppress });
+    },
+    costReport: async (params, suppress) => {
+      await flush();
+      return buildReport(store, 'cost', params, { asOf: now(), suppressSmallGroups: suppress });
+    },
+    jobs: () => scheduler.status(),
+    runJob: async (name) => {
+      if (!scheduler.has(name)) throw notFound('job', name);
+      return scheduler.runNow(name);
+    },
+  };
+
+  logger.info({ devices: directory.size, deadlines: supervisor.deadlines }, 'health supervision started');
+  return {
+    name: 'health',
+    api,
+    readiness: { health: () => running },
+    stop: async () => {
+      running = false;
+      for (const t of timers) clearInterval(t);
+      for (const off of offs) off();
+      watchdog?.stop();
+      await scheduler.stop();
+      await flush();
+      // A clean stop is still downtime; the next start measures the outage from this stamp.
+      await outages.stamp(clock.now());
+    },
+  };
 }
