@@ -118,7 +118,10 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   /** Anything authenticated from a device means it is alive. */
   function seen(deviceId: string): void {
     if (supervisor.input(deviceId, { type: 'seen' }, clock.now())) return;
-    void known(deviceId).then((ok) => ok && supervisor.input(deviceId, { type: 'seen' }, clock.now()));
+    // Not in the directory yet (registered since the last sync): look it up, in order with the records.
+    writes.enqueue('lookup', async () => {
+      if (await known(deviceId)) supervisor.input(deviceId, { type: 'seen' }, clock.now());
+    });
   }
 
   const offs = [
@@ -143,8 +146,10 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     events.on('ingest.rejected', (e) => {
       writes.enqueue('ingest error', () => telemetry.recordEvent(e.deviceId, 'ingest_rejected', e.at, { reason: e.reason }));
     }),
-    events.on('device.registered', async (e) => {
-      await known(e.deviceId);
+    events.on('device.registered', (e) => {
+      writes.enqueue('lookup', async () => {
+        await known(e.deviceId);
+      });
     }),
   ];
 
