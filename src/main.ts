@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { startAlerts } from './alerts/index.ts';
 import { buildApp } from './api/app.ts';
-import type { App } from './api/deps.ts';
+import type { ApiDeps, App } from './api/deps.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
 import { EventBus, startRedisRelay } from './events/index.ts';
@@ -25,6 +25,8 @@ export interface Centinela {
   repos: Repositories;
   events: EventBus;
   app: App;
+  /** What each running part offers (the MQTT port actually bound, reports, …). */
+  parts: Required<NonNullable<ApiDeps['parts']>>;
   /** The HTTP base URL actually bound (with the real port when 0 was asked). */
   httpUrl: string;
   stop(): Promise<void>;
@@ -74,15 +76,8 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     shutdown.add('ingest', () => ingest.stop());
 
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
-    const app = await buildApp({
-      store,
-      repos,
-      metrics,
-      logger,
-      clock,
-      readiness,
-      parts: { ingest: ingest.api, alerts: alerts.api, health: health.api },
-    });
+    const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };
+    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {
@@ -99,7 +94,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
       },
       'centinela started',
     );
-    return { config, logger, metrics, store, repos, events, app, httpUrl, stop: () => shutdown.close() };
+    return { config, logger, metrics, store, repos, events, app, parts, httpUrl, stop: () => shutdown.close() };
   } catch (err) {
     await shutdown.close();
     throw err;
