@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { auditCommand } from './audit.ts';
+import { demoCommand } from './demo.ts';
 import { deviceCommand } from './device.ts';
 import { migrateCommand } from './migrate.ts';
+import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { userCommand } from './user.ts';
 
@@ -16,6 +18,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const register of [serveCommand, migrateCommand, userCommand, deviceCommand, auditCommand]) register(program);
+for (const register of [serveCommand, demoCommand, migrateCommand, userCommand, deviceCommand, auditCommand, reportCommand])
+  register(program);
 
 await program.parseAsync(process.argv);
