@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINES } from './fixtures/databases.ts';
+import { type HealthHarness, healthHarness, T0 } from './fixtures/health-harness.ts';
+
+const MIN = 60_000;
+
+describe.each(ENGINES)('reports from what supervision recorded, on %s', (engine) => {
+  let h: HealthHarness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  async function beatEveryMinute(id: string, minutes: number) {
+    for (let i = 0; i < minutes; i++) {
+      await h.advance(MIN);
+      h.heartbeat(id);
+    }
+    await h.api.flush();
+  }
+
+  it('a button silent for an hour out of three is available 2 ÷ 3 of the time: one episode, MTTR 1 h, MTBF 2 h', async () => {
+    h = await healthHarness(engine);
+    await h.addDevice('btn-1');
+    h.heartbeat('btn-1'); // T0: online
+    await beatEveryMinute('btn-1', 60); // last beat at T0 + 60 min
+    await h.advance(3 * MIN); // offline at T0 + 63 min (180 s after the last beat)
+    expect(h.api.liveness('btn-1')?.state).toBe('offline');
+    await h.advance(60 * MIN); // T0 + 123 min: back
+    h.heartbeat('btn-1');
+    await beatEveryMinute('btn-1', 57); // T0 + 180 min
+    expect(h.clock.now()).toBe(T0 + 180 * MIN);
+
+    const period = { from: T0, to: T0 + 180 * MIN, groupBy: 'kind' as const };
+    const r = await h.api.reliabilityReport(period, false);
+    // Online or late 0–63 min and 123–180 min = 120 of 180 min.
+    expect(r.total).toMatchObject({ availability: 0.6667, offlineEpisodes: 1, mttrHours: 1, mtbfHours: 2 });
+    const c = await h.api.costReport(period, false);
+    // 3 h = 0.125 day × 3,500 × 12 ÷ 365 = MXN 14.38; a third of it wasted = 4.79.
+    expect(c.total).toMatchObject({ spendMxn: 14.38, wastedSpendMxn: 4.79 });
+    const [incident] = await h.api.incidents({ deviceId: 'btn-1' });
+    expect(incident?.durationMs).toBe(60 * MIN);
+  });
+
+  it('the hour Centinela was down is not counted against a button that was silent through it', async () => {
+    h = await healthHarness(engine);
+    await h.addDevice('btn-2');
+    h.heartbeat('btn-2');
+    await beatEveryMinute('btn-2', 60);
+    await h.restart(60 * MIN); // centre down T0 + 60 → T0 + 120 min
+    h.heartbeat('btn-2');
+    await beatEveryMinute('btn-2', 60); // T0 + 180 min
+    const r = await h.api.reliabilityReport({ from: T0, to: T0 + 180 * MIN, groupBy: 'kind' }, false);
+    // Supervised 180 − 60 = 120 min, online all of it.
+    expect(r.total).toMatchObject({ availability: 1, offlineEpisodes: 0 });
+    const c = await h.api.costReport({ from: T0, to: T0 + 180 * MIN, groupBy: 'kind' }, false);
+    // Paid for all 3 h all the same: MXN 14.38, none wasted.
+    expect(c.total).toMatchObject({ spendMxn: 14.38, wastedSpendMxn: 0 });
+  });
+});
