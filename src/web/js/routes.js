@@ -1,0 +1,30 @@
+// What each role may open. The API enforces the same rules; this only keeps the navigation
+// honest so no one is shown a section that would answer 403.
+import { renderAlarm } from './views/alarm.js';
+import { renderDevice } from './views/device.js';
+import { renderFleet } from './views/fleet.js';
+import { renderIncidents } from './views/incidents.js';
+import { renderQueue, renderTasks } from './views/queue.js';
+import { renderReports } from './views/reports.js';
+
+/**
+ * @typedef {{ path: string, navKey?: string, nav?: string, roles: string[],
+ *   render: (el: HTMLElement, params: Record<string, string>, session: { role: string }) => Promise<(() => void) | undefined> }} Route
+ */
+
+const HANDLERS = ['operator', 'supervisor'];
+const DEVICE_READERS = ['technician', 'admin'];
+
+/** @type {Route[]} */
+export const ROUTES = [
+  { path: '/queue', navKey: 'queue', roles: HANDLERS, render: renderQueue },
+  { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
+  { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },
+  { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
+  { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
+  { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },
+  { path: '/reports', navKey: 'reports', roles: ['analyst', 'admin'], render: renderReports },
+];
+
+/** @param {string} role */
+export const routesFor = (role) => ROUTES.filter((r) => r.roles.includes(role));

@@ -1,0 +1,134 @@
+// What the escalation engine did, entry by entry, and how every notification fared. A skipped
+// responder is shown loudly with its reason (P4: never send the aggressor).
+import { h } from '../dom.js';
+import { clockTime, dateTime } from '../format.js';
+import { label, t } from '../i18n.js';
+import { panel } from './alarm-panels.js';
+
+/** @param {any} context */
+function names(context) {
+  /** @type {Map<string, string>} */
+  const map = new Map();
+  for (const r of context?.responders ?? []) map.set(r.id, r.name);
+  for (const c of context?.contacts ?? []) map.set(c.id, c.name);
+  return map;
+}
+
+/**
+ * @param {{ seq: number, at: string, kind: string, actor: string, detail: Record<string, any> | null }} e
+ * @param {Map<string, string>} who
+ */
+function describe(e, who) {
+  const d = e.detail ?? {};
+  const responder = d.responderId ? (who.get(d.responderId) ?? d.responderId) : '';
+  const recipient = d.recipientId ? (who.get(d.recipientId) ?? d.recipientId) : label('target', d.target);
+  const vars = {
+    policy: d.policy ?? '',
+    step: typeof d.step === 'number' ? d.step + 1 : '',
+    target: label('target', d.target),
+    channel: label('channel', d.channel),
+    responder,
+    recipient,
+  };
+  const key = `tl.${e.kind}`;
+  const text = t(key, vars);
+  return text === key ? e.kind : text;
+}
+
+/**
+ * @param {any[]} timeline
+ * @param {any} context
+ */
+export function timelinePanel(timeline, context) {
+  if (timeline.length === 0) return panel(t('timeline.title'), 'timeline', h('p', { class: 'muted' }, t('timeline.empty')));
+  const who = names(context);
+  return panel(
+    t('timeline.title'),
+    'timeline',
+    h(
+      'ol',
+      { class: 'timeline' },
+      timeline.map((e) => {
+        const d = e.detail ?? {};
+        const skipped = e.kind === 'responder_skipped' || e.kind === 'no_safe_responder';
+        const reason = d.reason ? h('div', { class: 'reason' }, t('timeline.reason', { reason: d.reason })) : null;
+        const note = d.note ? h('div', { class: 'muted' }, `“${d.note}”`) : null;
+        const outcome = d.outcome ? h('div', null, label('outcome', d.outcome)) : null;
+        const byPerson = e.actor && !String(e.actor).startsWith('system:') && !String(e.actor).startsWith('engine');
+        return h(
+          'li',
+          { class: `tl tl-${e.kind}${skipped ? ' is-skipped' : ''}`, dataset: { kind: e.kind } },
+          h('time', { datetime: e.at, title: dateTime(e.at), class: 'mono' }, clockTime(e.at)),
+          h(
+            'div',
+            { class: 'tl-body' },
+            h('span', { class: 'tl-text' }, describe(e, who)),
+            byPerson ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: e.actor })}`) : null,
+            reason,
+            outcome,
+            note,
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+const GOOD = new Set(['delivered', 'answered', 'reached', 'shown']);
+const BAD = new Set(['failed', 'undelivered', 'no_answer']);
+
+/**
+ * @param {any[]} notifications
+ * @param {any} context
+ */
+export function notificationsPanel(notifications, context) {
+  if (notifications.length === 0)
+    return panel(t('notifications.title'), 'notifications', h('p', { class: 'muted' }, t('notifications.empty')));
+  const who = names(context);
+  return panel(
+    t('notifications.title'),
+    'notifications',
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'grid compact', id: 'notification-list' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [
+              'notifications.recipient',
+              'notifications.channel',
+              'notifications.status',
+              'notifications.attempts',
+              'notifications.reached',
+              'notifications.error',
+            ].map((k) => h('th', { scope: 'col' }, t(k))),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          notifications.map((n) => {
+            const last = n.history?.at?.(-1);
+            const tone = GOOD.has(n.status) ? 'good' : BAD.has(n.status) ? 'bad' : 'neutral';
+            return h(
+              'tr',
+              { dataset: { status: n.status } },
+              h('td', null, n.recipientId ? (who.get(n.recipientId) ?? label('target', n.target)) : label('target', n.target)),
+              h('td', null, label('channel', n.channel)),
+              h('td', null, h('span', { class: `badge delivery ${tone}` }, label('nstatus', n.status))),
+              h('td', { class: 'num' }, String(n.attempts)),
+              h('td', { class: 'mono' }, n.reachedAt ? clockTime(n.reachedAt) : t('common.none')),
+              h('td', { class: 'small' }, last?.error ?? t('common.none')),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+}

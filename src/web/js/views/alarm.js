@@ -1,0 +1,207 @@
+// One alarm, everything an operator needs to act: who (alias), whom to call, where, whom never
+// to send, what the engine did and how each notification fared — and the four actions, each
+// with a button and a key.
+import { ApiError, api } from '../api.js';
+import { acknowledgeAttention } from '../attention.js';
+import { h, link, replace, seg } from '../dom.js';
+import { dateTime, since } from '../format.js';
+import { label, t } from '../i18n.js';
+import { onLive } from '../live.js';
+import { aggressorsPanel, contactsPanel, locationPanel, personPanel } from './alarm-panels.js';
+import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
+
+const OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'];
+
+/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, policy: string | null,
+ *   receivedAt: string, pressCount: number, timeline: any[], notifications: any[] }} AlarmDetail */
+
+/**
+ * @param {HTMLElement} el
+ * @param {{ id: string }} params
+ */
+export async function renderAlarm(el, params) {
+  const id = params.id;
+  const status = h('p', { class: 'flash', role: 'status', id: 'alarm-status' });
+  /** @type {AlarmDetail | undefined} */
+  let alarm;
+  /** @type {any} */
+  let context;
+
+  const load = async () => {
+    [alarm, context] = await Promise.all([api(`/api/alarms/${seg(id)}`), api(`/api/console/alarms/${seg(id)}/context`)]);
+    paint();
+  };
+
+  const act = async (/** @type {string} */ path, /** @type {string} */ name, /** @type {unknown} */ body = {}) => {
+    try {
+      await api(`/api/alarms/${seg(id)}/${path}`, { method: 'POST', body });
+      status.textContent = t('alarm.done', { action: name });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) status.textContent = t('alarm.conflict');
+      else status.textContent = t('common.error', { message: /** @type {Error} */ (err).message });
+    }
+    await load();
+  };
+
+  const paint = () => {
+    if (!alarm) return;
+    const a = alarm;
+    const resolveForm = resolvePanel((outcome, note) => act('resolve', t('alarm.resolve'), { outcome, ...(note ? { note } : {}) }));
+    replace(
+      el,
+      h(
+        'div',
+        { class: 'alarm-head' },
+        link('/queue', { class: 'back' }, `← ${t('common.back')}`),
+        h(
+          'h1',
+          { id: 'alarm-title', tabindex: '-1' },
+          h('span', { class: `badge sev sev-${a.severity}` }, label('severity', a.severity)),
+          ' ',
+          t('alarm.title', { kind: label('kind', a.kind) }),
+          a.test ? h('span', { class: 'badge test' }, t('queue.test')) : null,
+        ),
+        h(
+          'dl',
+          { class: 'facts inline' },
+          fact(t('queue.state'), h('span', { class: `badge state state-${a.state}`, id: 'alarm-state' }, label('state', a.state))),
+          fact(
+            t('alarm.since'),
+            h('span', { class: 'mono big', dataset: a.state === 'resolved' ? {} : { since: a.receivedAt } }, since(a.receivedAt)),
+          ),
+          fact(t('alarm.raised'), dateTime(a.receivedAt)),
+          fact(t('alarm.device'), h('span', { class: 'mono' }, a.deviceId)),
+          fact(t('alarm.presses'), String(a.pressCount)),
+          a.policy ? fact(t('alarm.policy'), a.policy) : null,
+        ),
+      ),
+      actionBar(a, act, () => resolveForm.open()),
+      status,
+      resolveForm.el,
+      h(
+        'div',
+        { class: 'alarm-grid' },
+        personPanel(context?.beneficiary ?? null),
+        contactsPanel(context?.contacts ?? []),
+        locationPanel(context?.loc ?? null),
+        aggressorsPanel(context?.beneficiary?.presumedAggressors ?? [], context?.responders ?? []),
+        timelinePanel(a.timeline, context),
+        notificationsPanel(a.notifications, context),
+      ),
+      h(
+        'p',
+        null,
+        h('a', { href: `/api/alarms/${seg(a.id)}/evidence`, download: `evidence-${a.id}.json`, class: 'quiet-link' }, t('alarm.evidence')),
+      ),
+    );
+  };
+
+  /** Keys work anywhere on the page except while typing in the resolution note. */
+  const onKey = (/** @type {KeyboardEvent} */ e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || !alarm) return;
+    const target = /** @type {HTMLElement} */ (e.target);
+    if (target.closest('input, textarea, select')) return;
+    const key = e.key.toLowerCase();
+    const button = el.querySelector(`[data-key="${key}"]`);
+    if (button instanceof HTMLButtonElement && !button.disabled) {
+      e.preventDefault();
+      button.click();
+    } else if (e.key === 'Escape') window.location.hash = '#/queue';
+  };
+  document.addEventListener('keydown', onKey);
+  const off = onLive((m) => {
+    if (m.event === 'resync' || m.data.alarmId === id) load().catch(() => {});
+  });
+  // Opening the alarm is looking at it.
+  acknowledgeAttention();
+  await load();
+  /** @type {HTMLElement | null} */ (el.querySelector('h1'))?.focus();
+  return () => {
+    document.removeEventListener('keydown', onKey);
+    off();
+  };
+}
+
+/** @param {string} term @param {unknown} value */
+const fact = (term, value) => h('div', null, h('dt', null, term), h('dd', null, value));
+
+/**
+ * @param {AlarmDetail} a
+ * @param {(path: string, name: string, body?: unknown) => Promise<void>} act
+ * @param {() => void} openResolve
+ */
+function actionBar(a, act, openResolve) {
+  const s = a.state;
+  /** @param {string} key @param {string} text @param {boolean} enabled @param {() => void} run @param {string} extra */
+  const button = (key, text, enabled, run, extra = '') =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `action ${extra}`,
+        'data-key': key,
+        'aria-keyshortcuts': key.toUpperCase(),
+        disabled: !enabled,
+        onclick: run,
+      },
+      text,
+      h('kbd', { 'aria-hidden': 'true' }, key.toUpperCase()),
+    );
+  return h(
+    'section',
+    { class: 'actions', 'aria-label': t('alarm.actions') },
+    button('a', t('alarm.acknowledge'), s === 'open', () => act('acknowledge', t('alarm.acknowledge')), 'primary'),
+    button('d', t('alarm.dispatch'), s === 'open' || s === 'acknowledged', () => act('dispatch', t('alarm.dispatch'))),
+    button('s', t('alarm.onScene'), s === 'dispatched', () => act('on-scene', t('alarm.onScene'))),
+    button('r', t('alarm.resolve'), s !== 'resolved', openResolve),
+    h('p', { class: 'muted small shortcuts' }, t('alarm.shortcuts')),
+  );
+}
+
+/** @param {(outcome: string, note: string) => void} submit */
+function resolvePanel(submit) {
+  const note = h('textarea', { id: 'resolve-note', name: 'note', rows: '2', maxlength: '2000' });
+  const form = h(
+    'form',
+    {
+      class: 'panel resolve',
+      id: 'resolve-form',
+      hidden: true,
+      'aria-labelledby': 'resolve-title',
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        const data = new FormData(/** @type {HTMLFormElement} */ (e.currentTarget));
+        submit(String(data.get('outcome')), String(data.get('note') ?? '').trim());
+      },
+    },
+    h('h2', { id: 'resolve-title' }, t('alarm.resolveTitle')),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('alarm.outcome')),
+      OUTCOMES.map((o, i) =>
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name: 'outcome', value: o, required: true, id: `outcome-${o}`, checked: i === 0 }),
+          label('outcome', o),
+        ),
+      ),
+    ),
+    h('label', { for: 'resolve-note' }, t('alarm.note')),
+    note,
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'submit', class: 'primary' }, t('alarm.resolveSubmit')),
+      h('button', { type: 'button', class: 'ghost', onclick: () => (form.hidden = true) }, t('alarm.cancel')),
+    ),
+  );
+  return {
+    el: form,
+    open: () => {
+      form.hidden = false;
+      /** @type {HTMLElement | null} */ (form.querySelector('input[name="outcome"]'))?.focus();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// The operator's live queue: open alarms by severity then age, tasks to check on people whose
+// device went silent. Refreshed from the stream, never by polling or reloading.
+import { api } from '../api.js';
+import { alertNewAlarm } from '../attention.js';
+import { h, link, replace, seg } from '../dom.js';
+import { dateTime, since } from '../format.js';
+import { label, t } from '../i18n.js';
+import { onLive } from '../live.js';
+
+export const TASK_KIND = 'device_offline';
+const SEVERITY_RANK = /** @type {Record<string, number>} */ ({ critical: 0, high: 1, low: 2 });
+
+/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, receivedAt: string, pressCount: number }} Alarm */
+
+/** Most severe first; within a severity the one waiting longest first. */
+export const byUrgency = (/** @type {Alarm} */ a, /** @type {Alarm} */ b) =>
+  (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt);
+
+/** @param {HTMLElement} el */
+export async function renderQueue(el) {
+  return live(el, true);
+}
+
+/** @param {HTMLElement} el */
+export async function renderTasks(el) {
+  return live(el, false);
+}
+
+/**
+ * @param {HTMLElement} el
+ * @param {boolean} withAlarms
+ */
+async function live(el, withAlarms) {
+  /** @type {Set<string>} */
+  const fresh = new Set();
+  let timer = /** @type {number | undefined} */ (undefined);
+  const load = async () => {
+    /** @type {Alarm[]} */
+    const open = await api('/api/alarms?open=true&limit=500');
+    const alarms = open.filter((a) => a.kind !== TASK_KIND).sort(byUrgency);
+    const tasks = open.filter((a) => a.kind === TASK_KIND).sort(byUrgency);
+    updateTaskBadge(tasks.length);
+    replace(el, withAlarms ? alarmTable(alarms, fresh) : null, taskTable(tasks));
+  };
+  const off = onLive((m) => {
+    if (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) fresh.add(String(m.data.alarmId));
+    if (m.event.startsWith('alarm.') || m.event === 'resync') {
+      // Several events arrive together when an alarm opens: one fetch for the burst.
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => load().catch(showError(el)), 50);
+    }
+  });
+  await load();
+  return () => {
+    off();
+    window.clearTimeout(timer);
+  };
+}
+
+/** @param {HTMLElement} el */
+const showError = (el) => (/** @type {Error} */ err) =>
+  replace(el, h('p', { class: 'error', role: 'alert' }, t('common.error', { message: err.message })));
+
+function updateTaskBadge(/** @type {number} */ count) {
+  const nav = document.getElementById('nav-tasks');
+  if (!nav) return;
+  nav.textContent = count > 0 ? `${t('nav.tasks')} (${count})` : t('nav.tasks');
+}
+
+/**
+ * @param {Alarm[]} alarms
+ * @param {Set<string>} fresh
+ */
+function alarmTable(alarms, fresh) {
+  const section = h('section', { class: 'panel queue', 'aria-labelledby': 'queue-title' });
+  section.append(
+    h('div', { class: 'panel-head' }, h('h1', { id: 'queue-title' }, t('queue.title')), h('p', { class: 'muted small' }, t('queue.hint'))),
+  );
+  if (alarms.length === 0) {
+    section.append(h('p', { class: 'empty', id: 'queue-empty' }, t('queue.empty')));
+    return section;
+  }
+  const rows = alarms.map((a) =>
+    h(
+      'tr',
+      { class: `sev-${a.severity}${fresh.has(a.id) ? ' is-new' : ''}`, dataset: { alarmId: a.id } },
+      h('td', null, h('span', { class: `badge sev sev-${a.severity}` }, label('severity', a.severity))),
+      h(
+        'td',
+        { class: 'kind' },
+        link(
+          `/alarm/${seg(a.id)}`,
+          { class: 'row-link', 'aria-label': `${t('queue.open')}: ${label('kind', a.kind)} ${a.deviceId}` },
+          label('kind', a.kind),
+        ),
+        a.test ? h('span', { class: 'badge test' }, t('queue.test')) : null,
+        fresh.has(a.id) ? h('span', { class: 'badge new' }, t('queue.new')) : null,
+      ),
+      h('td', null, h('span', { class: `badge state state-${a.state}` }, label('state', a.state))),
+      h('td', { class: 'mono' }, a.deviceId),
+      h('td', { class: 'since mono', dataset: { since: a.receivedAt }, title: dateTime(a.receivedAt) }, since(a.receivedAt)),
+      h('td', { class: 'num' }, String(a.pressCount)),
+    ),
+  );
+  const table = h(
+    'table',
+    { class: 'grid', id: 'alarm-queue' },
+    h('caption', { class: 'sr-only' }, t('queue.caption')),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['queue.severity', 'queue.kind', 'queue.state', 'queue.device', 'queue.since', 'queue.presses'].map((k) =>
+          h('th', { scope: 'col' }, t(k)),
+        ),
+      ),
+    ),
+    h('tbody', { onkeydown: moveWithArrows }, rows),
+  );
+  section.append(h('div', { class: 'table-wrap' }, table));
+  return section;
+}
+
+/** ↑/↓ move between alarms of the queue without the mouse. */
+function moveWithArrows(/** @type {KeyboardEvent} */ e) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const links = [...document.querySelectorAll('#alarm-queue .row-link')];
+  const i = links.indexOf(/** @type {Element} */ (document.activeElement));
+  const next = links[Math.max(0, Math.min(links.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+  if (next) {
+    e.preventDefault();
+    /** @type {HTMLElement} */ (next).focus();
+  }
+}
+
+/** @param {Alarm[]} tasks */
+function taskTable(tasks) {
+  const section = h('section', { class: 'panel tasks', 'aria-labelledby': 'tasks-title' });
+  section.append(
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { id: 'tasks-title' }, t('tasks.title')),
+      h('p', { class: 'muted small' }, t('tasks.caption')),
+    ),
+  );
+  if (tasks.length === 0) {
+    section.append(h('p', { class: 'empty' }, t('tasks.empty')));
+    return section;
+  }
+  const rows = tasks.map((a) =>
+    h(
+      'tr',
+      { dataset: { alarmId: a.id } },
+      h('td', null, link(`/alarm/${seg(a.id)}`, { class: 'row-link mono' }, a.deviceId)),
+      h('td', null, h('span', { class: `badge state state-${a.state}` }, label('state', a.state))),
+      h('td', { class: 'mono', title: dateTime(a.receivedAt) }, h('span', { dataset: { since: a.receivedAt } }, since(a.receivedAt))),
+    ),
+  );
+  section.append(
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'grid', id: 'task-list' },
+        h('caption', { class: 'sr-only' }, t('tasks.caption')),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['tasks.device', 'tasks.state', 'tasks.since'].map((k) => h('th', { scope: 'col' }, t(k))),
+          ),
+        ),
+        h('tbody', null, rows),
+      ),
+    ),
+  );
+  return section;
+}
+
+/** New alarms sound and blink wherever the operator is in the console. */
+export function watchForNewAlarms() {
+  onLive((m) => {
+    if (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) alertNewAlarm();
+  });
+}

@@ -1,0 +1,235 @@
+// Analysts' reports: reliability and cost-effectiveness by device kind, model, Mexican state or
+// month, as a chart and a table, with CSV download. Groups of fewer than 5 people come back
+// suppressed from the API and are shown as such, never as zeros.
+import { api } from '../api.js';
+import { barChart } from '../charts.js';
+import { h, replace } from '../dom.js';
+import { dateTime, number, percent } from '../format.js';
+import { label, t } from '../i18n.js';
+
+const COLUMNS = {
+  reliability: [
+    'beneficiaries',
+    'devices',
+    'inServiceDays',
+    'availability',
+    'heartbeatDelivery',
+    'offlineEpisodes',
+    'mttrHours',
+    'mtbfHours',
+    'ackP50S',
+    'ackP90S',
+    'dispatchP50S',
+    'dispatchP90S',
+    'onSceneP50S',
+    'onSceneP90S',
+    'shareAckedWithin30s',
+    'shareAckedWithin60s',
+    'shareOnSceneWithin30min',
+    'nonTestAlarms',
+    'falseAlarmRatio',
+    'testPassRatio',
+    'installLeadTimeDaysMean',
+    'installLeadTimeDaysP50',
+    'protectionGapHours',
+    'singleDeviceBeneficiaries',
+  ],
+  cost: [
+    'beneficiaries',
+    'devices',
+    'inServiceDays',
+    'spendMxn',
+    'availableDays',
+    'costPerProtectedDayMxn',
+    'wastedSpendMxn',
+    'genuineAlarmsAcknowledged',
+    'costPerAnsweredAlarmMxn',
+    'billedButSilentDevices',
+    'billedButSilentSpendMxn',
+  ],
+};
+const RATIOS = new Set([
+  'availability',
+  'heartbeatDelivery',
+  'shareAckedWithin30s',
+  'shareAckedWithin60s',
+  'shareOnSceneWithin30min',
+  'falseAlarmRatio',
+  'testPassRatio',
+]);
+const CHART = {
+  reliability: {
+    series: [
+      ['availability', '#7ee787'],
+      ['heartbeatDelivery', '#79c0ff'],
+      ['shareAckedWithin60s', '#ffa657'],
+    ],
+    percent: true,
+  },
+  cost: {
+    series: [
+      ['costPerProtectedDayMxn', '#d2a8ff'],
+      ['wastedSpendMxn', '#ff7b72'],
+    ],
+    percent: false,
+  },
+};
+
+const monthStart = (/** @type {Date} */ d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+
+/** @param {HTMLElement} el */
+export async function renderReports(el) {
+  const now = new Date();
+  const from = monthStart(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 5, 1)));
+  const to = monthStart(now);
+  const out = h('div', { id: 'report-output' });
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      id: 'report-form',
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        run();
+      },
+    },
+    field(
+      'report-kind',
+      t('reports.kind'),
+      h(
+        'select',
+        { id: 'report-kind', name: 'kind' },
+        ['reliability', 'cost'].map((k) => h('option', { value: k }, t(`reports.${k}`))),
+      ),
+    ),
+    field(
+      'report-group',
+      t('reports.groupBy'),
+      h(
+        'select',
+        { id: 'report-group', name: 'groupBy' },
+        ['kind', 'state', 'month', 'model'].map((g) => h('option', { value: g }, t(`group.${g}`))),
+      ),
+    ),
+    field('report-from', t('reports.from'), h('input', { id: 'report-from', name: 'from', type: 'month', value: from, required: true })),
+    field('report-to', t('reports.to'), h('input', { id: 'report-to', name: 'to', type: 'month', value: to, required: true })),
+    h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, t('reports.run'))),
+  );
+  const run = async () => {
+    const data = new FormData(/** @type {HTMLFormElement} */ (form));
+    const kind = /** @type {'reliability' | 'cost'} */ (String(data.get('kind')));
+    const groupBy = String(data.get('groupBy'));
+    const [fy, fm] = String(data.get('from')).split('-').map(Number);
+    const [ty, tm] = String(data.get('to')).split('-').map(Number);
+    // The "to" month is included: the period ends at the start of the following month.
+    const query = new URLSearchParams({
+      from: new Date(Date.UTC(fy ?? 2026, (fm ?? 1) - 1, 1)).toISOString(),
+      to: new Date(Date.UTC(ty ?? 2026, tm ?? 1, 1)).toISOString(),
+      groupBy,
+    });
+    replace(out, h('p', { class: 'muted' }, t('common.loading')));
+    try {
+      const report = await api(`/api/reports/${kind}?${query}`);
+      await show(out, kind, groupBy, report, `/api/reports/${kind}?${query}&format=csv`);
+    } catch (err) {
+      replace(out, h('p', { class: 'error', role: 'alert' }, t('common.error', { message: /** @type {Error} */ (err).message })));
+    }
+  };
+  replace(el, h('h1', null, t('reports.title')), form, out);
+  await run();
+  return undefined;
+}
+
+/** @param {string} id @param {string} text @param {HTMLElement} control */
+const field = (id, text, control) => h('div', { class: 'field' }, h('label', { for: id }, text), control);
+
+/** A group's name as people read it: the kind or the month in words, the state by its code. */
+function groupName(/** @type {string} */ groupBy, /** @type {string} */ group) {
+  if (groupBy === 'kind') return label('dkind', group);
+  return group;
+}
+
+/** @param {string} col @param {unknown} v */
+function cell(col, v) {
+  if (typeof v !== 'number') return t('common.none');
+  return RATIOS.has(col) ? percent(v) : number(v);
+}
+
+/**
+ * @param {HTMLElement} out
+ * @param {'reliability' | 'cost'} kind
+ * @param {string} groupBy
+ * @param {any} report
+ * @param {string} csvHref
+ */
+async function show(out, kind, groupBy, report, csvHref) {
+  const rows = /** @type {any[]} */ (report.rows ?? []);
+  const cols = COLUMNS[kind];
+  const chartBox = h('div', { class: 'chart', id: 'report-chart' });
+  const visible = rows.filter((r) => !r.suppressed);
+  const suppressedNote =
+    report.suppressedGroups > 0
+      ? h('p', { class: 'notice', id: 'suppressed-note' }, t('reports.suppressedCount', { count: report.suppressedGroups }))
+      : null;
+  const tableRow = (/** @type {any} */ r, /** @type {boolean} */ total) =>
+    h(
+      'tr',
+      { class: `${r.suppressed ? 'is-suppressed' : ''}${total ? ' total' : ''}` },
+      h('th', { scope: 'row' }, total ? t('reports.total') : groupName(groupBy, r.group)),
+      r.suppressed
+        ? h('td', { colspan: String(cols.length), class: 'suppressed' }, t('reports.suppressed'))
+        : cols.map((c) => h('td', { class: 'num' }, cell(c, r[c]))),
+    );
+  replace(
+    out,
+    h(
+      'div',
+      { class: 'report-head' },
+      h('p', { class: 'muted small' }, t('reports.generated', { at: dateTime(report.generatedAt) })),
+      h('a', { href: csvHref, download: `${kind}-${groupBy}.csv`, class: 'button', id: 'report-csv' }, t('reports.csv')),
+    ),
+    suppressedNote,
+    h('section', { class: 'panel', 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, t('reports.chart')), chartBox),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'table-title' },
+      h('h2', { id: 'table-title' }, t('reports.table')),
+      rows.length === 0
+        ? h('p', { class: 'empty' }, t('reports.empty'))
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'grid compact report', id: 'report-table' },
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  h('th', { scope: 'col' }, t('col.group')),
+                  cols.map((c) => h('th', { scope: 'col' }, t(`col.${c}`))),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                rows.map((r) => tableRow(r, false)),
+              ),
+              report.total ? h('tfoot', null, tableRow(report.total, true)) : null,
+            ),
+          ),
+    ),
+  );
+  const spec = CHART[kind];
+  await barChart(chartBox, {
+    title: t(`reports.${kind}`),
+    labels: visible.map((r) => groupName(groupBy, r.group)),
+    series: spec.series.map(([c, color]) => ({ label: t(`col.${c}`), color: /** @type {string} */ (color) })),
+    ys: spec.series.map(([c]) =>
+      visible.map((r) => (typeof r[/** @type {string} */ (c)] === 'number' ? r[/** @type {string} */ (c)] : null)),
+    ),
+    percent: spec.percent,
+  });
+}
