@@ -82,10 +82,15 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   const dropped = (sink: string, n: number) => metrics.telemetryDropped.inc({ sink }, n);
   const embedded = new EmbeddedTelemetryStore(deps.store.db, logger, { onDropped: (n) => dropped('embedded', n) });
   const telemetry = telemetrySinks(deps, embedded, dropped);
-  const monitor = new LoadMonitor(undefined, (overloaded) => {
-    metrics.overloaded.set(overloaded ? 1 : 0);
-    logger.warn({ overloaded }, overloaded ? 'intake overloaded: shedding heartbeats' : 'intake load back to normal');
-  });
+  const monitor = new LoadMonitor(
+    undefined,
+    (overloaded) => {
+      metrics.overloaded.set(overloaded ? 1 : 0);
+      logger.warn({ overloaded }, overloaded ? 'intake overloaded: shedding heartbeats' : 'intake load back to normal');
+    },
+    // A telemetry store that cannot keep up is overload too, whatever the event loop says.
+    () => telemetry.pending() > 40_000,
+  );
   const errors = new IngestErrorLog(deps.store.db, logger);
   const gateways = new GatewayRepository(deps.store.db, deps.repos.audit, deps.clock);
   const ctx: IngestContext = {

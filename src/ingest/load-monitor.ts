@@ -5,6 +5,7 @@
  */
 export class LoadMonitor {
   private overloaded = false;
+  private lateTicks = 0;
   private readonly timer: NodeJS.Timeout;
   private expected: number;
 
@@ -25,7 +26,9 @@ export class LoadMonitor {
     const now = Date.now();
     const lag = Math.max(0, now - this.expected);
     this.expected = now + this.options.intervalMs;
-    const next = this.extraPressure() || (this.overloaded ? lag > this.options.leaveMs : lag > this.options.enterMs);
+    // Three late ticks in a row: one long pause (start-up, a big GC) is not overload.
+    this.lateTicks = lag > this.options.enterMs ? this.lateTicks + 1 : 0;
+    const next = this.extraPressure() || (this.overloaded ? lag > this.options.leaveMs : this.lateTicks >= 3);
     if (next !== this.overloaded) {
       this.overloaded = next;
       this.onChange(next);
