@@ -1,6 +1,7 @@
 export { type Actor, systemActor } from './actor.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
+export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';
 export { migrateToLatest } from './migrations/index.ts';
 export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';
 export { createRepositories, type Repositories } from './repositories/index.ts';
