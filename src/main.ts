@@ -7,7 +7,7 @@ import { CentinelaError } from './domain/errors.ts';
 import { EventBus, startRedisRelay } from './events/index.ts';
 import { startHealth } from './health/index.ts';
 import { startIngest } from './ingest/index.ts';
-import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, systemClock } from './platform/index.ts';
+import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, sha256Hex, systemClock } from './platform/index.ts';
 import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
 
 export interface StartOptions {
@@ -55,7 +55,10 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     if (config.redisUrl) {
       // Several nodes: operators on any node see every node's alarms live.
-      const relay = startRedisRelay(events, config.redisUrl, logger);
+      // Nodes of one cluster share one database: its identity names their channel, so two
+      // clusters on one Redis never see each other's alarms.
+      const cluster = sha256Hex(config.database.kind === 'postgres' ? config.database.url : config.database.file).slice(0, 16);
+      const relay = startRedisRelay(events, config.redisUrl, logger, `centinela:events:${cluster}`);
       shutdown.add('events relay', () => relay.close());
       await relay.ready;
     }
