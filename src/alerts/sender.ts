@@ -32,18 +32,25 @@ export async function sendDue(ctx: AlertsContext, notifiers: Notifiers, limit = 
     .orderBy('created_at')
     .limit(limit)
     .execute();
-  const claimed: NotificationTable[] = [];
-  for (const { id } of candidates) {
-    const res = await ctx.db
-      .updateTable('notifications')
-      .set({ status: 'sending', lease_until: now + LEASE_MS, updated_at: now })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('status', 'in', ['queued', 'retry']), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) {
-      claimed.push(await ctx.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  if (candidates.length === 0) return 0;
+  // Claimed in one transaction (one commit); the conditional UPDATE keeps two nodes from
+  // claiming the same row.
+  const claimed = await ctx.db.transaction().execute(async (trx) => {
+    const rows: NotificationTable[] = [];
+    for (const { id } of candidates) {
+      const res = await trx
+        .updateTable('notifications')
+        .set({ status: 'sending', lease_until: now + LEASE_MS, updated_at: now })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([eb('status', 'in', ['queued', 'retry']), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
+        )
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1)
+        rows.push(await trx.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     }
-  }
+    return rows;
+  });
   await Promise.all(claimed.map((n) => attempt(ctx, notifiers, n)));
   return claimed.length;
 }

@@ -10,24 +10,30 @@ import { pagesForStep } from './recipients.ts';
 import { appendTimeline } from './timeline.ts';
 
 /**
- * P1: claims one due step at a time in its own transaction — on PostgreSQL with
+ * P1: claims due steps in a transaction — on PostgreSQL with
  * `FOR UPDATE SKIP LOCKED`, so several nodes share the work and a crashed node's lock dies with
  * its connection; SQLite has a single writer. Returns how many steps ran.
  */
-export async function runDueSteps(ctx: AlertsContext, max = 100): Promise<number> {
+export async function runDueSteps(ctx: AlertsContext, max = 100, batch = 20): Promise<number> {
   let ran = 0;
   while (ran < max) {
     const now = ctx.clock.now();
+    // A batch per transaction: one commit (one fsync on SQLite) for all steps due together.
     const did = await ctx.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('alarm_steps').selectAll().where('done_at', 'is', null).where('due_at', '<=', now).orderBy('due_at').limit(1);
+      let q = trx
+        .selectFrom('alarm_steps')
+        .selectAll()
+        .where('done_at', 'is', null)
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(batch);
       if (ctx.engine === 'postgres') q = q.forUpdate().skipLocked();
-      const row = await q.executeTakeFirst();
-      if (!row) return false;
-      await fireStep(trx, ctx, row, now, false);
-      return true;
+      const rows = await q.execute();
+      for (const row of rows) await fireStep(trx, ctx, row, now, false);
+      return rows.length;
     });
-    if (!did) break;
-    ran += 1;
+    ran += did;
+    if (did < batch) break;
   }
   return ran;
 }

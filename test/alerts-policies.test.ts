@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { DEFAULT_POLICY_DIR, loadPolicies } from '../src/alerts/policies.ts';
+import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
+
+const dirs: string[] = [];
+const tmp = (files: Record<string, unknown>) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-policies-'));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('escalation policies are data, validated at start', () => {
+  test('the shipped panic policy is the one of DESIGN.md', () => {
+    const panic = loadPolicies().find((p) => p.name === 'panic');
+    const steps = panic?.steps.map((s) => [s.afterS, s.target, s.channel, s.repeatS ?? null, s.onDispatch]);
+    expect(steps).toEqual([
+      [0, 'operators', 'console', 60, false],
+      [0, 'operators', 'webhook', null, false],
+      [0, 'contacts', 'sms', null, false],
+      [30, 'supervisor', 'sms', 60, false],
+      [60, 'responder', 'sms', null, true],
+    ]);
+    expect(fs.existsSync(path.join(DEFAULT_POLICY_DIR, 'device-offline.json'))).toBe(true);
+  });
+
+  test('a negative delay stops the start, naming the file and the field', () => {
+    const dir = tmp({ 'bad.json': { name: 'bad', kinds: ['*'], steps: [{ afterS: -5, target: 'operators', channel: 'console' }] } });
+    expect(() => loadPolicies(dir)).toThrow(/escalation policy .*bad\.json is invalid: steps\.0\.afterS: afterS must not be negative/);
+  });
+
+  test('an unknown target stops the start with a clear message', () => {
+    const dir = tmp({ 'bad.json': { name: 'bad', kinds: ['*'], steps: [{ afterS: 0, target: 'army', channel: 'sms' }] } });
+    expect(() => loadPolicies(dir)).toThrow(/steps\.0\.target: target must be one of operators, supervisor, contacts, responder/);
+  });
+
+  test('a set of policies without a fallback for every kind is refused', () => {
+    const dir = tmp({ 'm.json': { name: 'm', kinds: ['motion'], steps: [{ afterS: 0, target: 'operators', channel: 'console' }] } });
+    expect(() => loadPolicies(dir)).toThrow(/none covers every kind/);
+  });
+});
+
+describe('message templates are data per language', () => {
+  test('a centre adds a language by adding a file, without code; missing keys fall back to Spanish', () => {
+    const dir = tmp({
+      'es.json': fs.readFileSync(path.join(DEFAULT_TEMPLATE_DIR, 'es.json'), 'utf8'),
+      'nah.json': {
+        language: 'nah',
+        voiceLanguage: 'es-MX',
+        kinds: { panic: 'tlatzacuiliztli' },
+        messages: { contact: 'Centinela: {alias} {what}. {ref}' },
+      },
+    });
+    const t = Templates.load(dir);
+    expect(t.render('nah', 'contact', { alias: 'Colibrí', what: t.kindLabel('nah', 'panic'), ref: 'alm_1' })).toBe(
+      'Centinela: Colibrí tlatzacuiliztli. alm_1',
+    );
+    expect(t.render('nah', 'smsUnknownPhone', {})).toBe('Centinela: número no registrado.');
+    expect(t.resolve('fr')).toBe('es');
+    expect(t.resolve('en-GB')).toBe('es');
+    expect(Templates.load().resolve('en-GB')).toBe('en');
+  });
+});
