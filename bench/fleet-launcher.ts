@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
 import type { FleetDevice } from '../devices/fleet/fleet-device.ts';
 import { emptyStats, type FleetStats, formatStats } from '../devices/fleet/fleet-stats.ts';
 import { SIMULATED_MODELS, type SimulatedModel } from '../devices/simulators/catalogue.ts';
@@ -118,6 +119,16 @@ export function syntheticDevices(count: number, model: SimulatedModel, prefix = 
   return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${model}-${String(i).padStart(6, '0')}`, model }));
 }
 
+/**
+ * Removes the retained `offline` statuses a synthetic fleet leaves on a shared broker: thousands
+ * of them would flood every later wildcard subscriber (Mosquitto drops what overflows a queue).
+ */
+export async function clearRetainedStatuses(url: string, deviceIds: readonly string[]): Promise<void> {
+  const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: `launcher-cleanup-${process.pid}` });
+  for (const id of deviceIds) await client.publishAsync(`v1/devices/${id}/status`, '', { qos: 1, retain: true });
+  await client.endAsync();
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -129,14 +140,16 @@ async function main(): Promise<void> {
       'alarm-every-s': { type: 'string', default: '240' },
       'duration-s': { type: 'string', default: '60' },
       prefix: { type: 'string', default: `bench-${process.pid}` },
+      'keep-retained': { type: 'boolean', default: false },
     },
   });
   const model = values.model as SimulatedModel;
   if (!SIMULATED_MODELS.includes(model)) throw new Error(`--model must be one of ${SIMULATED_MODELS.join(', ')}`);
   const started = Date.now();
+  const devices = syntheticDevices(Number(values.devices), model, values.prefix);
   const fleet = await launchFleet({
     url: values.url,
-    devices: syntheticDevices(Number(values.devices), model, values.prefix),
+    devices,
     seed: 1,
     speed: Number(values.speed),
     alarmEveryS: Number(values['alarm-every-s']),
@@ -147,6 +160,11 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     clearInterval(tick);
     await fleet.stop();
+    if (!values['keep-retained'])
+      await clearRetainedStatuses(
+        values.url,
+        devices.map((d) => d.id),
+      );
     process.stdout.write(`launcher: stopped · ${formatStats(fleet.stats())}\n`);
   };
   process.once('SIGINT', () => void stop());

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { launchFleet, syntheticDevices } from '../bench/fleet-launcher.ts';
+import { clearRetainedStatuses, launchFleet, syntheticDevices } from '../bench/fleet-launcher.ts';
 import type { SimEvent } from '../devices/index.ts';
 import { BrokerProbe, TEST_BROKER_URL } from '../devices/testing/broker-probe.ts';
 
@@ -13,7 +13,7 @@ describe('fleet launcher', () => {
     const prefix = `lt-${randomBytes(4).toString('hex')}`;
     const devices = syntheticDevices(30, 'panic-button', prefix);
     const probe = await BrokerProbe.connect();
-    await probe.subscribe('v1/devices/+/status');
+    for (const d of devices) await probe.subscribe(`v1/devices/${d.id}/status`);
     const mine = (topic: string) => topic.startsWith(`v1/devices/${prefix}-`);
     let pubacked: (e: SimEvent) => void = () => undefined;
     const firstPuback = new Promise<SimEvent>((resolve) => {
@@ -40,7 +40,10 @@ describe('fleet launcher', () => {
       await fleet.stop();
     }
     await probe.count((m) => mine(m.topic) && m.text === 'offline', 30);
-    for (const d of devices) await probe.clearRetained(`v1/devices/${d.id}/status`);
+    await clearRetainedStatuses(
+      TEST_BROKER_URL,
+      devices.map((d) => d.id),
+    );
     await probe.close();
   });
 });

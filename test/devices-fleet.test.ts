@@ -20,7 +20,9 @@ describe('fleet runner on a real broker', () => {
     const scenario = await loadScenario(TINY_SCENARIO_PATH);
     const devices = scenarioFleetDevices(scenario).map((d) => ({ ...d, id: `${d.id}${suffix}` }));
     const probe = await BrokerProbe.connect();
-    await probe.subscribe('v1/devices/+/#');
+    // Only these devices' topics: a wildcard over the shared broker would also bring every
+    // retained status other runs left, and Mosquitto drops what overflows a client's queue.
+    for (const d of devices) await probe.subscribe(`v1/devices/${d.id}/#`);
     const mine = (topic: string) => topic.split('/')[2]?.endsWith(suffix) === true;
     cleanups.push(async () => {
       for (const d of devices) await probe.clearRetained(`v1/devices/${d.id}/status`);
