@@ -7,7 +7,7 @@ import { handleUplink } from '../pipeline.ts';
 import { parseDeviceTopic, UPLINK_KINDS, type UplinkKind } from '../topics.ts';
 import { KnownDevices } from './known-devices.ts';
 
-/** Nodes of one Centinela share the uplink stream (MQTT 5 shared subscription). */
+/** Nodes of one Centinela share the uplink stream (MQTT 5 shared subscription); `?shareGroup=` overrides. */
 export const SHARE_GROUP = 'centinela';
 const UPLINKS = 'v1/devices/+/+';
 
@@ -21,11 +21,13 @@ export interface ExternalConsumer {
  * The client id names the persistent session the broker keeps for us while we are away; it
  * must be stable across restarts and distinct per node. `?clientId=` on MQTT_URL overrides it.
  */
-function connectOptions(url: string): { url: string; clientId: string } {
+function connectOptions(url: string): { url: string; clientId: string; shareGroup: string } {
   const parsed = new URL(url);
   const clientId = parsed.searchParams.get('clientId') ?? `centinela-${os.hostname()}`;
+  const shareGroup = parsed.searchParams.get('shareGroup') ?? SHARE_GROUP;
   parsed.searchParams.delete('clientId');
-  return { url: parsed.toString(), clientId };
+  parsed.searchParams.delete('shareGroup');
+  return { url: parsed.toString(), clientId, shareGroup };
 }
 
 /**
@@ -35,7 +37,7 @@ function connectOptions(url: string): { url: string; clientId: string } {
  */
 export async function startExternalConsumer(url: string, ctx: IngestContext, logger: Logger): Promise<ExternalConsumer> {
   const known = new KnownDevices(ctx.repos);
-  const { url: brokerUrl, clientId } = connectOptions(url);
+  const { url: brokerUrl, clientId, shareGroup } = connectOptions(url);
   let client: MqttClient | undefined;
 
   const handle = async (topic: string, payload: Buffer): Promise<void> => {
@@ -86,7 +88,7 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
   });
 
   const shared = connack.properties?.sharedSubscriptionAvailable !== false;
-  const filter = shared ? `$share/${SHARE_GROUP}/${UPLINKS}` : UPLINKS;
+  const filter = shared ? `$share/${shareGroup}/${UPLINKS}` : UPLINKS;
   await client.subscribeAsync(filter, { qos: 1 });
   logger.info({ clientId, filter, sessionPresent: connack.sessionPresent }, 'consuming from the external MQTT broker');
 

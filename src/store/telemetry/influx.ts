@@ -1,4 +1,4 @@
-import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxDB, Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../../platform/logger.ts';
 import type { TelemetryPoint, TelemetrySink } from './types.ts';
 
@@ -48,6 +48,8 @@ export class InfluxTelemetryWriter implements TelemetrySink {
 
   constructor(options: InfluxOptions, logger: Logger) {
     const maxBufferLines = options.maxBufferLines ?? 100_000;
+    // The client prints every failed attempt to the console; ours logs them, rate-limited, below.
+    setLogger({ error: (message, err) => logger.debug({ err }, message), warn: (message, err) => logger.debug({ err }, message) });
     let lastLogged = 0;
     this.api = new InfluxDB({ url: options.url, token: options.token, timeout: 10_000 }).getWriteApi(options.org, options.bucket, 'ms', {
       batchSize: 1_000,
