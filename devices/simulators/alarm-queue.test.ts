@@ -58,3 +58,23 @@ describe('local alarm queue', () => {
     expect(q.pending[0]?.attempts).toBe(0);
   });
 });
+
+describe('local alarm queue without PUBACK', () => {
+  test('an alarm the broker never acknowledges is sent again with the same id after the timeout', async () => {
+    const { calls, send } = controlledSend();
+    let timedOut!: () => void;
+    const timeout = new Promise<void>((resolve) => {
+      timedOut = resolve;
+    });
+    const q = new AlarmQueue({ send, pubackTimeoutMs: 5, onTimeout: () => timedOut() });
+    q.enqueue(press('a-4'), 1);
+    q.flush();
+    await timeout;
+    q.flush();
+    expect(calls.map((c) => c.payload.id)).toEqual(['a-4', 'a-4']);
+    calls[1]?.ack();
+    await flushMicrotasks();
+    expect(q.pending).toEqual([]);
+    q.close();
+  });
+});

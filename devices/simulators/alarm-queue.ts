@@ -4,6 +4,7 @@ import type { PendingAlarm } from './types.ts';
 interface Entry extends PendingAlarm {
   /** Token of the publish in flight, if any; a callback with an older token is stale. */
   inFlight: number | null;
+  timer?: NodeJS.Timeout;
 }
 
 export interface AlarmQueueOptions {
@@ -11,6 +12,14 @@ export interface AlarmQueueOptions {
   send: (payload: AlarmPayload) => Promise<void>;
   onSent?: (alarmId: string, attempt: number) => void;
   onPuback?: (alarmId: string, pressedAt: number) => void;
+  /**
+   * Real milliseconds to wait for a PUBACK before sending the alarm again with the same id
+   * (default 10 s). MQTT 3.1.1 only retransmits on reconnection; a device whose broker stays
+   * connected but silent (a stalled durable write) must not wait for ever.
+   */
+  pubackTimeoutMs?: number;
+  /** Called when an attempt timed out, so the owner can flush again under its own conditions. */
+  onTimeout?: () => void;
 }
 
 /**
@@ -28,7 +37,7 @@ export class AlarmQueue {
   }
 
   get pending(): readonly PendingAlarm[] {
-    return this.#entries.map(({ inFlight: _inFlight, ...rest }) => rest);
+    return this.#entries.map(({ inFlight: _inFlight, timer: _timer, ...rest }) => rest);
   }
 
   enqueue(payload: AlarmPayload, pressedAt: number): void {
@@ -45,7 +54,15 @@ export class AlarmQueue {
 
   /** The connection was replaced or no PUBACK came in time: everything in flight is retried on the next flush. */
   forgetInFlight(): void {
-    for (const entry of this.#entries) entry.inFlight = null;
+    for (const entry of this.#entries) {
+      entry.inFlight = null;
+      clearTimeout(entry.timer);
+    }
+  }
+
+  /** Stops the PUBACK timers (the device is stopping); queued alarms stay queued. */
+  close(): void {
+    for (const entry of this.#entries) clearTimeout(entry.timer);
   }
 
   #attempt(entry: Entry): void {
@@ -53,8 +70,15 @@ export class AlarmQueue {
     entry.inFlight = token;
     entry.attempts++;
     this.#opts.onSent?.(entry.payload.id, entry.attempts);
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      if (entry.inFlight !== token) return;
+      entry.inFlight = null;
+      this.#opts.onTimeout?.();
+    }, this.#opts.pubackTimeoutMs ?? 10_000);
     this.#opts.send(entry.payload).then(
       () => {
+        clearTimeout(entry.timer);
         const i = this.#entries.indexOf(entry);
         if (i < 0) return; // an earlier attempt was already acknowledged
         this.#entries.splice(i, 1);
@@ -62,7 +86,9 @@ export class AlarmQueue {
         this.#opts.onPuback?.(entry.payload.id, entry.pressedAt);
       },
       () => {
-        if (entry.inFlight === token) entry.inFlight = null;
+        if (entry.inFlight !== token) return;
+        clearTimeout(entry.timer);
+        entry.inFlight = null;
       },
     );
   }

@@ -68,6 +68,10 @@ export abstract class BaseSimulator implements Simulator {
       send: (payload) => this.link.publish('alarm', payload, { qos: 1 }),
       onSent: (alarmId, attempt) => this.emit({ type: 'alarm_sent', deviceId: this.id, at: this.now(), alarmId, attempt }),
       onPuback: (alarmId, pressedAt) => this.emit({ type: 'alarm_puback', deviceId: this.id, at: this.now(), alarmId, pressedAt }),
+      ...(opts.pubackTimeoutMs !== undefined ? { pubackTimeoutMs: opts.pubackTimeoutMs } : {}),
+      onTimeout: () => {
+        if (this.active) this.flushAlarms();
+      },
     });
   }
 
@@ -185,6 +189,7 @@ export abstract class BaseSimulator implements Simulator {
     if (!this.active) return;
     this.#dead = true;
     this.timers.clear();
+    this.queue.close();
     // Last words go out (and are acknowledged), then the power is cut: no DISCONNECT, so the
     // broker publishes the last will exactly as it would for a real dead battery.
     this.#dying = this.lastWords()
@@ -205,6 +210,7 @@ export abstract class BaseSimulator implements Simulator {
     const wasDead = this.#dead;
     this.#stopped = true;
     this.timers.clear();
+    this.queue.close();
     if (wasDead) {
       await this.#dying;
       return;

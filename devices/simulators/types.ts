@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Real milliseconds between reconnection attempts after the connection is lost (default 1000). */
   reconnectPeriodMs?: number;
+  /** Real milliseconds without PUBACK before an alarm is sent again with the same id (default 10,000). */
+  pubackTimeoutMs?: number;
   onEvent?: SimEventListener;
 }
 
