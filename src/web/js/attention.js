@@ -17,6 +17,8 @@ function context() {
 
 /** Browsers keep audio suspended until a gesture; the first key or click unlocks it. */
 export function unlockAudioOnGesture() {
+  // Created now so the state is known at once: running where autoplay is allowed, else suspended.
+  if (soundOn) context().addEventListener('statechange', notifySound);
   const unlock = () => {
     if (soundOn) context().resume().then(notifySound, notifySound);
   };

@@ -38,8 +38,9 @@ function describe(e, who) {
 /**
  * @param {any[]} timeline
  * @param {any} context
+ * @param {string} me the logged-in user, named "you" in the timeline
  */
-export function timelinePanel(timeline, context) {
+export function timelinePanel(timeline, context, me) {
   if (timeline.length === 0) return panel(t('timeline.title'), 'timeline', h('p', { class: 'muted' }, t('timeline.empty')));
   const who = names(context);
   return panel(
@@ -63,7 +64,9 @@ export function timelinePanel(timeline, context) {
             'div',
             { class: 'tl-body' },
             h('span', { class: 'tl-text' }, describe(e, who)),
-            byPerson ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: e.actor })}`) : null,
+            byPerson
+              ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: e.actor === me ? t('timeline.you') : e.actor })}`)
+              : null,
             reason,
             outcome,
             note,

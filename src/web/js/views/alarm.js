@@ -18,8 +18,9 @@ const OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'];
 /**
  * @param {HTMLElement} el
  * @param {{ id: string }} params
+ * @param {{ userId: string }} session
  */
-export async function renderAlarm(el, params) {
+export async function renderAlarm(el, params, session) {
   const id = params.id;
   const status = h('p', { class: 'flash', role: 'status', id: 'alarm-status' });
   /** @type {AlarmDetail | undefined} */
@@ -43,10 +44,16 @@ export async function renderAlarm(el, params) {
     await load();
   };
 
+  // Built once: a repaint from the live stream must not wipe a note being typed.
+  const resolveForm = resolvePanel(async (outcome, note) => {
+    await act('resolve', t('alarm.resolve'), { outcome, ...(note ? { note } : {}) });
+    resolveForm.close();
+  });
+
   const paint = () => {
     if (!alarm) return;
     const a = alarm;
-    const resolveForm = resolvePanel((outcome, note) => act('resolve', t('alarm.resolve'), { outcome, ...(note ? { note } : {}) }));
+    const focusedKey = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.key;
     replace(
       el,
       h(
@@ -85,7 +92,7 @@ export async function renderAlarm(el, params) {
         contactsPanel(context?.contacts ?? []),
         locationPanel(context?.loc ?? null),
         aggressorsPanel(context?.beneficiary?.presumedAggressors ?? [], context?.responders ?? []),
-        timelinePanel(a.timeline, context),
+        timelinePanel(a.timeline, context, session.userId),
         notificationsPanel(a.notifications, context),
       ),
       h(
@@ -158,7 +165,7 @@ function actionBar(a, act, openResolve) {
   );
 }
 
-/** @param {(outcome: string, note: string) => void} submit */
+/** @param {(outcome: string, note: string) => Promise<void>} submit */
 function resolvePanel(submit) {
   const note = h('textarea', { id: 'resolve-note', name: 'note', rows: '2', maxlength: '2000' });
   const form = h(
@@ -199,6 +206,10 @@ function resolvePanel(submit) {
   );
   return {
     el: form,
+    close: () => {
+      form.hidden = true;
+      /** @type {HTMLFormElement} */ (form).reset();
+    },
     open: () => {
       form.hidden = false;
       /** @type {HTMLElement | null} */ (form.querySelector('input[name="outcome"]'))?.focus();

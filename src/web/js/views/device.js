@@ -3,8 +3,8 @@
 import { ApiError, api, items } from '../api.js';
 import { timeChart } from '../charts.js';
 import { h, link, replace, seg } from '../dom.js';
-import { dateTime, number } from '../format.js';
-import { t } from '../i18n.js';
+import { dateTime, duration, number, percent } from '../format.js';
+import { label, t } from '../i18n.js';
 import { panel } from './alarm-panels.js';
 import { incidentTable } from './incidents.js';
 
@@ -84,8 +84,17 @@ const fact = (term, value) => h('div', null, h('dt', null, term), h('dd', null, 
 async function drawCharts(el, id, range) {
   const to = Date.now();
   const from = to - (RANGES[/** @type {keyof typeof RANGES} */ (range)] ?? RANGES['24h']);
-  const data = await optional(`/api/devices/${seg(id)}/telemetry?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
-  const points = items(data?.heartbeats ?? data?.points ?? data).filter((/** @type {any} */ p) => p && (p.at ?? p.ts) !== undefined);
+  // Only the fields the charts draw: never a location (technicians may not read one, P6).
+  const query = new URLSearchParams({
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    fields: 'battery,rssi,bars,network',
+    limit: '5000',
+  });
+  const data = await optional(`/api/devices/${seg(id)}/telemetry?${query}`);
+  const points = items(data?.heartbeats ?? data?.points ?? data).filter(
+    (/** @type {any} */ p) => p && p.kind !== 'event' && (p.at ?? p.ts) !== undefined,
+  );
   if (points.length === 0) {
     replace(el, h('p', { class: 'muted', id: 'no-telemetry' }, t('device.noTelemetry')));
     return;
@@ -115,29 +124,48 @@ async function drawCharts(el, id, range) {
   });
 }
 
-/** Diagnosis comes from the health API; shown as its findings, whatever their number. */
+/** The health API's diagnosis: a plain finding first, then the evidence behind it. */
 function diagnosisView(/** @type {any} */ d) {
   if (!d) return h('p', { class: 'muted' }, t('device.noDiagnosis'));
-  const findings = Array.isArray(d) ? d : (d.findings ?? d.causes ?? d.checks ?? null);
-  if (Array.isArray(findings))
-    return h(
-      'ul',
-      { class: 'findings' },
-      findings.map((f) =>
-        h(
-          'li',
-          { class: `finding ${f.severity ?? f.level ?? ''}` },
-          h('strong', null, String(f.title ?? f.code ?? f.kind ?? '')),
-          f.detail || f.message ? ` — ${f.detail ?? f.message}` : '',
-        ),
-      ),
-    );
+  const none = t('common.none');
+  const b = d.battery;
+  const s = d.signal;
+  const hb = d.heartbeatDelivery;
   return h(
-    'dl',
-    { class: 'facts' },
-    Object.entries(d)
-      .filter(([, v]) => v === null || typeof v !== 'object')
-      .map(([k, v]) => fact(k, typeof v === 'number' ? number(v) : String(v ?? t('common.none')))),
+    'div',
+    null,
+    d.finding ? h('p', { class: 'finding', id: 'diagnosis-finding' }, d.finding) : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('device.state'), h('span', { class: `badge live live-${d.state}` }, label('live', d.state ?? 'unknown'))),
+      d.silentForMs ? fact(t('diag.silentFor'), duration(d.silentForMs)) : null,
+      fact(
+        t('diag.battery'),
+        b
+          ? `${number(b.level, 0)} %${b.charging ? ` · ${t('diag.charging')}` : ''}${b.drainPctPerDay !== null ? ` · ${t('diag.drain', { value: number(b.drainPctPerDay, 1) })}` : ''}`
+          : none,
+      ),
+      b?.projectedEmptyAt ? fact(t('diag.emptyAt'), dateTime(b.projectedEmptyAt)) : null,
+      fact(
+        t('diag.signal'),
+        s
+          ? `${label('quality', s.quality)} · ${s.network}${s.rssi !== null ? ` · ${s.rssi} dBm` : ''}${s.bars !== null ? ` · ${t('diag.bars', { value: s.bars })}` : ''}`
+          : none,
+      ),
+      hb ? fact(t('diag.delivery'), `${percent(hb.ratio)} (${hb.received}/${hb.expected})`) : null,
+      d.reboots ? fact(t('diag.reboots'), `${d.reboots.last24h}${d.reboots.loop ? ` · ${t('diag.rebootLoop')}` : ''}`) : null,
+      d.clock
+        ? fact(t('diag.clock'), d.clock.suspect ? t('diag.clockSuspect', { count: d.clock.suspectHeartbeats }) : t('diag.clockOk'))
+        : null,
+      d.ingestErrors ? fact(t('diag.ingestErrors'), String(d.ingestErrors.last24h)) : null,
+      d.satellite
+        ? fact(
+            t('diag.satellite'),
+            `${percent(d.satellite.successRatio)} (${d.satellite.checkInsReceived}/${d.satellite.checkInsExpected})`,
+          )
+        : null,
+    ),
   );
 }
 

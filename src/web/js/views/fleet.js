@@ -238,7 +238,9 @@ function table(shown, matching, total) {
                 { class: 'num' },
                 d.signal === null || d.signal === undefined
                   ? t('common.none')
-                  : String(typeof d.signal === 'object' ? (d.signal.bars ?? d.signal.rssi ?? '') : d.signal),
+                  : typeof d.signal === 'string'
+                    ? label('quality', d.signal)
+                    : String(d.signal.bars ?? d.signal.rssi ?? ''),
               ),
             ),
           ),

@@ -1,0 +1,132 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCase } from './fixtures/alerts-world.ts';
+import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
+import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { connectDevice } from './fixtures/mqtt.ts';
+
+/**
+ * The operator's shift, end to end: a panic button pressed over real MQTT shows up in the live
+ * queue without a reload, the operator takes it with the keyboard, the button hears back, and
+ * the timeline says which responder was never sent because it is a presumed aggressor (P4).
+ */
+let t: TestCentinela;
+let browser: Browser;
+let op: ConsolePage;
+let world: Awaited<ReturnType<typeof seedCase>>;
+
+beforeAll(async () => {
+  t = await startTestCentinela('sqlite');
+  browser = await launchBrowser();
+  // The state police of Guerrero is a presumed aggressor in this case.
+  world = await seedCase(t.centinela, { aggressors: () => [{ type: 'authority', responderKind: 'state_police', stateCode: 'GRO' }] });
+  const operator = await addConsoleUser(t, 'operator');
+  op = await openConsole(browser, t.centinela.httpUrl);
+  await logIn(op.page, operator.name);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('the operator console', () => {
+  it('shows a panic alarm published over MQTT without a reload, acknowledges it by keyboard, and the device receives the acknowledgement', async () => {
+    const { page } = op;
+    await page.locator('#queue-title').waitFor();
+    // The queue is live (the stream is connected) before the button is pressed.
+    await page.locator('.live-status:not(.is-down)').waitFor();
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+
+    const mqttPort = t.centinela.parts.ingest.mqttPort as number;
+    const device = await connectDevice(mqttPort, { id: world.deviceId, secret: 's' });
+    try {
+      await device.subscribeAsync(`v1/devices/${world.deviceId}/ack`, { qos: 1 });
+      const acknowledged = new Promise<{ alarmId: string; state: string }>((resolve) =>
+        device.on('message', (_topic, payload) => {
+          const body = JSON.parse(payload.toString()) as { alarmId: string; state: string };
+          if (body.state === 'acknowledged') resolve(body);
+        }),
+      );
+      await device.publishAsync(
+        `v1/devices/${world.deviceId}/alarm`,
+        JSON.stringify({ id: 'press-1', ts: Date.now(), kind: 'panic', loc: { lat: 17.5515, lon: -99.5006, acc: 12 } }),
+        { qos: 1 },
+      );
+
+      const row = page.locator('#alarm-queue tbody tr', { hasText: world.deviceId });
+      await row.waitFor();
+      await seeText(row.locator('.badge.sev'), /^Alta$/);
+      // The new alarm blinks the tab title until someone interacts with the page.
+      await page.waitForFunction(() => document.title.includes('⚠'));
+      await screenshot(page, 'operator-queue');
+      expect(navigations).toEqual([]);
+
+      await row.locator('.row-link').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#alarm-title').waitFor();
+      expect(await page.title()).not.toContain('⚠');
+      expect(await page.locator('#person-alias').textContent()).toBe(world.beneficiary.alias);
+      await seeText(page.locator('#contacts'), '+527471110001');
+      expect(await page.locator('#osm-link').getAttribute('href')).toMatch(/openstreetmap\.org\/\?mlat=17\.55150&mlon=-99\.50060/);
+      await seeText(page.locator('#aggressors'), 'Policía estatal de GRO');
+
+      await page.keyboard.press('a');
+      await seeText(page.locator('#alarm-state'), /^Atendida$/);
+      const ack = await acknowledged;
+      expect(ack.state).toBe('acknowledged');
+      expect(ack.alarmId).toMatch(/^alm_/);
+    } finally {
+      await device.endAsync();
+    }
+  });
+
+  it('dispatches with the keyboard and the timeline shows the aggressor responder skipped, with its reason', async () => {
+    const { page } = op;
+    await page.keyboard.press('d');
+    await seeText(page.locator('#alarm-state'), /^Despachada$/);
+    const skipped = page.locator('.timeline .tl-responder_skipped');
+    await skipped.waitFor();
+    await seeText(skipped, 'Policía Estatal Guerrero');
+    await seeText(skipped, 'presumed aggressor');
+    // The responder actually paged is a safe one, and its notification shows a delivery state.
+    await seeText(page.locator('.timeline .tl-responder_chosen'), 'Policía Municipal Chilpancingo');
+    await seeText(page.locator('#notification-list'), 'Policía Municipal Chilpancingo');
+    await screenshot(page, 'operator-alarm');
+  });
+
+  it('records help on scene and resolves with an outcome and a note', async () => {
+    const { page } = op;
+    await page.keyboard.press('s');
+    await seeText(page.locator('#alarm-state'), /^Ayuda en sitio$/);
+    await page.keyboard.press('r');
+    await page.locator('#resolve-form').waitFor();
+    await page.getByLabel('Falsa alarma').check();
+    await page.getByLabel('Nota (opcional)').fill('Botón pulsado por error');
+    await page.getByRole('button', { name: 'Confirmar resolución' }).click();
+    await seeText(page.locator('#alarm-state'), /^Resuelta$/);
+    await seeText(page.locator('.timeline .tl-resolved'), 'Falsa alarma');
+    await page.keyboard.press('Escape');
+    await page.locator('#queue-empty').waitFor();
+  });
+
+  it('fits a phone screen: the alarm view keeps its actions and panels in one column', async () => {
+    const phone = await openConsole(browser, t.centinela.httpUrl, { width: 390, height: 844 });
+    const operator = await addConsoleUser(t, 'operator');
+    await logIn(phone.page, operator.name);
+    const [alarm] = (await t.centinela.parts.alerts.alarms.list({ id: 'test', role: 'operator' }, {})) as { id: string }[];
+    await phone.page.goto(`/#/alarm/${alarm?.id}`);
+    await phone.page.locator('#alarm-title').waitFor();
+    const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await screenshot(phone.page, 'operator-alarm-phone');
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+
+  it('raised no script error and no Content-Security-Policy violation', () => {
+    expect(op.problems).toEqual([]);
+  });
+});
