@@ -62,6 +62,42 @@ describe('fleet runner on a real broker', () => {
     await probe.count((m) => mine(m.topic) && m.topic.endsWith('/status') && m.text === 'offline', 3);
   });
 
+  test('a device the scenario says dies sends its last reading, then the broker reports it offline, while the rest carry on', async () => {
+    const suffix = `-${randomBytes(4).toString('hex')}`;
+    const devices = [
+      { id: `pb-dies${suffix}`, model: 'panic-button' as const, diesAfterS: 300 },
+      { id: `pb-lives${suffix}`, model: 'panic-button' as const },
+    ];
+    const probe = await BrokerProbe.connect();
+    for (const d of devices) await probe.subscribe(`v1/devices/${d.id}/#`);
+    cleanups.push(async () => {
+      for (const d of devices) await probe.clearRetained(`v1/devices/${d.id}/status`);
+      await probe.close();
+    });
+    let died: (id: string) => void = () => undefined;
+    const death = new Promise<string>((resolve) => {
+      died = resolve;
+    });
+    const fleet = await runFleet({
+      url: TEST_BROKER_URL,
+      devices,
+      seed: 5,
+      speed: 600,
+      alarmEveryS: 0,
+      onEvent: (e) => e.type === 'died' && died(e.deviceId),
+    });
+    cleanups.push(() => fleet.stop());
+    expect(await death).toBe(`pb-dies${suffix}`);
+    await probe.next((m) => m.topic === `v1/devices/pb-dies${suffix}/status` && m.text === 'offline');
+    const last = heartbeatSchema.parse(
+      (await probe.next((m) => m.topic === `v1/devices/pb-dies${suffix}/heartbeat` && (m.json as { battery?: number }).battery === 0)).json,
+    );
+    expect(last.battery).toBe(0);
+    const after = probe.messages.length;
+    await probe.next((m) => m.topic === `v1/devices/pb-lives${suffix}/heartbeat`, after);
+    expect(fleet.stats()).toMatchObject({ dead: 1, connected: 1 });
+  });
+
   test('the fleet command stops cleanly on SIGTERM with its devices offline', async () => {
     const suffix = `-${randomBytes(4).toString('hex')}`;
     const probe = await BrokerProbe.connect();
