@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { Shutdown } from '../platform/index.ts';
-import { runDemo } from './demo/run-demo.ts';
 import { action, print } from './output.ts';
 
 export function demoCommand(program: Command): void {
@@ -14,6 +13,8 @@ export function demoCommand(program: Command): void {
       action(async (opts: { scenario?: string; seed?: number }, cmd: Command) => {
         const say = (line: string) => process.stderr.write(`${line}\n`);
         say('starting Centinela with a demo database (rebuilt at each start)…');
+        // Loaded on demand: the simulators and the whole service are not needed by other commands.
+        const { runDemo } = await import('./demo/run-demo.ts');
         const demo = await runDemo(loadConfig(), { scenarioPath: opts.scenario, seed: opts.seed, say });
         const width = Math.max(...demo.logins.map((l) => l.name.length));
         print(
