@@ -45,5 +45,5 @@ describe('fleet launcher', () => {
       devices.map((d) => d.id),
     );
     await probe.close();
-  });
+  }, 90_000);
 });

@@ -132,5 +132,5 @@ describe('fleet runner on a real broker', () => {
     expect(await exited).toBe(0);
     expect(out).toContain('fleet: stopped');
     await probe.next((m) => m.text === 'offline');
-  });
+  }, 60_000);
 });

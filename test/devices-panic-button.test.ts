@@ -194,5 +194,5 @@ describe('panic button on a real broker', () => {
     await sim.start();
     const event = await probe.next(probe.on(`v1/devices/${id}/event`));
     expect(deviceEventSchema.parse(event.json).kind).toBe('low_battery');
-  });
+  }, 60_000);
 });
