@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../src/api/routes/console-pages.ts';
 import { systemActor } from '../src/store/index.ts';
-import { addConsoleUser, launchBrowser, logIn, openConsole, PASSWORD, screenshot } from './fixtures/browser.ts';
+import { addConsoleUser, launchBrowser, openConsole, PASSWORD, screenshot } from './fixtures/browser.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 
 let t: TestCentinela;

@@ -1,4 +1,6 @@
 // uPlot, loaded on the pages that draw (technicians' devices, analysts' reports) and nowhere else.
+import { dateTime } from './format.js';
+import { lang, t } from './i18n.js';
 
 /** @type {Promise<any> | undefined} */
 let loading;
@@ -12,6 +14,16 @@ function loadUPlot() {
     document.head.append(script);
   });
   return loading;
+}
+
+/** Hours and minutes within two days, day and month beyond. */
+function tickLabel(/** @type {number[]} */ ticks) {
+  const span = (ticks.at(-1) ?? 0) - (ticks[0] ?? 0);
+  const fmt = new Intl.DateTimeFormat(
+    lang(),
+    span < 2 * 86400 ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' },
+  );
+  return (/** @type {number} */ ts) => fmt.format(new Date(ts * 1000));
 }
 
 const AXIS = { stroke: '#c9d1d9', grid: { stroke: '#2d3640', width: 1 }, ticks: { stroke: '#2d3640' } };
@@ -31,8 +43,12 @@ export async function timeChart(el, spec) {
     width: widthOf(el),
     height: 220,
     scales: { x: { time: true }, y: spec.yRange ? { range: spec.yRange } : {} },
-    axes: [AXIS, AXIS],
-    series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false }))],
+    // Axis and legend in the console's language, not uPlot's built-in English.
+    axes: [{ ...AXIS, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(tickLabel(ticks)) }, AXIS],
+    series: [
+      { label: t('chart.time'), value: (/** @type {any} */ _u, /** @type {number | null} */ v) => (v === null ? '—' : dateTime(v * 1000)) },
+      ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false })),
+    ],
   };
   return new uPlot(opts, [spec.x, ...spec.ys], el);
 }
@@ -46,6 +62,8 @@ export async function barChart(el, spec) {
   const uPlot = await loadUPlot();
   const x = spec.labels.map((_, i) => i);
   const n = spec.series.length;
+  // Bars stay slim when there are few groups: at most 0.22 of a group's slot each.
+  const bar = Math.min(0.7 / n, 0.22);
   const opts = {
     title: spec.title,
     width: widthOf(el),
@@ -65,16 +83,21 @@ export async function barChart(el, spec) {
       },
     ],
     series: [
-      {},
+      {
+        label: t('col.group'),
+        value: (/** @type {any} */ _u, /** @type {number | null} */ v) => (v === null ? '—' : (spec.labels[v] ?? '')),
+      },
       ...spec.series.map((s, i) => ({
         label: s.label,
         stroke: s.color,
         fill: `${s.color}cc`,
         width: 1,
+        // Grouped bars: each series gets its own slot beside the others, centred on the group (data units).
         paths: uPlot.paths.bars({
-          size: [0.7 / n, 80],
-          align: 0,
-          disp: { x0: { unit: 2, values: () => x.map(() => (i - (n - 1) / 2) * (0.7 / n)) } },
+          disp: {
+            x0: { unit: 1, values: () => x.map((xi) => xi - (n * bar) / 2 + i * bar) },
+            size: { unit: 1, values: () => [bar] },
+          },
         }),
         points: { show: false },
       })),

@@ -101,6 +101,8 @@ export async function renderAlarm(el, params, session) {
         h('a', { href: `/api/alarms/${seg(a.id)}/evidence`, download: `evidence-${a.id}.json`, class: 'quiet-link' }, t('alarm.evidence')),
       ),
     );
+    // Keep the keyboard where it was across a repaint.
+    if (focusedKey) /** @type {HTMLElement | null} */ (el.querySelector(`[data-key="${focusedKey}"]`))?.focus();
   };
 
   /** Keys work anywhere on the page except while typing in the resolution note. */

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { barChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { dateTime, number, percent } from '../format.js';
-import { label, t } from '../i18n.js';
+import { label, lang, t } from '../i18n.js';
 
 const COLUMNS = {
   reliability: [
@@ -68,7 +68,8 @@ const CHART = {
   },
   cost: {
     series: [
-      ['costPerProtectedDayMxn', '#d2a8ff'],
+      // Spend beside the part of it wasted on unavailable devices: same unit, same scale.
+      ['spendMxn', '#d2a8ff'],
       ['wastedSpendMxn', '#ff7b72'],
     ],
     percent: false,
@@ -146,6 +147,11 @@ const field = (id, text, control) => h('div', { class: 'field' }, h('label', { f
 /** A group's name as people read it: the kind or the month in words, the state by its code. */
 function groupName(/** @type {string} */ groupBy, /** @type {string} */ group) {
   if (groupBy === 'kind') return label('dkind', group);
+  const month = /^(\d{4})-(\d{2})$/.exec(group);
+  if (groupBy === 'month' && month)
+    return new Intl.DateTimeFormat(lang(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)),
+    );
   return group;
 }
 

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../src/platform/secrets.ts';
+import { systemActor } from '../src/store/index.ts';
+import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
+import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+
+/**
+ * Analysts judge the measures from aggregates: six people carry panic buttons (a group big
+ * enough to show), two have cameras (a group of fewer than five: suppressed, P6).
+ */
+let t: TestCentinela;
+let browser: Browser;
+let analyst: ConsolePage;
+const admin = systemActor('test');
+
+/**
+ * Some history so the chart has bars: each device was online for part of its 40 days, written
+ * as the closed liveness intervals and daily heartbeat counts health keeps.
+ */
+async function history(deviceId: string, onlineDays: number) {
+  const installed = Date.parse(daysAgo(40));
+  const db = t.centinela.store.db;
+  await db
+    .insertInto('health_intervals')
+    .values({
+      id: `int-${deviceId}`,
+      device_id: deviceId,
+      state: 'online',
+      started_at: installed,
+      ended_at: installed + onlineDays * 86_400_000,
+    })
+    .execute();
+  const firstDay = Math.ceil(installed / 86_400_000) * 86_400_000;
+  for (let d = 0; d < onlineDays - 1; d++)
+    await db
+      .insertInto('health_heartbeat_days')
+      .values({ device_id: deviceId, day: firstDay + d * 86_400_000, received: 1300, clock_suspect: 0 })
+      .execute();
+}
+
+async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'OAX') {
+  const b = await t.centinela.repos.beneficiaries.create(admin, {
+    alias: `Garza ${n}`,
+    fullName: `Persona Analizada ${n}`,
+    kind: 'defender',
+    stateCode,
+    riskLevel: 'high',
+    language: 'es',
+    presumedAggressors: [],
+  });
+  await t.centinela.repos.devices.create(
+    admin,
+    { id: `rep-${modelId}-${n}`, modelId, beneficiaryId: b.id, stateCode, requestedAt: daysAgo(50), installedAt: daysAgo(40) },
+    await hashSecret('s'),
+  );
+  await history(`rep-${modelId}-${n}`, 20 + 3 * n);
+}
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  t = await startTestCentinela('sqlite');
+  browser = await launchBrowser();
+  for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER');
+  for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX');
+  const user = await addConsoleUser(t, 'analyst');
+  analyst = await openConsole(browser, t.centinela.httpUrl);
+  await logIn(analyst.page, user.name);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('the analyst console', () => {
+  it('renders the reliability report as a chart and a table, with the small group shown as suppressed', async () => {
+    const { page } = analyst;
+    await page.locator('#report-table').waitFor();
+    await page.locator('#report-chart canvas').waitFor();
+    await seeText(page.locator('#report-table tbody tr'), 'Botón de pánico');
+    const camera = page.locator('#report-table tbody tr', { hasText: 'Cámara' });
+    await seeText(camera, 'Suprimido (menos de 5 personas)');
+    expect(await camera.getAttribute('class')).toContain('is-suppressed');
+    await seeText(page.locator('#suppressed-note'), '1 grupo(s) suprimido(s)');
+    await screenshot(page, 'analyst-reliability');
+  });
+
+  it('downloads the report as CSV', async () => {
+    const { page } = analyst;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
+    expect(download.suggestedFilename()).toBe('reliability-kind.csv');
+    const csv = await readFile((await download.path()) as string, 'utf8');
+    const [header, ...lines] = csv.trim().split('\n');
+    expect(header?.split(',')).toEqual(expect.arrayContaining(['group', 'suppressed', 'availability', 'heartbeatDelivery']));
+    expect(lines.some((l) => l.startsWith('panic_button,false,6,'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('camera,true,'))).toBe(true);
+  });
+
+  it('renders cost-effectiveness by Mexican state and by month', async () => {
+    const { page } = analyst;
+    await page.getByLabel('Informe').selectOption('cost');
+    await page.getByLabel('Agrupar por').selectOption('state');
+    await page.getByRole('button', { name: 'Generar' }).click();
+    await seeText(page.locator('#report-table thead'), 'Costo por día protegido (MXN)');
+    await seeText(page.locator('#report-table tbody'), 'VER');
+    await page.locator('#report-chart canvas').waitFor();
+    await screenshot(page, 'analyst-cost-state');
+    await page.getByLabel('Agrupar por').selectOption('month');
+    await page.getByRole('button', { name: 'Generar' }).click();
+    await seeText(page.locator('#report-table tfoot'), 'Total');
+    await page.locator('#report-chart canvas').waitFor();
+    expect(analyst.problems).toEqual([]);
+  });
+
+  it('shows no one by name', async () => {
+    const text = await analyst.page.content();
+    for (const n of [1, 7]) {
+      expect(text).not.toContain(`Persona Analizada ${n}`);
+      expect(text).not.toContain(`Garza ${n}`);
+    }
+  });
+});
