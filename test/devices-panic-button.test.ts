@@ -189,7 +189,8 @@ describe('panic button on a real broker', () => {
     const id = uniqueDeviceId('pb');
     const probe = await probeFor(id);
     // 3600× speed: an hour per second, so a neglected button runs down within a few seconds.
-    const sim = button(id, { speed: 36_000 });
+    // A heartbeat every 10 simulated minutes: the battery runs down in about 200 readings.
+    const sim = button(id, { speed: 36_000, heartbeatIntervalS: 600 });
     sim.neglect();
     await sim.start();
     const event = await probe.next(probe.on(`v1/devices/${id}/event`));
