@@ -136,6 +136,14 @@ describe('Twilio callbacks and delivery', () => {
     const { twiml } = await w.rec.answerCall(call, w.c.httpUrl);
     expect(twiml).toContain('language="en-US"');
     expect(twiml).toContain('To take it, press 1.');
+    // Picked up but no key pressed: the call reached no one.
+    expect((await w.rec.callStatus(call, 'completed', w.c.httpUrl)).status).toBe(204);
+    const voice = await w.c.store.db
+      .selectFrom('notifications')
+      .select(['status', 'reached_at'])
+      .where('provider_id', '=', call.sid as string)
+      .executeTakeFirstOrThrow();
+    expect(voice).toEqual({ status: 'unanswered', reached_at: null });
   });
 
   test('Twilio answering 429 then 201: the SMS is retried with backoff and both attempts are on the timeline', async () => {

@@ -3,6 +3,7 @@ import type { Policy } from '../domain/escalation.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger } from '../platform/index.ts';
 import type { Database, Engine, Repositories } from '../store/index.ts';
+import type { AlertsMetrics } from './metrics.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { Templates } from './templates.ts';
 
@@ -17,6 +18,7 @@ export interface AlertsContext {
   templates: Templates;
   policies: Policy[];
   hub: StreamHub;
+  metrics: AlertsMetrics;
   webhookConfigured: boolean;
   /** Runs the due-step and outbox loops now instead of at the next poll. */
   kick(): void;

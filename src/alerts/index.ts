@@ -9,6 +9,7 @@ import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
 import { type EvidenceExport, exportEvidence } from './evidence.ts';
 import { type ActedBy, applyTransition } from './lifecycle.ts';
+import { createAlertsMetrics } from './metrics.ts';
 import { ConsoleOutboxNotifier } from './notifiers/console-outbox.ts';
 import type { OutgoingMessage } from './notifiers/port.ts';
 import { createTwilioClient } from './notifiers/twilio-client.ts';
@@ -84,6 +85,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     templates,
     policies,
     hub,
+    metrics: createAlertsMetrics(deps.metrics),
     webhookConfigured: deps.config.webhook !== undefined,
     kick: () => pump?.kick(),
   };
@@ -107,6 +109,12 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   pump = new Pump(async () => {
     await runDueSteps(ctx);
     await sendDue(ctx, notifiers);
+    const pending = await ctx.db
+      .selectFrom('alarm_steps')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('done_at', 'is', null)
+      .executeTakeFirst();
+    ctx.metrics.due.set(Number(pending?.n ?? 0));
   }, logger);
 
   const off = [

@@ -99,6 +99,7 @@ export async function fireStep(
     })
     .where('id', '=', row.id)
     .execute();
+  ctx.metrics.steps.inc({ target: step.target });
   // Operators see the skip of an aggressor responder at once, not only in the evidence (P4).
   for (const note of pages.notes)
     ctx.hub.publish({ event: `alarm.${note.kind}`, data: { alarmId: a.alarm.id, ...note.detail }, personal: true });

@@ -52,6 +52,31 @@ export class TwilioInbound {
     if (mapped === 'failed' || mapped === 'undelivered') await fallBackToVoice(this.ctx, n.id, `sms ${mapped}`);
   }
 
+  /**
+   * Call status callback. A finished call without a keypress reached no one (DESIGN.md): it is
+   * recorded as such, never as delivered.
+   */
+  async voiceStatus(notificationId: string, params: Record<string, string>): Promise<void> {
+    const callStatus = params.CallStatus;
+    if (!callStatus) return;
+    const n = await this.ctx.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
+    if (!n || n.channel !== 'voice') return;
+    const now = this.ctx.clock.now();
+    const final = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(callStatus);
+    if (final && n.status !== 'answered') {
+      const status = callStatus === 'completed' ? 'unanswered' : callStatus;
+      await this.ctx.db.updateTable('notifications').set({ status, updated_at: now }).where('id', '=', n.id).execute();
+      this.ctx.events.emit('notification.changed', { alarmId: n.alarm_id, notificationId: n.id, channel: 'voice', status, at: now });
+    }
+    await appendTimeline(this.ctx.db, {
+      alarmId: n.alarm_id,
+      at: now,
+      kind: 'provider_status',
+      actor: 'twilio',
+      detail: { notificationId: n.id, providerId: params.CallSid ?? null, status: callStatus },
+    });
+  }
+
   /** The TwiML of a call: speak the alarm, gather one key; "1" acknowledges. */
   async voiceTwiml(notificationId: string): Promise<string> {
     const n = await this.ctx.db

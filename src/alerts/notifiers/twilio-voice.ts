@@ -20,6 +20,8 @@ export class TwilioVoiceNotifier implements Notifier {
         from: this.from,
         url: `${this.publicUrl}/api/twilio/voice/${message.notificationId}`,
         method: 'POST',
+        statusCallback: `${this.publicUrl}/api/twilio/voice-status/${message.notificationId}`,
+        statusCallbackMethod: 'POST',
       });
       return { status: 'calling', providerId: call.sid, httpStatus: 201 };
     } catch (err) {

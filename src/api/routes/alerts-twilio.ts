@@ -59,6 +59,13 @@ function routes(app: App, deps: ApiDeps): void {
     return xml(reply, await tw.inbound.voiceTwiml(req.params.notificationId));
   });
 
+  app.post('/api/twilio/voice-status/:notificationId', { config, schema: { tags, params, body: form } }, async (req, reply) => {
+    const tw = verified(deps, req, reply);
+    if (!tw) return reply;
+    await tw.inbound.voiceStatus(req.params.notificationId, req.body as Form);
+    return reply.code(204).send();
+  });
+
   app.post('/api/twilio/gather/:notificationId', { config, schema: { tags, params, body: form } }, async (req, reply) => {
     const tw = verified(deps, req, reply);
     if (!tw) return reply;
