@@ -60,7 +60,7 @@ describe('the operator console', () => {
       await row.waitFor();
       await seeText(row.locator('.badge.sev'), /^Alta$/);
       // The new alarm blinks the tab title until someone interacts with the page.
-      await page.waitForFunction(() => document.title.includes('⚠'));
+      await page.waitForFunction("document.title.includes('⚠')");
       await screenshot(page, 'operator-queue');
       expect(navigations).toEqual([]);
 
@@ -119,7 +119,7 @@ describe('the operator console', () => {
     const [alarm] = (await t.centinela.parts.alerts.alarms.list({ id: 'test', role: 'operator' }, {})) as { id: string }[];
     await phone.page.goto(`/#/alarm/${alarm?.id}`);
     await phone.page.locator('#alarm-title').waitFor();
-    const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+    const width = (await phone.page.evaluate('document.documentElement.scrollWidth')) as number;
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(phone.page, 'operator-alarm-phone');
     expect(phone.problems).toEqual([]);
