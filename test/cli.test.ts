@@ -3,7 +3,8 @@ import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDataDir } from './fixtures/cli.ts';
 
-describe('the centinela command', () => {
+// Each test starts several centinela processes; on a busy 2-core machine that alone takes tens of seconds.
+describe('the centinela command', { timeout: 120_000 }, () => {
   it('creates a user and prints the token once, as JSON with --json', async () => {
     const env = { CENTINELA_DATA_DIR: tempDataDir() };
     const added = await runCli(['user', 'add', '--name', 'op.lopez', '--role', 'operator', '--json'], env);

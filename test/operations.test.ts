@@ -2,7 +2,8 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli, startServe, tempDataDir } from './fixtures/cli.ts';
 
-describe('running centinela serve', () => {
+// Each test starts several centinela processes; on a busy 2-core machine that alone takes tens of seconds.
+describe('running centinela serve', { timeout: 120_000 }, () => {
   it('answers /healthz, /readyz and /metrics on embedded defaults', async () => {
     const serve = await startServe({ CENTINELA_DATA_DIR: tempDataDir() });
     try {
