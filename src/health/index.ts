@@ -33,7 +33,12 @@ export interface HealthConfig {
   watchdog: { url: string; intervalS: number } | undefined;
   /** How often due deadlines are fired; ≤ 1 s keeps "offline within window + 1 s". */
   tickMs?: number;
-  /** How often buffered telemetry and last-heard times are written. */
+  /**
+   * How often buffered telemetry counts and last-heard times are written (default 5 min). Both
+   * change with every heartbeat; writing them in rare batches is what lets one process supervise
+   * 100,000 devices. A crash loses at most this much of them — never a state change, which is
+   * written at once.
+   */
   flushMs?: number;
   /** How often Centinela stamps "alive" in its database (outages are measured from it). */
   aliveEveryMs?: number;
@@ -88,7 +93,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const outages = new CentreOutages(store);
   const maintenance = new MaintenanceWindows(store);
   const telemetry = new TelemetrySummary(store, { sampleEveryMs: config.sampleEveryMs ?? 15 * 60_000 });
-  const supervisor = new Supervisor({ directory, livenessStore, incidents, gaps, events, writes, logger });
+  const supervisor = new Supervisor({ directory, livenessStore, store, gaps, events, writes, logger });
   const agenda = new Agenda();
   const aliveEveryMs = config.aliveEveryMs ?? 30_000;
 
@@ -200,7 +205,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   let running = true;
   const timers = [
     setInterval(tick, config.tickMs ?? 250),
-    setInterval(() => void flush(), config.flushMs ?? 5000),
+    setInterval(() => void flush(), config.flushMs ?? 300_000),
     setInterval(() => writes.enqueue('alive', () => outages.stamp(clock.now())), aliveEveryMs),
     setInterval(() => void syncDirectory().catch((err: unknown) => logger.error({ err }, 'registry sync failed')), config.syncMs ?? 10_000),
   ];

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Liveness, LivenessState } from '../domain/liveness.ts';
 import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
@@ -14,28 +15,6 @@ export class LivenessStore {
         { state: r.state as LivenessState, since: r.since, lastSeenAt: r.last_seen_at, windowFrom: r.window_from, deadline: null },
       ]),
     );
-  }
-
-  /** Closes the device's open interval and opens the next one; stores the current state. */
-  async recordTransition(deviceId: string, to: LivenessState, at: number, state: Liveness): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('health_intervals')
-        .set({ ended_at: at })
-        .where('device_id', '=', deviceId)
-        .where('ended_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('health_intervals')
-        .values({ id: newId('liv'), device_id: deviceId, state: to, started_at: at, ended_at: null })
-        .execute();
-      const row = { state: to, since: state.since, last_seen_at: state.lastSeenAt, window_from: state.windowFrom, updated_at: at };
-      await trx
-        .insertInto('health_liveness')
-        .values({ device_id: deviceId, ...row })
-        .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
-        .execute();
-    });
   }
 
   /** Devices supervised for the first time, in one batch (a first start may bring the whole fleet). */
@@ -55,20 +34,23 @@ export class LivenessStore {
           .onConflict((oc) => oc.column('device_id').doNothing())
           .execute();
       });
+      await yieldToEventLoop();
     }
   }
 
   /** Last-heard times change with every heartbeat: written in batches, not one by one. */
   async saveLastSeen(batch: { deviceId: string; state: Liveness; now: number }[]): Promise<void> {
-    if (batch.length === 0) return;
-    await this.store.db.transaction().execute(async (trx) => {
-      for (const { deviceId, state, now } of batch) {
-        await trx
-          .updateTable('health_liveness')
-          .set({ last_seen_at: state.lastSeenAt, window_from: state.windowFrom, updated_at: now })
-          .where('device_id', '=', deviceId)
-          .execute();
-      }
-    });
+    for (let i = 0; i < batch.length; i += 200) {
+      await this.store.db.transaction().execute(async (trx) => {
+        for (const { deviceId, state, now } of batch.slice(i, i + 200)) {
+          await trx
+            .updateTable('health_liveness')
+            .set({ last_seen_at: state.lastSeenAt, window_from: state.windowFrom, updated_at: now })
+            .where('device_id', '=', deviceId)
+            .execute();
+        }
+      });
+      await yieldToEventLoop();
+    }
   }
 }

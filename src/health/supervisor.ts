@@ -8,17 +8,18 @@ import {
 } from '../domain/liveness.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Logger } from '../platform/index.ts';
+import type { Store } from '../store/index.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import type { DeviceDirectory, DeviceMeta } from './device-directory.ts';
-import type { Incidents } from './incidents.ts';
 import type { LivenessStore } from './liveness-store.ts';
 import type { ProtectionGaps } from './protection-gaps.ts';
+import { type TransitionRecord, writeTransitions } from './transition-writer.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 export interface SupervisorDeps {
   directory: DeviceDirectory;
   livenessStore: LivenessStore;
-  incidents: Incidents;
+  store: Store;
   gaps: ProtectionGaps;
   events: EventBus;
   writes: WriteQueue;
@@ -35,6 +36,8 @@ export class Supervisor {
   private readonly states = new Map<string, Liveness>();
   private readonly heap = new DeadlineHeap();
   private readonly lastSeenDirty = new Set<string>();
+  private pending: { record: TransitionRecord; beneficiaryId: string | null; effects: LivenessEffect[]; gapDurationMs: number | null }[] =
+    [];
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -70,9 +73,8 @@ export class Supervisor {
   /** Starts supervising a device not seen before (registered since the start, say). */
   track(meta: DeviceMeta, now: number): void {
     if (this.states.has(meta.id)) return;
-    const initial = initialLiveness(now);
-    this.states.set(meta.id, initial);
-    this.deps.writes.enqueue('liveness', () => this.deps.livenessStore.recordTransition(meta.id, 'never_seen', now, initial));
+    this.states.set(meta.id, initialLiveness(now));
+    this.deps.writes.enqueue('liveness', () => this.deps.livenessStore.recordNeverSeen([meta.id], now));
   }
 
   /** Applies one input; returns false for a device the directory does not know. */
@@ -120,35 +122,47 @@ export class Supervisor {
   }
 
   private record(meta: DeviceMeta, state: Liveness, effects: LivenessEffect[]): void {
-    const { events, incidents, livenessStore, gaps } = this.deps;
     const transition = effects.find((e) => e.type === 'transition');
     if (!transition || transition.type !== 'transition') return;
-    const gap = meta.beneficiaryId && meta.alarmCapable ? gaps.evaluate(meta.beneficiaryId, this.stateOf, transition.at) : null;
     const beneficiaryId = meta.beneficiaryId;
-    this.deps.writes.enqueue('liveness', async () => {
-      await livenessStore.recordTransition(meta.id, transition.to, transition.at, state);
-      if (transition.to === 'offline') await incidents.open(meta.id, 'offline', transition.at);
-      if (transition.from === 'offline')
-        await incidents.close(meta.id, 'offline', transition.at, transition.to === 'online' ? 'recovered' : transition.to);
-      if (beneficiaryId && gap === 'opened') await gaps.recordOpened(beneficiaryId, transition.at);
-      if (beneficiaryId && gap && gap !== 'opened') await gaps.recordClosed(beneficiaryId, transition.at);
-      events.emit('device.state.changed', {
+    const gap = beneficiaryId && meta.alarmCapable ? this.deps.gaps.evaluate(beneficiaryId, this.stateOf, transition.at) : null;
+    this.pending.push({
+      record: {
         deviceId: meta.id,
-        beneficiaryId,
         from: transition.from,
         to: transition.to,
         at: transition.at,
-      });
+        state,
+        gap: beneficiaryId && gap ? { beneficiaryId, change: gap === 'opened' ? 'opened' : 'closed' } : null,
+      },
+      beneficiaryId,
+      effects,
+      gapDurationMs: gap && gap !== 'opened' ? gap.closed : null,
+    });
+    if (this.pending.length === 1) this.deps.writes.enqueue('liveness', () => this.writePending());
+  }
+
+  /** Writes every transition decided so far, then announces them (the record comes first). */
+  private async writePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    await writeTransitions(
+      this.deps.store,
+      batch.map((p) => p.record),
+    );
+    const { events } = this.deps;
+    for (const { record: r, beneficiaryId, effects, gapDurationMs } of batch) {
+      events.emit('device.state.changed', { deviceId: r.deviceId, beneficiaryId, from: r.from, to: r.to, at: r.at });
       for (const e of effects) {
         // P3: Alerts turns this into the operator's check on the beneficiary (device_offline policy).
-        if (e.type === 'silent') events.emit('device.silent', { deviceId: meta.id, beneficiaryId, at: e.at, lastSeenAt: e.lastSeenAt });
+        if (e.type === 'silent') events.emit('device.silent', { deviceId: r.deviceId, beneficiaryId, at: e.at, lastSeenAt: e.lastSeenAt });
         if (e.type === 'recovered')
-          events.emit('device.recovered', { deviceId: meta.id, beneficiaryId, at: e.at, silentForMs: e.silentForMs });
+          events.emit('device.recovered', { deviceId: r.deviceId, beneficiaryId, at: e.at, silentForMs: e.silentForMs });
       }
-      if (beneficiaryId && gap === 'opened') events.emit('protection.gap.opened', { beneficiaryId, at: transition.at });
-      if (beneficiaryId && gap && gap !== 'opened') {
-        events.emit('protection.gap.closed', { beneficiaryId, at: transition.at, durationMs: gap.closed });
+      if (r.gap?.change === 'opened') events.emit('protection.gap.opened', { beneficiaryId: r.gap.beneficiaryId, at: r.at });
+      if (r.gap?.change === 'closed') {
+        events.emit('protection.gap.closed', { beneficiaryId: r.gap.beneficiaryId, at: r.at, durationMs: gapDurationMs ?? 0 });
       }
-    });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventMap } from '../events/index.ts';
 import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
@@ -76,8 +77,9 @@ export class TelemetrySummary {
     this.counts = new Map();
     this.pendingSamples = [];
     const db = this.store.db;
-    for (let i = 0; i < counts.length; i += 500) {
-      const chunk = counts.slice(i, i + 500);
+    // Chunks with a yield between them: the alarm path shares this event loop (P1).
+    for (let i = 0; i < counts.length; i += 200) {
+      const chunk = counts.slice(i, i + 200);
       await db.transaction().execute(async (trx) => {
         for (const c of chunk) {
           await trx
@@ -92,6 +94,7 @@ export class TelemetrySummary {
             .execute();
         }
       });
+      await yieldToEventLoop();
     }
     for (let i = 0; i < samples.length; i += 500) {
       await db
@@ -109,6 +112,7 @@ export class TelemetrySummary {
           })),
         )
         .execute();
+      await yieldToEventLoop();
     }
   }
 
