@@ -1,11 +1,12 @@
 /**
  * Notices when the process falls behind: a timer that should fire every `intervalMs` measures
- * how late it runs. Late by more than `enterMs` → overloaded; back under `leaveMs` → normal.
+ * how late it runs. Late by more than `enterMs` three times running → overloaded; under `leaveMs` for a second → normal.
  * Event-loop lag is what a device feels as PUBACK latency, so it is the honest signal.
  */
 export class LoadMonitor {
   private overloaded = false;
   private lateTicks = 0;
+  private calmTicks = 0;
   private readonly timer: NodeJS.Timeout;
   private expected: number;
 
@@ -26,9 +27,12 @@ export class LoadMonitor {
     const now = Date.now();
     const lag = Math.max(0, now - this.expected);
     this.expected = now + this.options.intervalMs;
-    // Three late ticks in a row: one long pause (start-up, a big GC) is not overload.
+    // Three late ticks in a row: one long pause (start-up, a big GC) is not overload. Leaving
+    // takes a calm second, so the state does not flap with every busy moment.
     this.lateTicks = lag > this.options.enterMs ? this.lateTicks + 1 : 0;
-    const next = this.extraPressure() || (this.overloaded ? lag > this.options.leaveMs : this.lateTicks >= 3);
+    this.calmTicks = lag <= this.options.leaveMs ? this.calmTicks + 1 : 0;
+    const calm = this.calmTicks * this.options.intervalMs >= 1_000;
+    const next = this.extraPressure() || (this.overloaded ? !calm : this.lateTicks >= 3);
     if (next !== this.overloaded) {
       this.overloaded = next;
       this.onChange(next);

@@ -24,6 +24,7 @@ export class PacketGuard extends Duplex {
   private multiplier = 1;
   private lengthBytes = 0;
   private pendingWrite: ((err?: Error | null) => void) | undefined;
+  private corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -93,6 +94,15 @@ export class PacketGuard extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // The PUBACKs of one read batch go out in one system call, not one each.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     if (this.socket.write(chunk)) callback();
     else this.pendingWrite = callback;
   }

@@ -5,8 +5,12 @@ import type { TelemetryTable } from '../schema-ingest.ts';
 import { Batcher } from './batcher.ts';
 import type { TelemetryPoint, TelemetrySink } from './types.ts';
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const MAX_BATCH = 500;
+/**
+ * Rows per INSERT (18 parameters each: well under SQLite's 32,766 and PostgreSQL's 65,535).
+ * Each flush is one commit, and one fsync, that an alarm's transaction may queue behind: fewer,
+ * larger flushes keep the alarm path's wait short.
+ */
+const MAX_BATCH = 1_000;
 
 const toRow = (p: TelemetryPoint): TelemetryTable => ({
   device_id: p.deviceId,
@@ -50,7 +54,7 @@ export class EmbeddedTelemetryStore implements TelemetrySink {
     options: { capacity?: number; intervalMs?: number; onDropped?: (n: number) => void } = {},
   ) {
     this.batcher = new Batcher(
-      { maxBatch: MAX_BATCH, capacity: options.capacity ?? 50_000, intervalMs: options.intervalMs ?? 250 },
+      { maxBatch: MAX_BATCH, capacity: options.capacity ?? 50_000, intervalMs: options.intervalMs ?? 1_000 },
       async (rows) => {
         await this.db.insertInto('telemetry').values(rows).execute();
       },
