@@ -44,7 +44,9 @@ function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesO
   const mqemitterRedis = require('mqemitter-redis') as (o: object) => { close(cb: () => void): void };
   const redisPersistence = require('aedes-persistence-redis') as (o: object) => { destroy(): Promise<void> };
   const conn = new Redis(redisUrl);
-  const mq = mqemitterRedis({ connectionString: redisUrl });
+  // The subscriber connection skips ioredis' ready check (an INFO command), which a
+  // connection already in subscriber mode refuses when it reconnects.
+  const mq = mqemitterRedis({ subConn: new Redis(redisUrl, { enableReadyCheck: false }), pubConn: new Redis(redisUrl) });
   const persistence = redisPersistence({ conn });
   return {
     options: { mq, persistence },
