@@ -112,6 +112,21 @@ describe('the operator console', () => {
     await page.locator('#queue-empty').waitFor();
   });
 
+  it('lists a task to check on a person whose device fell silent, live, with the person\'s contacts one click away', async () => {
+    const { page } = op;
+    const silent = await seedCase(t.centinela);
+    await page.getByRole('link', { name: 'Tareas' }).click();
+    await page.locator('#tasks-title').waitFor();
+    t.centinela.events.emit('device.silent', { deviceId: silent.deviceId, beneficiaryId: silent.beneficiary.id, at: Date.now(), lastSeenAt: Date.now() - 200_000 });
+    const task = page.locator('#task-list tbody tr', { hasText: silent.deviceId });
+    await task.waitFor();
+    await seeText(page.locator('#nav-tasks'), 'Tareas (1)');
+    await screenshot(page, 'operator-tasks');
+    await task.getByRole('link', { name: silent.deviceId }).click();
+    await seeText(page.locator('#alarm-title'), 'Dispositivo sin señal');
+    await seeText(page.locator('#contacts'), silent.contacts.es.phone);
+  });
+
   it('fits a phone screen: the alarm view keeps its actions and panels in one column', async () => {
     const phone = await openConsole(browser, t.centinela.httpUrl, { width: 390, height: 844 });
     const operator = await addConsoleUser(t, 'operator');

@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { CentinelaError } from '../domain/errors.ts';
 import { e164Schema } from '../domain/registry.ts';
@@ -9,10 +11,50 @@ import { action, print } from './output.ts';
 
 const cli = systemActor('cli');
 
+/**
+ * The new console password: from CENTINELA_NEW_PASSWORD (scripts), typed twice at a hidden
+ * prompt on a terminal, or the first line of piped standard input. Never from an argument:
+ * arguments end up in shell history and `ps`.
+ */
 async function readPassword(): Promise<string | undefined> {
   const fromEnv = process.env.CENTINELA_NEW_PASSWORD;
   if (fromEnv) return fromEnv;
-  return undefined;
+  if (process.stdin.isTTY) {
+    const first = await promptHidden('new console password: ');
+    const again = await promptHidden('repeat it: ');
+    if (first !== again) throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--password: the two passwords differ');
+    return first;
+  }
+  let piped = '';
+  for await (const chunk of process.stdin) piped += String(chunk);
+  return piped.split(/\r?\n/)[0] || undefined;
+}
+
+/** Asks on the terminal without echoing what is typed (output goes to stderr, stdout stays JSON). */
+async function promptHidden(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) process.stderr.write(chunk, encoding);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  process.stderr.write(question);
+  muted = true;
+  try {
+    return await new Promise<string>((resolve) => rl.question('', resolve));
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+async function passwordHashFromInput(): Promise<string> {
+  const password = await readPassword();
+  if (!password || password.length < 12)
+    throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--password: a console password needs at least 12 characters');
+  return hashSecret(password);
 }
 
 export function userCommand(program: Command): void {
@@ -24,18 +66,12 @@ export function userCommand(program: Command): void {
     .requiredOption('--name <name>', 'login name')
     .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
     .option('--phone <e164>', 'phone for SMS acknowledgement (operators, supervisors)')
-    .option('--password', 'also set a console password, read from CENTINELA_NEW_PASSWORD')
+    .option('--password', 'also set a console password: prompted on a terminal, else CENTINELA_NEW_PASSWORD or the first line of stdin')
     .action(
       action(async (opts: { name: string; role: Role; phone?: string; password?: boolean }, cmd: Command) => {
         if (opts.phone && !e164Schema.safeParse(opts.phone).success)
           throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--phone: expected E.164, e.g. +522281234567');
-        let passwordHash: string | undefined;
-        if (opts.password) {
-          const password = await readPassword();
-          if (!password || password.length < 12)
-            throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--password: set CENTINELA_NEW_PASSWORD to at least 12 characters');
-          passwordHash = await hashSecret(password);
-        }
+        const passwordHash = opts.password ? await passwordHashFromInput() : undefined;
         const { user: created, token } = await withStore(({ repos }) =>
           repos.users.create(cli, { name: opts.name, role: opts.role, phone: opts.phone, passwordHash }),
         );
@@ -58,6 +94,29 @@ export function userCommand(program: Command): void {
           users,
           users.map((u) => `${u.id}  ${u.role.padEnd(10)} ${u.name}${u.disabledAt ? '  (disabled)' : ''}`).join('\n') || 'no users',
         );
+      }),
+    );
+
+  user
+    .command('set-password')
+    .description('set or replace the console password of a user and end their open console sessions')
+    .requiredOption('--name <name>', 'login name')
+    .action(
+      action(async (opts: { name: string }, cmd: Command) => {
+        const passwordHash = await passwordHashFromInput();
+        await withStore(async ({ store, repos }) => {
+          const found = await repos.users.findByName(opts.name);
+          if (!found) throw new CentinelaError('CENTINELA_ERR_NOT_FOUND', `user ${JSON.stringify(opts.name)} does not exist`);
+          await repos.users.setPassword(cli, found.id, passwordHash);
+          // A new password is often a response to a leaked one: browsers logged in with it are logged out.
+          await store.db
+            .updateTable('console_sessions')
+            .set({ revoked_at: Date.now() })
+            .where('user_id', '=', found.id)
+            .where('revoked_at', 'is', null)
+            .execute();
+        });
+        print(cmd.optsWithGlobals(), { name: opts.name, passwordSet: true }, `console password set for ${opts.name}`);
       }),
     );
 

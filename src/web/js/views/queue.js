@@ -10,7 +10,7 @@ import { onLive } from '../live.js';
 export const TASK_KIND = 'device_offline';
 const SEVERITY_RANK = /** @type {Record<string, number>} */ ({ critical: 0, high: 1, low: 2 });
 
-/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, receivedAt: string, pressCount: number }} Alarm */
+/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, raisedAt: string, receivedAt: string, pressCount: number }} Alarm */
 
 /** Most severe first; within a severity the one waiting longest first. */
 export const byUrgency = (/** @type {Alarm} */ a, /** @type {Alarm} */ b) =>
@@ -39,7 +39,8 @@ async function live(el, withAlarms) {
     const open = await api('/api/alarms?open=true&limit=500');
     const alarms = open.filter((a) => a.kind !== TASK_KIND).sort(byUrgency);
     const tasks = open.filter((a) => a.kind === TASK_KIND).sort(byUrgency);
-    updateTaskBadge(tasks.length);
+    updateBadge('nav-queue', 'nav.queue', alarms.length);
+    updateBadge('nav-tasks', 'nav.tasks', tasks.length);
     replace(el, withAlarms ? alarmTable(alarms, fresh) : null, taskTable(tasks));
   };
   const off = onLive((m) => {
@@ -61,10 +62,10 @@ async function live(el, withAlarms) {
 const showError = (el) => (/** @type {Error} */ err) =>
   replace(el, h('p', { class: 'error', role: 'alert' }, t('common.error', { message: err.message })));
 
-function updateTaskBadge(/** @type {number} */ count) {
-  const nav = document.getElementById('nav-tasks');
-  if (!nav) return;
-  nav.textContent = count > 0 ? `${t('nav.tasks')} (${count})` : t('nav.tasks');
+/** The navigation counts what waits in each list, so nothing hides on the other page. */
+function updateBadge(/** @type {string} */ id, /** @type {string} */ key, /** @type {number} */ count) {
+  const nav = document.getElementById(id);
+  if (nav) nav.textContent = count > 0 ? `${t(key)} (${count})` : t(key);
 }
 
 /**
@@ -156,7 +157,8 @@ function taskTable(tasks) {
       { dataset: { alarmId: a.id } },
       h('td', null, link(`/alarm/${seg(a.id)}`, { class: 'row-link mono' }, a.deviceId)),
       h('td', null, h('span', { class: `badge state state-${a.state}` }, label('state', a.state))),
-      h('td', { class: 'mono', title: dateTime(a.receivedAt) }, h('span', { dataset: { since: a.receivedAt } }, since(a.receivedAt))),
+      // A task's raisedAt is when the device fell silent, not when the task was written.
+      h('td', { class: 'mono', title: dateTime(a.raisedAt) }, h('span', { dataset: { since: a.raisedAt } }, since(a.raisedAt))),
     ),
   );
   section.append(
