@@ -137,7 +137,7 @@ export async function fallBackToVoice(ctx: AlertsContext, notificationId: string
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (trx) => {
     const n = await trx.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
-    if (!n || n.channel !== 'sms' || !n.address) return undefined;
+    if (n?.channel !== 'sms' || !n.address) return undefined;
     const alarm = await trx.selectFrom('alarms').select('state').where('id', '=', n.alarm_id).executeTakeFirstOrThrow();
     if (alarm.state === 'resolved' || (n.until_ack === 1 && alarm.state !== 'open')) return undefined;
     const body = await renderVoice(trx, ctx, n.alarm_id, n.language);

@@ -60,7 +60,7 @@ export class TwilioInbound {
     const callStatus = params.CallStatus;
     if (!callStatus) return;
     const n = await this.ctx.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
-    if (!n || n.channel !== 'voice') return;
+    if (n?.channel !== 'voice') return;
     const now = this.ctx.clock.now();
     const final = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(callStatus);
     if (final && n.status !== 'answered') {
