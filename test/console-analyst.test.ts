@@ -3,7 +3,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/platform/secrets.ts';
 import { systemActor } from '../src/store/index.ts';
-import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
+import {
+  addConsoleUser,
+  type ConsolePage,
+  launchBrowser,
+  logIn,
+  openConsole,
+  screenshot,
+  seeText,
+  unlabelledControls,
+} from './fixtures/browser.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 
 /**
@@ -84,6 +93,7 @@ describe('the analyst console', () => {
     expect(await camera.getAttribute('class')).toContain('is-suppressed');
     await seeText(page.locator('#suppressed-note'), '1 grupo(s) suprimido(s)');
     await screenshot(page, 'analyst-reliability');
+    expect(await unlabelledControls(page)).toEqual([]);
   });
 
   it('downloads the report as CSV', async () => {

@@ -1,7 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCase } from './fixtures/alerts-world.ts';
-import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
+import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
+import {
+  addConsoleUser,
+  type ConsolePage,
+  launchBrowser,
+  logIn,
+  openConsole,
+  screenshot,
+  seeText,
+  unlabelledControls,
+} from './fixtures/browser.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { connectDevice } from './fixtures/mqtt.ts';
 
@@ -91,6 +100,7 @@ describe('the operator console', () => {
     await skipped.waitFor();
     await seeText(skipped, 'Policía Estatal Guerrero');
     await seeText(skipped, 'presumed aggressor');
+    expect(await unlabelledControls(page)).toEqual([]);
     // The responder actually paged is a safe one, and its notification shows a delivery state.
     await seeText(page.locator('.timeline .tl-responder_chosen'), 'Policía Municipal Chilpancingo');
     await seeText(page.locator('#notification-list'), 'Policía Municipal Chilpancingo');
@@ -112,12 +122,30 @@ describe('the operator console', () => {
     await page.locator('#queue-empty').waitFor();
   });
 
-  it('lists a task to check on a person whose device fell silent, live, with the person\'s contacts one click away', async () => {
+  it('sorts the queue by severity, then by age', async () => {
+    const { page } = op;
+    const older = await seedCase(t.centinela);
+    const newer = await seedCase(t.centinela);
+    // A test press (low severity) first, then a panic (high) on another button a moment later.
+    await raiseAlarm(t.centinela, { deviceId: older.deviceId, beneficiaryId: older.beneficiary.id, kind: 'test', at: Date.now() - 60_000 });
+    await raiseAlarm(t.centinela, { deviceId: newer.deviceId, beneficiaryId: newer.beneficiary.id, kind: 'panic' });
+    await page.locator('#alarm-queue tbody tr:nth-child(2)').waitFor();
+    const devices = await page.locator('#alarm-queue tbody tr td:nth-child(4)').allTextContents();
+    expect(devices).toEqual([newer.deviceId, older.deviceId]);
+    expect(await unlabelledControls(page)).toEqual([]);
+  });
+
+  it("lists a task to check on a person whose device fell silent, live, with the person's contacts one click away", async () => {
     const { page } = op;
     const silent = await seedCase(t.centinela);
     await page.getByRole('link', { name: 'Tareas' }).click();
     await page.locator('#tasks-title').waitFor();
-    t.centinela.events.emit('device.silent', { deviceId: silent.deviceId, beneficiaryId: silent.beneficiary.id, at: Date.now(), lastSeenAt: Date.now() - 200_000 });
+    t.centinela.events.emit('device.silent', {
+      deviceId: silent.deviceId,
+      beneficiaryId: silent.beneficiary.id,
+      at: Date.now(),
+      lastSeenAt: Date.now() - 200_000,
+    });
     const task = page.locator('#task-list tbody tr', { hasText: silent.deviceId });
     await task.waitFor();
     await seeText(page.locator('#nav-tasks'), 'Tareas (1)');

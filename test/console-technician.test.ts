@@ -1,7 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCase } from './fixtures/alerts-world.ts';
-import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
+import {
+  addConsoleUser,
+  type ConsolePage,
+  launchBrowser,
+  logIn,
+  openConsole,
+  screenshot,
+  seeText,
+  unlabelledControls,
+} from './fixtures/browser.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { connectDevice } from './fixtures/mqtt.ts';
 
@@ -71,6 +80,7 @@ describe('the technician console', () => {
     await page.getByLabel('Tipo', { exact: true }).selectOption('panic_button');
     await seeText(page.locator('#fleet-list'), world.deviceId);
     await screenshot(page, 'technician-fleet');
+    expect(await unlabelledControls(page)).toEqual([]);
     await keep(page);
   });
 
@@ -84,6 +94,7 @@ describe('the technician console', () => {
     await page.getByRole('button', { name: 'Poner en prueba' }).click();
     await seeText(page.locator('#device-facts [role="status"]'), 'En prueba hasta');
     await screenshot(page, 'technician-device');
+    expect(await unlabelledControls(page)).toEqual([]);
     await keep(page);
   });
 

@@ -24,6 +24,8 @@ const statusListeners = new Set();
 let source = /** @type {EventSource | null} */ (null);
 let droppedOnce = false;
 
+let state = /** @type {'connected' | 'reconnecting'} */ ('reconnecting');
+
 export function connectLive() {
   if (source) return;
   source = new EventSource('/api/stream', { withCredentials: true });
@@ -34,15 +36,36 @@ export function connectLive() {
     });
   }
   source.addEventListener('open', () => {
-    for (const fn of statusListeners) fn('connected');
+    setState('connected');
     // After a drop, anything may have happened: views refetch.
     if (droppedOnce) for (const fn of listeners) fn({ event: 'resync', data: {} });
   });
   source.addEventListener('error', () => {
     droppedOnce = true;
-    for (const fn of statusListeners) fn('reconnecting');
+    setState('reconnecting');
+    // EventSource retries by itself unless the server refused (a 401 when the session ended):
+    // then check the session (the API sends us to the login page) and start over.
+    if (source && source.readyState === EventSource.CLOSED) {
+      source = null;
+      window.setTimeout(() => {
+        fetch('/api/console/session', { credentials: 'same-origin' })
+          .then((res) => {
+            if (res.status === 401) window.location.assign('/login');
+            else connectLive();
+          })
+          .catch(() => connectLive());
+      }, 3000);
+    }
   });
 }
+
+/** @param {'connected' | 'reconnecting'} next */
+function setState(next) {
+  state = next;
+  for (const fn of statusListeners) fn(next);
+}
+
+export const liveState = () => state;
 
 /** @param {(m: LiveMessage) => void} fn @returns {() => void} */
 export function onLive(fn) {

@@ -78,7 +78,7 @@ function topbar(session, allowed) {
     liveStatus.textContent = state === 'connected' ? t('live.connected') : t('live.reconnecting');
     liveStatus.classList.toggle('is-down', state !== 'connected');
   });
-  const sound = h('button', { type: 'button', class: 'ghost', 'aria-label': t('sound.toggle'), onclick: toggleSound });
+  const sound = h('button', { type: 'button', class: 'ghost', title: t('sound.toggle'), onclick: toggleSound });
   const paintSound = () => {
     const state = soundState();
     sound.textContent = t(`sound.${state}`);
@@ -94,7 +94,7 @@ function topbar(session, allowed) {
       type: 'button',
       class: 'ghost',
       lang: other,
-      'aria-label': t('lang.switch'),
+      title: t('lang.switch'),
       onclick: () => {
         setLanguage(other);
         window.location.reload();

@@ -23,7 +23,8 @@ export const ROUTES = [
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
   { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },
-  { path: '/reports', navKey: 'reports', roles: ['analyst', 'admin'], render: renderReports },
+  // Supervisors and administrators see reports whole; analysts with small groups suppressed (API).
+  { path: '/reports', navKey: 'reports', roles: ['analyst', 'supervisor', 'admin'], render: renderReports },
 ];
 
 /** @param {string} role */

@@ -5,7 +5,10 @@ import { alertNewAlarm } from '../attention.js';
 import { h, link, replace, seg } from '../dom.js';
 import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
-import { onLive } from '../live.js';
+import { liveState, onLive } from '../live.js';
+
+/** Without the stream (a network drop), the queue still refreshes this often. */
+const FALLBACK_REFRESH_MS = 15_000;
 
 export const TASK_KIND = 'device_offline';
 const SEVERITY_RANK = /** @type {Record<string, number>} */ ({ critical: 0, high: 1, low: 2 });
@@ -51,10 +54,15 @@ async function live(el, withAlarms) {
       timer = window.setTimeout(() => load().catch(showError(el)), 50);
     }
   });
+  // A safety net only: while the stream is connected, events drive every refresh.
+  const fallback = window.setInterval(() => {
+    if (liveState() !== 'connected') load().catch(showError(el));
+  }, FALLBACK_REFRESH_MS);
   await load();
   return () => {
     off();
     window.clearTimeout(timer);
+    window.clearInterval(fallback);
   };
 }
 
