@@ -218,3 +218,13 @@ describe('gateways', () => {
     expect((await api('/api/gateways', 'technician', { method: 'POST', body: JSON.stringify({ id: 'gw-x' }) })).status).toBe(403);
   });
 });
+
+describe('failing toward the alarm', () => {
+  it('raises an alarm sent at QoS 0 with the retain flag set', async () => {
+    await withDevice('pb-odd-flags', async (client, dev) => {
+      const raised = t.centinela.events.next('alarm.raised', (e) => e.deviceId === dev.id);
+      client.publish(`v1/devices/${dev.id}/alarm`, alarm('odd-flags'), { qos: 0, retain: true });
+      expect(await raised).toMatchObject({ kind: 'panic' });
+    });
+  });
+});

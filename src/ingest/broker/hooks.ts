@@ -82,9 +82,9 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'preConnect' | 'aut
       }
       const decision = authorizeUplink(principal, packet.topic);
       if (!decision.ok) return refusePublish(decision.deviceId, packet.topic, decision.reason, callback);
-      if (packet.retain && decision.kind !== 'status')
-        return refusePublish(decision.deviceId, packet.topic, 'retain_not_allowed', callback);
 
+      // Consumed uplinks never reach the broker's retained store, so a device that sets `retain`
+      // on an alarm still raises it (P2: fail toward the alarm).
       broker.consume(packet);
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const pending = handleUplink(d.ctx, {
