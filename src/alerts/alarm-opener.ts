@@ -1,6 +1,8 @@
 import { initialSchedule, type Policy, policyFor } from '../domain/escalation.ts';
 import { newId } from '../store/ids.ts';
+import type { AlarmStepTable } from '../store/schema-alerts.ts';
 import { type AlertsContext, ENGINE_ACTOR } from './context.ts';
+import { fireStep } from './step-runner.ts';
 import { appendTimeline } from './timeline.ts';
 
 /**
@@ -27,24 +29,25 @@ export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<bo
     if (Number(res.numUpdatedRows) === 0) return undefined;
     // Steps are timed from when the alarm reached us: one raised just before a crash is
     // late by the downtime, never skipped (P1).
+    const dueNow: AlarmStepTable[] = [];
     for (const { index, dueAt } of initialSchedule(policy, alarm.received_at)) {
-      const step = policy.steps[index];
-      await trx
-        .insertInto('alarm_steps')
-        .values({
-          id: newId('stp'),
-          alarm_id: alarmId,
-          step_index: index,
-          step: JSON.stringify(step),
-          due_at: alarm.state === 'resolved' ? null : dueAt,
-          fired_count: 0,
-          last_fired_at: null,
-          done_at: alarm.state === 'resolved' ? now : null,
-          done_reason: alarm.state === 'resolved' ? 'resolved' : null,
-        })
-        .execute();
+      const row: AlarmStepTable = {
+        id: newId('stp'),
+        alarm_id: alarmId,
+        step_index: index,
+        step: JSON.stringify(policy.steps[index]),
+        due_at: alarm.state === 'resolved' ? null : dueAt,
+        fired_count: 0,
+        last_fired_at: null,
+        done_at: alarm.state === 'resolved' ? now : null,
+        done_reason: alarm.state === 'resolved' ? 'resolved' : null,
+      };
+      await trx.insertInto('alarm_steps').values(row).execute();
+      if (row.due_at !== null && row.due_at <= now) dueNow.push(row);
     }
     await appendTimeline(trx, { alarmId, at: now, kind: 'escalation_started', actor: ENGINE_ACTOR, detail: { policy: policy.name } });
+    // Seconds matter: the 0 s steps fire in the same commit that opens the escalation.
+    for (const row of dueNow) await fireStep(trx, ctx, row, now, false);
     return alarm;
   });
   if (!opened) return false;
