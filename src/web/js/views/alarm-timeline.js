@@ -5,12 +5,19 @@ import { clockTime, dateTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { panel } from './alarm-panels.js';
 
-/** @param {any} context */
-function names(context) {
+/**
+ * Names for the ids the engine writes: responders, contacts, and each notification by whom it
+ * was for, so "attempt 2" reads as "attempt 2 to Hermana by SMS".
+ * @param {any} context
+ * @param {any[]} [notifications]
+ */
+function names(context, notifications = []) {
   /** @type {Map<string, string>} */
   const map = new Map();
   for (const r of context?.responders ?? []) map.set(r.id, r.name);
   for (const c of context?.contacts ?? []) map.set(c.id, c.name);
+  for (const n of notifications)
+    map.set(n.id, n.recipientId ? (map.get(n.recipientId) ?? label('target', n.target)) : label('target', n.target));
   return map;
 }
 
@@ -21,7 +28,11 @@ function names(context) {
 function describe(e, who) {
   const d = e.detail ?? {};
   const responder = d.responderId ? (who.get(d.responderId) ?? d.responderId) : '';
-  const recipient = d.recipientId ? (who.get(d.recipientId) ?? d.recipientId) : label('target', d.target);
+  const recipient = d.recipientId
+    ? (who.get(d.recipientId) ?? d.recipientId)
+    : d.notificationId
+      ? (who.get(d.notificationId) ?? '')
+      : label('target', d.target);
   const vars = {
     policy: d.policy ?? '',
     step: typeof d.step === 'number' ? d.step + 1 : '',
@@ -29,6 +40,8 @@ function describe(e, who) {
     channel: label('channel', d.channel),
     responder,
     recipient,
+    attempt: d.attempt ?? '',
+    status: label('nstatus', d.status),
   };
   const key = `tl.${e.kind}`;
   const text = t(key, vars);
@@ -39,10 +52,11 @@ function describe(e, who) {
  * @param {any[]} timeline
  * @param {any} context
  * @param {string} me the logged-in user, named "you" in the timeline
+ * @param {any[]} notifications
  */
-export function timelinePanel(timeline, context, me) {
+export function timelinePanel(timeline, context, me, notifications) {
   if (timeline.length === 0) return panel(t('timeline.title'), 'timeline', h('p', { class: 'muted' }, t('timeline.empty')));
-  const who = names(context);
+  const who = names(context, notifications);
   return panel(
     t('timeline.title'),
     'timeline',

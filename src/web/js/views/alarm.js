@@ -92,7 +92,7 @@ export async function renderAlarm(el, params, session) {
         contactsPanel(context?.contacts ?? []),
         locationPanel(context?.loc ?? null),
         aggressorsPanel(context?.beneficiary?.presumedAggressors ?? [], context?.responders ?? []),
-        timelinePanel(a.timeline, context, session.userId),
+        timelinePanel(a.timeline, context, session.userId, a.notifications),
         notificationsPanel(a.notifications, context),
       ),
       h(
