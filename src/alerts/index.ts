@@ -35,6 +35,9 @@ export interface AlertsConfig {
   publicUrl: string;
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   webhook: { url: string; secret: string | undefined } | undefined;
+  /** Folders of escalation policies and message templates; default: the shipped ones. */
+  policyDir?: string | undefined;
+  templateDir?: string | undefined;
 }
 
 export interface AlertsDeps {
@@ -70,8 +73,8 @@ export type StreamRole = Role;
 export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const logger = deps.logger.child({ part: 'alerts' });
   // Policies and templates are data, validated now: a bad file stops the start (issue 4 §2).
-  const policies = loadPolicies();
-  const templates = Templates.load();
+  const policies = loadPolicies(deps.config.policyDir);
+  const templates = Templates.load(deps.config.templateDir);
   const hub = new Hub();
   const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
   let pump: Pump | undefined;
