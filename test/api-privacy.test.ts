@@ -7,7 +7,14 @@ import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts'
  * that leads to the person.
  */
 let t: TestCentinela;
-const person = { fullName: 'Rosalía Quintero Bautista', alias: 'Garza Azul', phone: '+522281234599', contactName: 'Eusebio Quintero' };
+const person = {
+  fullName: 'Rosalía Quintero Bautista',
+  alias: 'Garza Azul',
+  phone: '+522281234599',
+  contactName: 'Eusebio Quintero',
+  lat: 17.551234,
+  lon: -99.507812,
+};
 let beneficiaryId = '';
 let contactId = '';
 const deviceId = 'pb-privacy-1';
@@ -41,6 +48,41 @@ beforeAll(async () => {
   });
   contactId = JSON.parse(c.text).id;
   await api('POST', '/api/devices', t.tokens.admin, { id: deviceId, modelId: 'panic-button', beneficiaryId, stateCode: 'GRO' });
+  // Where the person is: a heartbeat position and an alarm position, as ingest stores them.
+  const now = Date.now();
+  await t.centinela.store.db
+    .insertInto('telemetry')
+    .values({
+      device_id: deviceId,
+      at: now,
+      received_at: now,
+      kind: 'heartbeat',
+      clock_suspect: 0,
+      seq: 1,
+      battery: 80,
+      charging: 0,
+      network: 'lte',
+      rssi: -80,
+      bars: 3,
+      lat: person.lat,
+      lon: person.lon,
+      acc: 10,
+      fw: null,
+      event: null,
+      detail: null,
+    })
+    .execute();
+  await t.centinela.repos.alarmIntake.record({
+    deviceId,
+    deviceAlarmId: 'a-1',
+    kind: 'panic',
+    test: false,
+    raisedAt: now,
+    receivedAt: now,
+    clockSuspect: false,
+    beneficiaryId,
+    loc: { lat: person.lat, lon: person.lon },
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -71,11 +113,19 @@ async function sweep(role: 'technician' | 'analyst'): Promise<{ route: string; b
 }
 
 describe('what a technician receives', () => {
-  it('never contains a beneficiary name, alias, contact, phone or the link to the person', async () => {
+  it('never contains a beneficiary name, alias, contact, phone, location or the link to the person', async () => {
     const bodies = await sweep('technician');
     expect(bodies.map((b) => b.route)).toContain('/api/devices/:id');
     for (const { route, body } of bodies) {
-      for (const secret of [person.fullName, person.alias, person.phone, person.contactName, beneficiaryId]) {
+      for (const secret of [
+        person.fullName,
+        person.alias,
+        person.phone,
+        person.contactName,
+        beneficiaryId,
+        String(person.lat),
+        String(person.lon),
+      ]) {
         expect(body, `${route} leaked personal data`).not.toContain(secret);
       }
     }
@@ -90,7 +140,7 @@ describe('what a technician receives', () => {
 describe('what an analyst receives', () => {
   it('contains no per-person record', async () => {
     for (const { route, body } of await sweep('analyst')) {
-      for (const secret of [person.fullName, person.alias, person.phone, person.contactName, beneficiaryId, deviceId]) {
+      for (const secret of [person.fullName, person.alias, person.phone, person.contactName, beneficiaryId, deviceId, String(person.lat)]) {
         expect(body, `${route} leaked a per-person record`).not.toContain(secret);
       }
     }
