@@ -103,9 +103,12 @@ function topbar(session, allowed) {
     t('lang.other'),
   );
   const handlesAlarms = session.role === 'operator' || session.role === 'supervisor';
+  // A button, not a #link: the address fragment is the router's.
+  const skip = h('button', { type: 'button', class: 'skip', onclick: () => document.getElementById('view')?.focus() }, t('nav.skip'));
   return h(
     'header',
     { class: 'topbar' },
+    skip,
     h('span', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), t('app.name')),
     h(
       'nav',

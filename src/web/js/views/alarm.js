@@ -33,10 +33,10 @@ export async function renderAlarm(el, params, session) {
     paint();
   };
 
-  const act = async (/** @type {string} */ path, /** @type {string} */ name, /** @type {unknown} */ body = {}) => {
+  const act = async (/** @type {string} */ path, /** @type {unknown} */ body = {}) => {
     try {
       await api(`/api/alarms/${seg(id)}/${path}`, { method: 'POST', body });
-      status.textContent = t('alarm.done', { action: name });
+      status.textContent = t(`done.${path}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) status.textContent = t('alarm.conflict');
       else status.textContent = t('common.error', { message: /** @type {Error} */ (err).message });
@@ -46,7 +46,7 @@ export async function renderAlarm(el, params, session) {
 
   // Built once: a repaint from the live stream must not wipe a note being typed.
   const resolveForm = resolvePanel(async (outcome, note) => {
-    await act('resolve', t('alarm.resolve'), { outcome, ...(note ? { note } : {}) });
+    await act('resolve', { outcome, ...(note ? { note } : {}) });
     resolveForm.close();
   });
 
@@ -136,7 +136,7 @@ const fact = (term, value) => h('div', null, h('dt', null, term), h('dd', null, 
 
 /**
  * @param {AlarmDetail} a
- * @param {(path: string, name: string, body?: unknown) => Promise<void>} act
+ * @param {(path: string, body?: unknown) => Promise<void>} act
  * @param {() => void} openResolve
  */
 function actionBar(a, act, openResolve) {
@@ -159,9 +159,9 @@ function actionBar(a, act, openResolve) {
   return h(
     'section',
     { class: 'actions', 'aria-label': t('alarm.actions') },
-    button('a', t('alarm.acknowledge'), s === 'open', () => act('acknowledge', t('alarm.acknowledge')), 'primary'),
-    button('d', t('alarm.dispatch'), s === 'open' || s === 'acknowledged', () => act('dispatch', t('alarm.dispatch'))),
-    button('s', t('alarm.onScene'), s === 'dispatched', () => act('on-scene', t('alarm.onScene'))),
+    button('a', t('alarm.acknowledge'), s === 'open', () => act('acknowledge'), 'primary'),
+    button('d', t('alarm.dispatch'), s === 'open' || s === 'acknowledged', () => act('dispatch')),
+    button('s', t('alarm.onScene'), s === 'dispatched', () => act('on-scene')),
     button('r', t('alarm.resolve'), s !== 'resolved', openResolve),
     h('p', { class: 'muted small shortcuts' }, t('alarm.shortcuts')),
   );

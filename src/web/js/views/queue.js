@@ -196,6 +196,8 @@ function taskTable(tasks) {
 /** New alarms sound and blink wherever the operator is in the console. */
 export function watchForNewAlarms() {
   onLive((m) => {
+    // A new alarm, a repeat press and a raised severity (possible seizure) all call for eyes now.
     if (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) alertNewAlarm();
+    if (m.event === 'alarm.press_joined' || m.event === 'alarm.escalated') alertNewAlarm();
   });
 }
