@@ -9,7 +9,7 @@ import { renderReports } from './views/reports.js';
 
 /**
  * @typedef {{ path: string, navKey?: string, nav?: string, roles: string[],
- *   render: (el: HTMLElement, params: Record<string, string>, session: { role: string }) => Promise<(() => void) | undefined> }} Route
+ *   render: (el: HTMLElement, params: Record<string, string>, session: { userId: string, role: string }) => Promise<(() => void) | undefined> }} Route
  */
 
 const HANDLERS = ['operator', 'supervisor'];
