@@ -57,17 +57,14 @@ const lastBeat = new Float64Array(DEVICES);
 const silentFrom = new Set<number>();
 let silentPhase = false;
 let seq = 0;
-const perTick = DEVICES / (INTERVAL_MS / 10);
-let cursor = 0;
-let carry = 0;
+// Catches up by elapsed time, so a late timer does not make devices miss their beats.
+const genStart = Date.now();
+let sent = 0;
 const beat = setInterval(() => {
-  carry += perTick;
-  const n = Math.floor(carry);
-  carry -= n;
   const now = Date.now();
-  for (let k = 0; k < n; k++) {
-    const i = cursor;
-    cursor = (cursor + 1) % DEVICES;
+  const target = Math.floor(((now - genStart) / INTERVAL_MS) * DEVICES);
+  for (; sent < target; sent++) {
+    const i = sent % DEVICES;
     if (silentPhase && silentFrom.has(i)) continue;
     lastBeat[i] = now;
     events.emit('heartbeat.received', {

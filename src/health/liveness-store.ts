@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Liveness, LivenessState } from '../domain/liveness.ts';
 import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { sqliteBatch } from './sqlite-batch.ts';
 
 /** Rows of `health_liveness` and `health_intervals`: the truth supervision rebuilds from. */
 export class LivenessStore {
@@ -40,7 +41,17 @@ export class LivenessStore {
 
   /** Last-heard times change with every heartbeat: written in batches, not one by one. */
   async saveLastSeen(batch: { deviceId: string; state: Liveness; now: number }[]): Promise<void> {
+    const fast = sqliteBatch(this.store.sqlite);
     for (let i = 0; i < batch.length; i += 200) {
+      if (fast) {
+        fast.lastSeenTimes(
+          batch
+            .slice(i, i + 200)
+            .map((b) => ({ deviceId: b.deviceId, lastSeenAt: b.state.lastSeenAt, windowFrom: b.state.windowFrom, now: b.now })),
+        );
+        await yieldToEventLoop();
+        continue;
+      }
       await this.store.db.transaction().execute(async (trx) => {
         for (const { deviceId, state, now } of batch.slice(i, i + 200)) {
           await trx

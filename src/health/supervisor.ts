@@ -123,7 +123,7 @@ export class Supervisor {
 
   private record(meta: DeviceMeta, state: Liveness, effects: LivenessEffect[]): void {
     const transition = effects.find((e) => e.type === 'transition');
-    if (!transition || transition.type !== 'transition') return;
+    if (transition?.type !== 'transition') return;
     const beneficiaryId = meta.beneficiaryId;
     const gap = beneficiaryId && meta.alarmCapable ? this.deps.gaps.evaluate(beneficiaryId, this.stateOf, transition.at) : null;
     this.pending.push({

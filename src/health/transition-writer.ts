@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Liveness, LivenessState } from '../domain/liveness.ts';
 import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { sqliteBatch } from './sqlite-batch.ts';
 
 /** One liveness transition and what it implies, to be written together. */
 export interface TransitionRecord {
@@ -23,8 +24,14 @@ const CHUNK = 200;
  * alarm path shares it).
  */
 export async function writeTransitions(store: Store, records: TransitionRecord[]): Promise<void> {
+  const fast = sqliteBatch(store.sqlite);
   for (let i = 0; i < records.length; i += CHUNK) {
     const chunk = records.slice(i, i + CHUNK);
+    if (fast) {
+      fast.transitions(chunk);
+      if (i + CHUNK < records.length) await yieldToEventLoop();
+      continue;
+    }
     await store.db.transaction().execute(async (trx) => {
       for (const r of chunk) {
         await trx
