@@ -151,6 +151,36 @@ describe('the session', () => {
   });
 });
 
+// Sessions are rows of the main database: the same rules hold on PostgreSQL.
+describe('sessions on PostgreSQL', () => {
+  let pg: TestCentinela;
+  beforeAll(async () => {
+    pg = await startTestCentinela('postgres');
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it('logs in, ends at revocation, and refuses a wrong password without a cookie', async () => {
+    const user = await addConsoleUser(pg, 'operator');
+    const url = pg.centinela.httpUrl;
+    const post = (password: string) =>
+      fetch(`${url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+        body: form({ username: user.name, password }),
+      });
+    const wrong = await post('wrong password here');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const cookie = cookieOf((await post(PASSWORD)).headers.get('set-cookie'));
+    expect((await fetch(`${url}/api/console/session`, { headers: { cookie } })).status).toBe(200);
+    await pg.centinela.repos.users.revokeTokens(systemActor('test'), user.id);
+    expect((await fetch(`${url}/api/console/session`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
 describe('what the console serves', () => {
   it('serves its pages with a strict Content-Security-Policy and no inline script', async () => {
     const page = await fetch(`${base}/login`);
