@@ -7,7 +7,7 @@
  *      message, alarm PUBACK latency under that load
  *   3. open loop at twice that rate, alarms mixed in → stays up? alarms lost? heartbeats shed?
  *
- *   node --import tsx bench/ingest-bench.ts [--fleets 1000,10000] [--seconds 8] [--targets centinela,aedes]
+ *   node --import tsx bench/ingest-bench.ts [--fleets 1000,10000] [--seconds 8] [--targets centinela,aedes] [--profile DIR]
  *
  * Device secrets are stored with scrypt N=2^10 instead of 2^14 so that admitting 10,000 devices
  * takes seconds, not minutes: authentication cost is not what this measures (see results).
@@ -26,6 +26,8 @@ const arg = (name: string, fallback: string) => {
 const FLEETS = arg('fleets', '1000,10000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '8'));
 const TARGETS = arg('targets', 'centinela,aedes').split(',');
+/** `--profile DIR`: the broker process writes a V8 CPU profile there (open it in Chrome DevTools). */
+const PROFILE = arg('profile', '');
 /** Devices per load-generator process; at least two processes so one core's worth is not the ceiling. */
 const PER_LOADER = 2_500;
 const SECRET = 'dev_bench_secret';
@@ -35,7 +37,7 @@ type Reply = Record<string, unknown>;
 
 function child(file: string, args: string[], env: Record<string, string> = {}): { proc: ChildProcess; ask: (m: object) => Promise<Reply> } {
   const proc = fork(path.join(here, file), args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(PROFILE && file.includes('server') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -180,7 +182,14 @@ async function runTarget(target: string, fleet: number) {
   console.error(`[${target} ${fleet}] overload: ${JSON.stringify(result)}`);
 
   for (const l of loaders) l.proc.send({ cmd: 'exit' });
-  if (!serverDied) server.proc.kill('SIGKILL');
+  if (!serverDied) {
+    // A clean exit writes the CPU profile; a server that does not exit in 10 s is killed.
+    const gone = new Promise((r) => server.proc.once('exit', r));
+    server.proc.send({ cmd: 'exit' });
+    const timer = setTimeout(() => server.proc.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
 }

@@ -28,7 +28,7 @@ describe.each(ENGINES)('the embedded telemetry store on %s', (engine) => {
   it('writes in batches, answers a time range in order, and keeps what it buffered through close', async () => {
     db = await freshStore(engine);
     await registerDevice(db.repos, 'pb-ts-1');
-    const store = new EmbeddedTelemetryStore(db.store.db, logger);
+    const store = new EmbeddedTelemetryStore(db.store, logger);
     const now = Date.now();
     for (let i = 2_499; i >= 0; i--) expect(store.write(point('pb-ts-1', now - i * 1000))).toBe(true);
     await store.close();
@@ -40,7 +40,7 @@ describe.each(ENGINES)('the embedded telemetry store on %s', (engine) => {
 
   it('refuses points beyond its capacity instead of growing without bound', async () => {
     db = await freshStore(engine);
-    const store = new EmbeddedTelemetryStore(db.store.db, logger, { capacity: 10, intervalMs: 60_000 });
+    const store = new EmbeddedTelemetryStore(db.store, logger, { capacity: 10, intervalMs: 60_000 });
     const taken = Array.from({ length: 15 }, (_, i) => store.write(point('pb-cap', i)));
     expect(taken.filter(Boolean)).toHaveLength(10);
     await store.close();
@@ -48,7 +48,7 @@ describe.each(ENGINES)('the embedded telemetry store on %s', (engine) => {
 
   it('prunes what is older than the retention cut-off (default 400 days)', async () => {
     db = await freshStore(engine);
-    const store = new EmbeddedTelemetryStore(db.store.db, logger);
+    const store = new EmbeddedTelemetryStore(db.store, logger);
     const now = Date.now();
     store.write(point('pb-old', now - 401 * DAY));
     store.write(point('pb-old', now - 399 * DAY));

@@ -80,7 +80,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   const logger = deps.logger.child({ part: 'ingest' });
   const metrics = createIngestMetrics(deps.metrics);
   const dropped = (sink: string, n: number) => metrics.telemetryDropped.inc({ sink }, n);
-  const embedded = new EmbeddedTelemetryStore(deps.store.db, logger, { onDropped: (n) => dropped('embedded', n) });
+  const embedded = new EmbeddedTelemetryStore(deps.store, logger, { onDropped: (n) => dropped('embedded', n) });
   const telemetry = telemetrySinks(deps, embedded, dropped);
   const monitor = new LoadMonitor(
     undefined,

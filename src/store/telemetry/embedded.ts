@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../platform/logger.ts';
+import type { Store } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { TelemetryTable } from '../schema-ingest.ts';
 import { Batcher } from './batcher.ts';
@@ -32,6 +33,27 @@ const toRow = (p: TelemetryPoint): TelemetryTable => ({
   detail: p.detail === undefined ? null : JSON.stringify(p.detail),
 });
 
+const COLUMNS = Object.keys(
+  toRow({ deviceId: '', at: 0, receivedAt: 0, kind: 'heartbeat', clockSuspect: false }),
+) as (keyof TelemetryTable)[];
+
+/**
+ * On SQLite, one prepared statement run per row inside one transaction: about ten times cheaper
+ * than building a 1,000-row INSERT, and the whole batch is a single commit. It waits while a
+ * Kysely transaction is open on the same connection, so it never joins (or is rolled back with)
+ * an alarm's transaction.
+ */
+function sqliteInsert(handle: NonNullable<Store['sqlite']>): (rows: TelemetryTable[]) => Promise<void> {
+  const statement = handle.prepare(`insert into telemetry (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+  const insertAll = handle.transaction((rows: TelemetryTable[]) => {
+    for (const row of rows) statement.run(COLUMNS.map((c) => row[c]));
+  });
+  return async (rows) => {
+    while (handle.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    insertAll(rows);
+  };
+}
+
 export interface TelemetryQuery {
   deviceId: string;
   from: number;
@@ -47,16 +69,16 @@ export interface TelemetryQuery {
 export class EmbeddedTelemetryStore implements TelemetrySink {
   readonly name = 'embedded';
   private readonly batcher: Batcher<TelemetryTable>;
+  private readonly db: Kysely<Database>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    logger: Logger,
-    options: { capacity?: number; intervalMs?: number; onDropped?: (n: number) => void } = {},
-  ) {
+  constructor(store: Store, logger: Logger, options: { capacity?: number; intervalMs?: number; onDropped?: (n: number) => void } = {}) {
+    this.db = store.db;
+    const insertSqlite = store.sqlite ? sqliteInsert(store.sqlite) : undefined;
     this.batcher = new Batcher(
       { maxBatch: MAX_BATCH, capacity: options.capacity ?? 50_000, intervalMs: options.intervalMs ?? 1_000 },
       async (rows) => {
-        await this.db.insertInto('telemetry').values(rows).execute();
+        if (insertSqlite) await insertSqlite(rows);
+        else await this.db.insertInto('telemetry').values(rows).execute();
       },
       (err, n) => {
         options.onDropped?.(n);
