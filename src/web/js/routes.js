@@ -6,6 +6,7 @@ import { renderFleet } from './views/fleet.js';
 import { renderIncidents } from './views/incidents.js';
 import { renderQueue, renderTasks } from './views/queue.js';
 import { renderReports } from './views/reports.js';
+import { renderReviews } from './views/reviews.js';
 
 /**
  * @typedef {{ path: string, navKey?: string, nav?: string, roles: string[],
@@ -20,6 +21,7 @@ export const ROUTES = [
   { path: '/queue', navKey: 'queue', roles: HANDLERS, render: renderQueue },
   { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
   { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },
+  { path: '/reviews', navKey: 'reviews', roles: HANDLERS, render: renderReviews },
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
   { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },

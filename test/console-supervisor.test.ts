@@ -1,0 +1,57 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
+import { addConsoleUser, launchBrowser, logIn, openConsole, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
+import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+
+/** P5: a genuine alarm reopens the case; a supervisor takes the review and closes it with a note. */
+let t: TestCentinela;
+let browser: Browser;
+beforeAll(async () => {
+  t = await startTestCentinela('sqlite');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('the supervisor console', () => {
+  it('lists the case review a genuine alarm opened, assigns it to the supervisor and closes it with a note', async () => {
+    const world = await seedCase(t.centinela);
+    // The engine opens the alarm (copies its policy) after the intake: resolve once it has.
+    let opened: (id: string) => void = () => {};
+    const openedIds = new Promise<string>((resolve) => {
+      opened = resolve;
+    });
+    const off = t.centinela.parts.alerts.stream.subscribe('supervisor', (m) => {
+      if (m.event === 'alarm.opened') opened(String(m.data.alarmId));
+    });
+    const alarmId = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
+    expect(await openedIds).toBe(alarmId);
+    off();
+    await t.centinela.parts.alerts.resolve(alarmId, { id: 'test', via: 'api' }, 'genuine', 'attack confirmed');
+
+    const supervisor = await addConsoleUser(t, 'supervisor');
+    const { context, page, problems } = await openConsole(browser, t.centinela.httpUrl);
+    await logIn(page, supervisor.name);
+    await page.getByRole('link', { name: 'Revisiones' }).click();
+    const review = page.locator('article.review', { hasText: alarmId });
+    await review.waitFor();
+    await seeText(review, 'Alarma genuina');
+    await review.getByRole('button', { name: 'Asignármela' }).click();
+    await seeText(page.locator('[role="status"]'), 'Revisión asignada a usted.');
+    await seeText(page.locator('article.review', { hasText: alarmId }), 'usted');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await screenshot(page, 'supervisor-reviews');
+    await page.getByLabel('Nota de cierre (qué se reevaluó)').fill('Riesgo elevado a extraordinario; se añade escolta.');
+    await page.getByRole('button', { name: 'Cerrar la revisión' }).click();
+    await seeText(page.locator('[role="status"]'), 'Revisión cerrada.');
+    await page.getByText('No hay revisiones de caso abiertas.').waitFor();
+    // Supervisors also see the reports, whole.
+    await page.getByRole('link', { name: 'Informes' }).click();
+    await page.locator('#report-csv').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
