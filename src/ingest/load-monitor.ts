@@ -1,7 +1,8 @@
 /**
  * Notices when the process falls behind: a timer that should fire every `intervalMs` measures
  * how late it runs. Late by more than `enterMs` three times running → overloaded; under `leaveMs` for a second → normal.
- * Event-loop lag is what a device feels as PUBACK latency, so it is the honest signal.
+ * Event-loop lag is what a device feels as PUBACK latency, so it is the honest signal. The
+ * thresholds leave room for the ordinary stalls of synchronous SQLite commits (an fsync each).
  */
 export class LoadMonitor {
   private overloaded = false;
@@ -11,7 +12,7 @@ export class LoadMonitor {
   private expected: number;
 
   constructor(
-    private readonly options = { intervalMs: 50, enterMs: 150, leaveMs: 40 },
+    private readonly options = { intervalMs: 50, enterMs: 250, leaveMs: 100 },
     private readonly onChange: (overloaded: boolean) => void = () => {},
     private readonly extraPressure: () => boolean = () => false,
   ) {
