@@ -67,6 +67,21 @@ describe('logging in', () => {
     expect(rows.map((r) => r.id_hash)).not.toContain(id);
   });
 
+  it('marks the cookie Secure with the __Host- prefix when the browser is on HTTPS (behind a TLS proxy)', async () => {
+    const user = await addConsoleUser(t, 'operator');
+    const host = new URL(base).host;
+    const res = await fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `https://${host}` },
+      body: form({ username: user.name, password: PASSWORD }),
+    });
+    expect(res.status).toBe(303);
+    const setCookie = res.headers.get('set-cookie');
+    expect(setCookie).toMatch(/^__Host-centinela_session=[\w-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    expect((await fetch(`${base}/api/console/session`, { headers: { cookie: cookieOf(setCookie) } })).status).toBe(200);
+  });
+
   it('sends a visitor without a session to the login page, in English one click away', async () => {
     const { context, page } = await openConsole(browser, base);
     await page.goto('/');

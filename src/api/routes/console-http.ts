@@ -6,12 +6,26 @@ export const CSRF_HEADER = 'x-centinela-csrf';
 export const LANG_COOKIE = 'centinela_lang';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const SECURE_COOKIE = '__Host-centinela_session';
+const PLAIN_COOKIE = 'centinela_session';
+
+/**
+ * HTTPS as the browser sees it: TLS here, or an https page behind a TLS-terminating proxy (the
+ * browser's Origin says so; X-Forwarded-Proto is not trusted, as the app sets trustProxy off).
+ */
+export function isHttps(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  return req.protocol === 'https' || (typeof origin === 'string' && origin.startsWith('https://'));
+}
+
 /**
  * Over HTTPS the cookie takes the `__Host-` prefix, which browsers accept only with Secure,
  * Path=/ and no Domain: it cannot be planted by a sibling sub-domain.
  */
-export const isHttps = (req: FastifyRequest): boolean => req.protocol === 'https';
-export const sessionCookieName = (req: FastifyRequest): string => (isHttps(req) ? '__Host-centinela_session' : 'centinela_session');
+export const sessionCookieName = (req: FastifyRequest): string => (isHttps(req) ? SECURE_COOKIE : PLAIN_COOKIE);
+
+/** The session id the browser sent, under either name (a GET carries no Origin to tell). */
+export const readSessionId = (req: FastifyRequest): string | undefined => readCookie(req, SECURE_COOKIE) ?? readCookie(req, PLAIN_COOKIE);
 
 export function readCookie(req: FastifyRequest, name: string): string | undefined {
   const header = req.headers.cookie;
@@ -40,7 +54,12 @@ export function isSameOrigin(req: FastifyRequest): boolean {
   if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;
-  return origin === `${req.protocol}://${req.host}`;
+  // Host only: behind a TLS-terminating proxy the scheme the app sees is http.
+  try {
+    return new URL(origin).host === req.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Cookie-authenticated requests that change state must prove they come from our page. */

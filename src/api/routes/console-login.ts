@@ -1,7 +1,8 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashSecret, verifySecret } from '../../platform/secrets.ts';
 import type { ApiDeps, App } from '../deps.ts';
-import { isSameOrigin, LANG_COOKIE, readCookie, sessionCookieName, setSessionCookie } from './console-http.ts';
+import { isSameOrigin, LANG_COOKIE, readSessionId, setSessionCookie } from './console-http.ts';
 import { type Language, languageOf, type Messages, translator } from './console-i18n.ts';
 import { loginPage, pageHeaders, shellPage } from './console-pages.ts';
 import type { ConsoleSessions } from './console-sessions.ts';
@@ -22,8 +23,8 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
   const decoy = await hashSecret('centinela-decoy-password');
   const access = { access: 'public' as const };
 
-  const currentUser = async (req: Parameters<typeof readCookie>[0]) => {
-    const id = readCookie(req, sessionCookieName(req));
+  const currentUser = async (req: FastifyRequest) => {
+    const id = readSessionId(req);
     return id ? sessions.resolve(id) : undefined;
   };
 
@@ -79,7 +80,7 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
       return reply
         .code(403)
         .send({ error: { code: 'CENTINELA_ERR_AUTH_FORBIDDEN', message: 'cross-origin logout refused', requestId: String(req.id) } });
-    const id = readCookie(req, sessionCookieName(req));
+    const id = readSessionId(req);
     if (id) await sessions.revoke(id);
     setSessionCookie(req, reply, null);
     return reply.redirect('/login', 303);

@@ -4,7 +4,7 @@ import { ROLES } from '../../domain/roles.ts';
 import type { App, RouteModule } from '../deps.ts';
 import { alarmContextRoutes } from './console-alarm-context.ts';
 import { assetRoutes } from './console-assets.ts';
-import { passesCsrf, readCookie, sessionCookieName } from './console-http.ts';
+import { passesCsrf, readSessionId } from './console-http.ts';
 import { loadMessages } from './console-i18n.ts';
 import { loginRoutes } from './console-login.ts';
 import { ConsoleSessions, csrfTokenOf } from './console-sessions.ts';
@@ -18,7 +18,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
   const messages = await loadMessages();
 
   deps.authenticators?.push(async (req) => {
-    const id = readCookie(req, sessionCookieName(req));
+    const id = readSessionId(req);
     if (!id || !passesCsrf(req, id)) return undefined;
     return sessions.resolve(id);
   });
@@ -47,7 +47,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
       const p = req.principal;
       if (!p) throw new Error('authenticated route without a principal');
       // Bearer callers have no session and need no CSRF token.
-      const id = req.headers.authorization ? undefined : readCookie(req, sessionCookieName(req));
+      const id = req.headers.authorization ? undefined : readSessionId(req);
       return { userId: p.userId, name: p.name, role: p.role, csrfToken: id ? csrfTokenOf(id) : null };
     },
   );
