@@ -33,12 +33,12 @@ test('kill -9 in the middle of an escalation: after the restart every due step s
   const env = { ...db.env, ...rec.env(), CENTINELA_PUBLIC_URL: PUBLIC_URL, CENTINELA_LOG_LEVEL: 'info' };
 
   child = await startChild(env);
-  const device = await connectAsync(`mqtt://127.0.0.1:${child.mqttPort}`, {
-    clientId: kase.deviceId,
-    username: kase.deviceId,
-    password: 's',
-    reconnectPeriod: 0,
-  });
+  // Like a real button, the device retries its connection until the broker takes it.
+  const device = await connectAsync(
+    `mqtt://127.0.0.1:${child.mqttPort}`,
+    { clientId: kase.deviceId, username: kase.deviceId, password: 's', reconnectPeriod: 200 },
+    true,
+  );
   await device.publishAsync(`v1/devices/${kase.deviceId}/alarm`, JSON.stringify({ id: 'press-1', ts: Date.now(), kind: 'panic' }), {
     qos: 1,
   });
