@@ -75,7 +75,7 @@ test('kill -9 in the middle of an escalation: after the restart every due step s
 });
 
 test('an alarm stored just before a crash, whose escalation never started, is adopted at the next start (P1)', {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   db = await freshStore('sqlite');
   const kase = await seedCase(db);
