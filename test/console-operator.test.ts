@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/store/index.ts';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
 import {
   addConsoleUser,
@@ -23,6 +24,8 @@ let t: TestCentinela;
 let browser: Browser;
 let op: ConsolePage;
 let world: Awaited<ReturnType<typeof seedCase>>;
+/** An alarm whose alias is long markup: the hardest case for a phone's width. */
+let hostileAlarmId = '';
 
 beforeAll(async () => {
   t = await startTestCentinela('sqlite');
@@ -155,12 +158,24 @@ describe('the operator console', () => {
     await seeText(page.locator('#contacts'), silent.contacts.es.phone);
   });
 
+  it('shows markup sent as data as plain text, never as HTML', async () => {
+    const { page } = op;
+    const hostile = await seedCase(t.centinela);
+    const markup = '<img src=x onerror="window.__pwned=1">Colibrí';
+    await t.centinela.repos.beneficiaries.update(systemActor('test'), hostile.beneficiary.id, { alias: markup });
+    hostileAlarmId = await raiseAlarm(t.centinela, { deviceId: hostile.deviceId, beneficiaryId: hostile.beneficiary.id });
+    await page.goto(`/#/alarm/${hostileAlarmId}`);
+    await page.locator('#person-alias').waitFor();
+    expect(await page.locator('#person-alias').textContent()).toBe(markup);
+    expect(await page.locator('#person img').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  });
+
   it('fits a phone screen: the alarm view keeps its actions and panels in one column', async () => {
     const phone = await openConsole(browser, t.centinela.httpUrl, { width: 390, height: 844 });
     const operator = await addConsoleUser(t, 'operator');
     await logIn(phone.page, operator.name);
-    const [alarm] = (await t.centinela.parts.alerts.alarms.list({ id: 'test', role: 'operator' }, {})) as { id: string }[];
-    await phone.page.goto(`/#/alarm/${alarm?.id}`);
+    await phone.page.goto(`/#/alarm/${hostileAlarmId}`);
     await phone.page.locator('#alarm-title').waitFor();
     const width = (await phone.page.evaluate('document.documentElement.scrollWidth')) as number;
     expect(width).toBeLessThanOrEqual(390);
