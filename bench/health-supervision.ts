@@ -90,9 +90,9 @@ events.on('device.silent', (e) => {
 
 // Warm-up: one full interval so every device is online.
 await new Promise((r) => setTimeout(r, INTERVAL_MS + 2000));
+gc?.();
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
-gc?.();
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 await new Promise((r) => setTimeout(r, STEADY_S * 1000));

@@ -86,6 +86,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const { store, clock, events, logger: parentLogger, config } = deps;
   const logger = parentLogger.child({ part: 'health' });
   const writes = new WriteQueue(logger);
+  // Telemetry summaries (their own tables) are flushed in their own line: a state change never waits behind them.
+  const bulk = new WriteQueue(logger);
   const directory = new DeviceDirectory(store);
   const livenessStore = new LivenessStore(store);
   const incidents = new Incidents(store);
@@ -178,8 +180,10 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
 
   async function flush(): Promise<void> {
     const dirty = supervisor.takeDirty(clock.now());
-    writes.enqueue('telemetry', () => telemetry.flush());
+    bulk.enqueue('telemetry', () => telemetry.flush());
+    // Last-heard times touch the liveness rows: in line with the transitions (no lock-order races on PostgreSQL).
     writes.enqueue('last seen', () => livenessStore.saveLastSeen(dirty));
+    await Promise.all([writes.drain(), bulk.drain()]);
     await writes.drain();
   }
 

@@ -17,6 +17,7 @@ export class SqliteHealthBatch {
   private readonly closeGap: SQLite.Statement;
   private readonly addCount: SQLite.Statement;
   private readonly lastSeen: SQLite.Statement;
+  private readonly sample: SQLite.Statement;
 
   constructor(private readonly db: SQLite.Database) {
     this.closeInterval = db.prepare('update health_intervals set ended_at = ? where device_id = ? and ended_at is null');
@@ -41,6 +42,26 @@ export class SqliteHealthBatch {
        on conflict (device_id, day) do update set received = received + excluded.received, clock_suspect = clock_suspect + excluded.clock_suspect`,
     );
     this.lastSeen = db.prepare('update health_liveness set last_seen_at = ?, window_from = ?, updated_at = ? where device_id = ?');
+    this.sample = db.prepare(
+      'insert into health_samples (device_id, at, received_at, battery, charging, network, rssi, bars) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  samples(
+    rows: {
+      deviceId: string;
+      at: number;
+      receivedAt: number;
+      battery: number;
+      charging: boolean;
+      network: string;
+      rssi: number | null;
+      bars: number | null;
+    }[],
+  ): void {
+    this.db.transaction(() => {
+      for (const s of rows) this.sample.run(s.deviceId, s.at, s.receivedAt, s.battery, s.charging ? 1 : 0, s.network, s.rssi, s.bars);
+    })();
   }
 
   transitions(records: TransitionRecord[]): void {

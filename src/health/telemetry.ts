@@ -104,6 +104,11 @@ export class TelemetrySummary {
       await yieldToEventLoop();
     }
     for (let i = 0; i < samples.length; i += 500) {
+      if (fast) {
+        fast.samples(samples.slice(i, i + 500));
+        await yieldToEventLoop();
+        continue;
+      }
       await db
         .insertInto('health_samples')
         .values(
