@@ -44,12 +44,14 @@ const head = (lang: Language, title: string) =>
 <meta name="color-scheme" content="dark">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/console.css">`;
+<link rel="stylesheet" href="/assets/css/base.css">`;
 
 /** The console shell: no data at all until the API answers for the session's own user. */
 export function shellPage(lang: Language, t: (k: string) => string): string {
   return `${head(lang, t('app.name'))}
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
+<link rel="stylesheet" href="/assets/css/layout.css">
+<link rel="stylesheet" href="/assets/css/views.css">
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>
