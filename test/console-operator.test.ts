@@ -71,6 +71,8 @@ describe('the operator console', () => {
       const row = page.locator('#alarm-queue tbody tr', { hasText: world.deviceId });
       await row.waitFor();
       await seeText(row.locator('.badge.sev'), /^Alta$/);
+      // Operators answer by who is in danger: the row names the person by alias.
+      await seeText(row, world.beneficiary.alias);
       // The new alarm blinks the tab title until someone interacts with the page.
       await page.waitForFunction("document.title.includes('⚠')");
       await screenshot(page, 'operator-queue');
@@ -133,7 +135,7 @@ describe('the operator console', () => {
     await raiseAlarm(t.centinela, { deviceId: older.deviceId, beneficiaryId: older.beneficiary.id, kind: 'test', at: Date.now() - 60_000 });
     await raiseAlarm(t.centinela, { deviceId: newer.deviceId, beneficiaryId: newer.beneficiary.id, kind: 'panic' });
     await page.locator('#alarm-queue tbody tr:nth-child(2)').waitFor();
-    const devices = await page.locator('#alarm-queue tbody tr td:nth-child(4)').allTextContents();
+    const devices = await page.locator('#alarm-queue tbody tr td:nth-child(5)').allTextContents();
     expect(devices).toEqual([newer.deviceId, older.deviceId]);
     expect(await unlabelledControls(page)).toEqual([]);
   });
@@ -153,7 +155,7 @@ describe('the operator console', () => {
     await task.waitFor();
     await seeText(page.locator('#nav-tasks'), 'Tareas (1)');
     await screenshot(page, 'operator-tasks');
-    await task.getByRole('link', { name: silent.deviceId }).click();
+    await task.getByRole('link', { name: silent.beneficiary.alias }).click();
     await seeText(page.locator('#alarm-title'), 'Dispositivo sin señal');
     await seeText(page.locator('#contacts'), silent.contacts.es.phone);
   });

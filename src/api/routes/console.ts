@@ -7,6 +7,7 @@ import { assetRoutes } from './console-assets.ts';
 import { passesCsrf, readSessionId } from './console-http.ts';
 import { loadMessages } from './console-i18n.ts';
 import { loginRoutes } from './console-login.ts';
+import { queueRoutes } from './console-queue.ts';
 import { ConsoleSessions, csrfTokenOf } from './console-sessions.ts';
 
 /**
@@ -32,6 +33,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
   });
 
   await alarmContextRoutes(app, deps);
+  await queueRoutes(app, deps);
 
   app.get(
     '/api/console/session',

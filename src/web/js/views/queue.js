@@ -13,7 +13,7 @@ const FALLBACK_REFRESH_MS = 15_000;
 export const TASK_KIND = 'device_offline';
 const SEVERITY_RANK = /** @type {Record<string, number>} */ ({ critical: 0, high: 1, low: 2 });
 
-/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, raisedAt: string, receivedAt: string, pressCount: number }} Alarm */
+/** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, raisedAt: string, receivedAt: string, pressCount: number, alias: string | null }} Alarm */
 
 /** Most severe first; within a severity the one waiting longest first. */
 export const byUrgency = (/** @type {Alarm} */ a, /** @type {Alarm} */ b) =>
@@ -38,8 +38,8 @@ async function live(el, withAlarms) {
   const fresh = new Set();
   let timer = /** @type {number | undefined} */ (undefined);
   const load = async () => {
-    /** @type {Alarm[]} */
-    const open = await api('/api/alarms?open=true&limit=500');
+    /** @type {{ items: Alarm[] }} */
+    const { items: open } = await api('/api/console/queue');
     const alarms = open.filter((a) => a.kind !== TASK_KIND).sort(byUrgency);
     const tasks = open.filter((a) => a.kind === TASK_KIND).sort(byUrgency);
     updateBadge('nav-queue', 'nav.queue', alarms.length);
@@ -99,12 +99,13 @@ function alarmTable(alarms, fresh) {
         { class: 'kind' },
         link(
           `/alarm/${seg(a.id)}`,
-          { class: 'row-link', 'aria-label': `${t('queue.open')}: ${label('kind', a.kind)} ${a.deviceId}` },
+          { class: 'row-link', 'aria-label': `${t('queue.open')}: ${label('kind', a.kind)}, ${a.alias ?? a.deviceId}` },
           label('kind', a.kind),
         ),
         a.test ? h('span', { class: 'badge test' }, t('queue.test')) : null,
         fresh.has(a.id) ? h('span', { class: 'badge new' }, t('queue.new')) : null,
       ),
+      h('td', { class: 'alias' }, a.alias ?? t('common.none')),
       h('td', null, h('span', { class: `badge state state-${a.state}` }, label('state', a.state))),
       h('td', { class: 'mono' }, a.deviceId),
       h('td', { class: 'since mono', dataset: { since: a.receivedAt }, title: dateTime(a.receivedAt) }, since(a.receivedAt)),
@@ -121,7 +122,7 @@ function alarmTable(alarms, fresh) {
       h(
         'tr',
         null,
-        ['queue.severity', 'queue.kind', 'queue.state', 'queue.device', 'queue.since', 'queue.presses'].map((k) =>
+        ['queue.severity', 'queue.kind', 'queue.person', 'queue.state', 'queue.device', 'queue.since', 'queue.presses'].map((k) =>
           h('th', { scope: 'col' }, t(k)),
         ),
       ),
@@ -163,7 +164,8 @@ function taskTable(tasks) {
     h(
       'tr',
       { dataset: { alarmId: a.id } },
-      h('td', null, link(`/alarm/${seg(a.id)}`, { class: 'row-link mono' }, a.deviceId)),
+      h('td', null, link(`/alarm/${seg(a.id)}`, { class: 'row-link' }, a.alias ?? a.deviceId)),
+      h('td', { class: 'mono' }, a.deviceId),
       h('td', null, h('span', { class: `badge state state-${a.state}` }, label('state', a.state))),
       // A task's raisedAt is when the device fell silent, not when the task was written.
       h('td', { class: 'mono', title: dateTime(a.raisedAt) }, h('span', { dataset: { since: a.raisedAt } }, since(a.raisedAt))),
@@ -183,7 +185,7 @@ function taskTable(tasks) {
           h(
             'tr',
             null,
-            ['tasks.device', 'tasks.state', 'tasks.since'].map((k) => h('th', { scope: 'col' }, t(k))),
+            ['tasks.person', 'tasks.device', 'tasks.state', 'tasks.since'].map((k) => h('th', { scope: 'col' }, t(k))),
           ),
         ),
         h('tbody', null, rows),
