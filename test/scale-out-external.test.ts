@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type Cluster, counter, MOSQUITTO_URL, requireMosquitto, startCluster, within } from './fixtures/cluster.ts';
+import { eventually } from './fixtures/ingest-wait.ts';
+import { registerDevice } from './fixtures/mqtt.ts';
+
+/**
+ * Issue 8 §4: two Centinela nodes consume one shared subscription of the machine's real
+ * Mosquitto. Unique device ids, consumer client ids and share group keep other suites' traffic
+ * out; the consumers' persistent sessions are removed at the end.
+ */
+const DEVICES = 4;
+const HEARTBEATS_EACH = 10;
+
+let cluster: Cluster | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  // Nodes first: a consumer still running would take its session back after we removed it.
+  await cluster?.stop();
+  cluster = undefined;
+  for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
+}, 60_000);
+
+describe('two Centinela consumers on one shared subscription of an external broker', () => {
+  test('each alarm and each heartbeat is processed once between them, and both take a share', async () => {
+    await requireMosquitto();
+    const tag = randomBytes(4).toString('hex');
+    const consumerIds = [`centinela-scale-${tag}-1`, `centinela-scale-${tag}-2`];
+    // Forget the persistent sessions at the end, or Mosquitto keeps queueing for them for a day.
+    cleanups.push(async () => {
+      for (const clientId of consumerIds) {
+        const c = await mqtt.connectAsync(MOSQUITTO_URL, {
+          clientId,
+          protocolVersion: 5,
+          clean: true,
+          properties: { sessionExpiryInterval: 0 },
+        });
+        await c.endAsync();
+      }
+    });
+    const mqttUrl = (clientId: string) => `${MOSQUITTO_URL}?clientId=${clientId}&shareGroup=scale-${tag}`;
+    cluster = await startCluster({ nodes: [] });
+    const [one, two] = await Promise.all([
+      cluster.start('one', { MQTT_URL: mqttUrl(consumerIds[0] as string) }),
+      cluster.start('two', { MQTT_URL: mqttUrl(consumerIds[1] as string) }),
+    ]);
+    for (const node of [one, two]) {
+      expect(node.serve.logs.some((l) => l.msg === 'consuming from the external MQTT broker')).toBe(true);
+    }
+
+    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-scale-${tag}-${i}`);
+    for (const id of ids) await registerDevice(cluster.db.repos, id);
+    const devices = await Promise.all(
+      ids.map((id) => mqtt.connectAsync(MOSQUITTO_URL, { clientId: id, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 })),
+    );
+    cleanups.push(async () => {
+      await Promise.all(devices.map((d) => d.endAsync(true)));
+    });
+
+    // One alarm and ten heartbeats per device, at QoS 1, all at once.
+    await Promise.all(
+      devices.map(async (d, i) => {
+        const id = ids[i] as string;
+        const sends = [
+          d.publishAsync(`v1/devices/${id}/alarm`, JSON.stringify({ id: `press-${i}`, ts: Date.now(), kind: 'panic' }), { qos: 1 }),
+        ];
+        for (let seq = 1; seq <= HEARTBEATS_EACH; seq++) {
+          const hb = { ts: Date.now(), seq, battery: 90, signal: { network: 'lte', rssi: -70 } };
+          sends.push(d.publishAsync(`v1/devices/${id}/heartbeat`, JSON.stringify(hb), { qos: 1 }));
+        }
+        await Promise.all(sends);
+      }),
+    );
+
+    const expected = DEVICES * HEARTBEATS_EACH;
+    const telemetryRows = () =>
+      cluster?.db.store.db
+        .selectFrom('telemetry')
+        .select(['device_id', 'seq'])
+        .where('device_id', 'in', ids)
+        .where('kind', '=', 'heartbeat')
+        .execute() ?? Promise.resolve([]);
+    // Telemetry is written in batches of up to a second; the alarms before their PUBACK.
+    await within(
+      eventually(async () => (await telemetryRows()).length >= expected, 60_000),
+      65_000,
+      `${expected} heartbeats in the telemetry table`,
+    );
+
+    const [m1, m2] = await Promise.all([one.metrics(), two.metrics()]);
+    const heartbeatsBy = [m1, m2].map((m) => counter(m, 'centinela_ingest_messages_total', 'kind="heartbeat"'));
+    const alarmsOpenedBy = [m1, m2].map((m) => counter(m, 'centinela_ingest_alarms_total', 'outcome="opened"'));
+    const duplicatesBy = [m1, m2].map((m) => counter(m, 'centinela_ingest_alarms_total', 'outcome="duplicate"'));
+    const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
+    expect(sum(heartbeatsBy)).toBe(expected);
+    expect(sum(alarmsOpenedBy)).toBe(DEVICES);
+    // A message delivered to both consumers would show here as a recognised retransmission.
+    expect(duplicatesBy).toEqual([0, 0]);
+    // Shared, not one idle: Mosquitto hands the messages out in turn.
+    expect(heartbeatsBy.every((n) => n > 0)).toBe(true);
+
+    // A clean stop writes what health buffers (heartbeat counts per device and day).
+    await Promise.all([one.stop(), two.stop()]);
+    const db = cluster.db.store.db;
+    const rows = await telemetryRows();
+    expect(rows).toHaveLength(expected);
+    expect(new Set(rows.map((r) => `${r.device_id}/${r.seq}`)).size).toBe(expected);
+    const alarms = await db.selectFrom('alarms').select(['device_id', 'press_count']).where('device_id', 'in', ids).execute();
+    expect(alarms.map((a) => a.device_id).sort()).toEqual([...ids].sort());
+    expect(alarms.every((a) => Number(a.press_count) === 1)).toBe(true);
+    const counted = await db.selectFrom('health_heartbeat_days').select('received').where('device_id', 'in', ids).execute();
+    expect(counted.reduce((sum, r) => sum + Number(r.received), 0)).toBe(expected);
+  }, 180_000);
+});
