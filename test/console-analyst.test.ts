@@ -123,6 +123,15 @@ describe('the analyst console', () => {
     expect(analyst.problems).toEqual([]);
   });
 
+  it('switches to English in one click', async () => {
+    const { page } = analyst;
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'English' }).click()]);
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    await page.locator('#report-table').waitFor();
+    await seeText(page.locator('#report-table thead'), 'Availability');
+    await screenshot(page, 'analyst-reliability-en');
+  });
+
   it('shows no one by name', async () => {
     const text = await analyst.page.content();
     for (const n of [1, 7]) {

@@ -7,6 +7,8 @@ import type { Database, Principal } from '../../store/index.ts';
 
 /** A shift is 12 hours; a session outlives it a little so no one is logged out mid-alarm. */
 export const SESSION_TTL_MS = 14 * 60 * 60 * 1000;
+/** Ended sessions are kept this long (who was logged in when), then deleted at a later login. */
+const KEEP_ENDED_MS = 30 * 24 * 60 * 60 * 1000;
 /** `last_seen_at` is written at most this often: one write per request would be wasted I/O. */
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
@@ -25,6 +27,11 @@ export class ConsoleSessions {
   async create(userId: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
     const now = this.clock.now();
+    // Logins are rare and sessions few: pruning here needs no scheduled job.
+    await this.db
+      .deleteFrom('console_sessions')
+      .where('expires_at', '<', now - KEEP_ENDED_MS)
+      .execute();
     await this.db
       .insertInto('console_sessions')
       .values({
