@@ -143,7 +143,13 @@ async function runTarget(target: string, fleet: number) {
   result.settleMs = Date.now() - settleStarted;
 
   // 1. At rest: alarms only.
+  const beforeIdle = await stats();
   const idle = await all(() => ({ cmd: 'closed', seconds: 3, window: 0, alarmRate: 10 / loaders.length }));
+  const afterIdle = await stats();
+  // What one alarm costs the broker process (with Centinela: storing it and the whole alerts engine).
+  const cpuPerAlarmUs =
+    beforeIdle && afterIdle ? (Number(afterIdle.cpuUs) - Number(beforeIdle.cpuUs)) / Math.max(1, sum(idle, 'alarmsAcked')) : 0;
+  result.cpuMsPerAlarmAtRest = round(cpuPerAlarmUs / 1000, 2);
   result.idleAlarmP50 = round(pct(lat(idle), 50), 2);
   result.idleAlarmP99 = round(pct(lat(idle), 99), 2);
 
@@ -160,6 +166,11 @@ async function runTarget(target: string, fleet: number) {
   const sustainable = acked / SECONDS;
   result.sustainableHbPerS = Math.round(sustainable);
   result.cpuUsPerMsg = before && after ? round((Number(after.cpuUs) - Number(before.cpuUs)) / (acked + sum(closed, 'alarmsAcked'))) : null;
+  // Heartbeats alone: the step's CPU minus its alarms at the at-rest price per alarm.
+  result.cpuUsPerHeartbeat =
+    before && after
+      ? round(Math.max(0, Number(after.cpuUs) - Number(before.cpuUs) - cpuPerAlarmUs * sum(closed, 'alarmsAcked')) / Math.max(1, acked))
+      : null;
   result.serverCpuCores = before && after ? round((Number(after.cpuUs) - Number(before.cpuUs)) / 1e6 / SECONDS, 2) : null;
   result.loadedAlarmP50 = round(pct(lat(closed), 50), 2);
   result.loadedAlarmP99 = round(pct(lat(closed), 99), 2);
