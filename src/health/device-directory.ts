@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SupervisionWindow } from '../domain/liveness.ts';
 import type { Store } from '../store/index.ts';
 
@@ -41,7 +42,9 @@ interface Row {
 export class DeviceDirectory {
   private readonly devices = new Map<string, DeviceMeta>();
   private readonly byBeneficiary = new Map<string, Set<string>>();
-  private syncedTo = 0;
+  /** Keyset position (updated_at, id) of the last row read: a sync reads only what changed after it. */
+  private syncedTo = -1;
+  private syncedId = '';
 
   constructor(
     private readonly store: Store,
@@ -90,8 +93,24 @@ export class DeviceDirectory {
 
   /** Loads changed rows; returns the devices whose record changed (new ones included). */
   async sync(): Promise<DeviceMeta[]> {
-    const rows = (await this.query().where('d.updated_at', '>=', this.syncedTo).execute()) as Row[];
-    return rows.map((r) => this.put(r));
+    const changed: DeviceMeta[] = [];
+    for (;;) {
+      const rows = (await this.query()
+        .where((eb) =>
+          eb.or([eb('d.updated_at', '>', this.syncedTo), eb.and([eb('d.updated_at', '=', this.syncedTo), eb('d.id', '>', this.syncedId)])]),
+        )
+        .orderBy('d.updated_at')
+        .orderBy('d.id')
+        .limit(5000)
+        .execute()) as Row[];
+      for (const r of rows) changed.push(this.put(r));
+      const last = rows.at(-1);
+      if (!last) return changed;
+      this.syncedTo = last.updated_at;
+      this.syncedId = last.id;
+      if (rows.length < 5000) return changed;
+      await yieldToEventLoop();
+    }
   }
 
   async loadOne(id: string): Promise<DeviceMeta | undefined> {
@@ -100,7 +119,6 @@ export class DeviceDirectory {
   }
 
   private put(r: Row): DeviceMeta {
-    this.syncedTo = Math.max(this.syncedTo, r.updated_at);
     const old = this.devices.get(r.id);
     if (old?.beneficiaryId) this.byBeneficiary.get(old.beneficiaryId)?.delete(r.id);
     const heartbeatIntervalS = r.heartbeat_interval_s ?? r.model_heartbeat_interval_s;
