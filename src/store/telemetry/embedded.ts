@@ -49,7 +49,7 @@ function sqliteInsert(handle: NonNullable<Store['sqlite']>): (rows: TelemetryTab
     for (const row of rows) statement.run(COLUMNS.map((c) => row[c]));
   });
   return async (rows) => {
-    while (handle.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    while (handle.inTransaction) await new Promise((resolve) => setTimeout(resolve, 2));
     insertAll(rows);
   };
 }
