@@ -1,6 +1,6 @@
 // uPlot, loaded on the pages that draw (technicians' devices, analysts' reports) and nowhere else.
-import { dateTime } from './format.js';
-import { lang, t } from './i18n.js';
+import { dateTime, number } from './format.js';
+import { locale, t } from './i18n.js';
 
 /** @type {Promise<any> | undefined} */
 let loading;
@@ -20,7 +20,7 @@ function loadUPlot() {
 function tickLabel(/** @type {number[]} */ ticks) {
   const span = (ticks.at(-1) ?? 0) - (ticks[0] ?? 0);
   const fmt = new Intl.DateTimeFormat(
-    lang(),
+    locale(),
     span < 2 * 86400 ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' },
   );
   return (/** @type {number} */ ts) => fmt.format(new Date(ts * 1000));
@@ -64,11 +64,22 @@ export async function barChart(el, spec) {
   const n = spec.series.length;
   // Bars stay slim when there are few groups: at most 0.22 of a group's slot each.
   const bar = Math.min(0.7 / n, 0.22);
+  // Few groups sit centred in room for four, so one group's bars are not a wall of colour.
+  const pad = Math.max(0, (4 - spec.labels.length) / 2);
   const opts = {
     title: spec.title,
     width: widthOf(el),
     height: 260,
-    scales: { x: { time: false, range: [-0.6, spec.labels.length - 0.4] }, y: spec.percent ? { range: [0, 1] } : {} },
+    scales: {
+      x: { time: false, range: [-0.5 - pad, spec.labels.length - 0.5 + pad] },
+      // Bars always start at zero: a bar's height is its value.
+      y: {
+        range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [
+          0,
+          spec.percent ? 1 : max > 0 ? max * 1.1 : 1,
+        ],
+      },
+    },
     axes: [
       {
         ...AXIS,
@@ -78,8 +89,9 @@ export async function barChart(el, spec) {
       },
       {
         ...AXIS,
+        size: 70,
         values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) =>
-          ticks.map((v) => (spec.percent ? `${Math.round(v * 100)}%` : String(v))),
+          ticks.map((v) => (spec.percent ? `${Math.round(v * 100)} %` : number(v, 0))),
       },
     ],
     series: [

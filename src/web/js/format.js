@@ -1,4 +1,4 @@
-import { lang, t } from './i18n.js';
+import { locale, t } from './i18n.js';
 
 const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
 
@@ -12,21 +12,21 @@ export function since(/** @type {string | number} */ iso, now = Date.now()) {
 
 export function dateTime(/** @type {string | number | null | undefined} */ v) {
   if (v === null || v === undefined) return t('common.none');
-  return new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(v));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(v));
 }
 
 export function clockTime(/** @type {string | number} */ v) {
-  return new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(v));
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(v));
 }
 
 export function number(/** @type {number | null | undefined} */ v, digits = 2) {
   if (v === null || v === undefined || Number.isNaN(v)) return t('common.none');
-  return new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(v);
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(v);
 }
 
 export function percent(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined) return t('common.none');
-  return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 1 }).format(v);
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(v);
 }
 
 export function duration(/** @type {number | null | undefined} */ ms) {

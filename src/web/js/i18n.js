@@ -24,6 +24,9 @@ export async function loadMessages() {
 
 export const lang = () => current;
 
+/** Number and date formats: Mexico's (27,616.49 and 28/11/26), not Spain's, for Spanish. */
+export const locale = () => (current === 'es' ? 'es-MX' : 'en');
+
 /** @param {'es' | 'en'} next */
 export function setLanguage(next) {
   // biome-ignore lint/suspicious/noDocumentCookie: the server reads this cookie to render the login page in the same language.

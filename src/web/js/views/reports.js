@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { barChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { dateTime, number, percent } from '../format.js';
-import { label, lang, t } from '../i18n.js';
+import { label, locale, t } from '../i18n.js';
 
 const COLUMNS = {
   reliability: [
@@ -149,7 +149,7 @@ function groupName(/** @type {string} */ groupBy, /** @type {string} */ group) {
   if (groupBy === 'kind') return label('dkind', group);
   const month = /^(\d{4})-(\d{2})$/.exec(group);
   if (groupBy === 'month' && month)
-    return new Intl.DateTimeFormat(lang(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
       new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)),
     );
   return group;
