@@ -57,6 +57,32 @@ beforeAll(async () => {
   await device.endAsync();
   await t.centinela.parts.ingest.flushTelemetry();
 
+  // Two incidents of this device as health records them: one closed last night, one still open.
+  const hour = 3_600_000;
+  await t.centinela.store.db
+    .insertInto('health_incidents')
+    .values([
+      {
+        id: 'inc-closed',
+        device_id: world.deviceId,
+        kind: 'offline',
+        opened_at: now - 12 * hour,
+        closed_at: now - 11 * hour,
+        duration_ms: hour,
+        closed_reason: 'recovered',
+      },
+      {
+        id: 'inc-open',
+        device_id: world.deviceId,
+        kind: 'test_overdue',
+        opened_at: now - 2 * hour,
+        closed_at: null,
+        duration_ms: null,
+        closed_reason: null,
+      },
+    ])
+    .execute();
+
   const technician = await addConsoleUser(t, 'technician');
   tech = await openConsole(browser, t.centinela.httpUrl);
   await logIn(tech.page, technician.name);
@@ -98,11 +124,15 @@ describe('the technician console', () => {
     await keep(page);
   });
 
-  it('lists incidents', async () => {
+  it('lists open incidents, and closed ones on request', async () => {
     const { page } = tech;
     await page.getByRole('link', { name: 'Incidentes' }).click();
-    await page.locator('#incidents-open').waitFor();
-    await page.locator('#view .panel').waitFor();
+    await page.locator('#incident-list').waitFor();
+    await seeText(page.locator('#incident-list tbody tr'), 'Prueba vencida');
+    expect(await page.locator('#incident-list tbody tr').count()).toBe(1);
+    await page.getByLabel('Solo abiertos').uncheck();
+    await page.locator('#incident-list tbody tr:nth-child(2)').waitFor();
+    await seeText(page.locator('#incident-list tbody tr'), 'Fuera de línea');
     await screenshot(page, 'technician-incidents');
     await keep(page);
   });

@@ -54,7 +54,10 @@ export async function renderDevice(el, params) {
           fact(t('device.model'), h('span', { class: 'mono' }, device.modelId)),
           fact(t('device.region'), device.stateCode),
           fact(t('device.installed'), dateTime(device.installedAt)),
-          fact(t('device.onTestUntil'), device.onTestUntil ? dateTime(device.onTestUntil) : t('common.none')),
+          fact(
+            t('device.onTestUntil'),
+            h('span', { id: 'device-on-test' }, device.onTestUntil ? dateTime(device.onTestUntil) : t('common.none')),
+          ),
         ),
         testForm(id, status),
         status,
@@ -185,6 +188,8 @@ function testForm(id, status) {
           const res = await api(`/api/devices/${seg(id)}/test`, { method: 'POST', body: { minutes } });
           const until = res?.onTestUntil ?? res?.until ?? new Date(Date.now() + minutes * 60_000).toISOString();
           status.textContent = t('device.testDone', { until: dateTime(until) });
+          const fact = document.getElementById('device-on-test');
+          if (fact) fact.textContent = dateTime(until);
         } catch (err) {
           status.textContent = t('common.error', { message: /** @type {Error} */ (err).message });
         }
