@@ -29,7 +29,14 @@ export async function renderAlarm(el, params, session) {
   let context;
 
   const load = async () => {
-    [alarm, context] = await Promise.all([api(`/api/alarms/${seg(id)}`), api(`/api/console/alarms/${seg(id)}/context`)]);
+    // The alarm itself must show even if its person's details cannot be read right now.
+    [alarm, context] = await Promise.all([
+      api(`/api/alarms/${seg(id)}`),
+      api(`/api/console/alarms/${seg(id)}/context`).catch((/** @type {Error} */ err) => {
+        status.textContent = t('alarm.contextFailed', { message: err.message });
+        return null;
+      }),
+    ]);
     paint();
   };
 

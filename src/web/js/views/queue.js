@@ -66,9 +66,15 @@ async function live(el, withAlarms) {
   };
 }
 
-/** @param {HTMLElement} el */
-const showError = (el) => (/** @type {Error} */ err) =>
-  replace(el, h('p', { class: 'error', role: 'alert' }, t('common.error', { message: err.message })));
+/**
+ * A failed refresh keeps the last queue on screen under a warning: an operator must never face
+ * an empty page because one request failed.
+ * @param {HTMLElement} el
+ */
+const showError = (el) => (/** @type {Error} */ err) => {
+  el.querySelector('.queue-error')?.remove();
+  el.prepend(h('p', { class: 'error queue-error', role: 'alert' }, t('queue.stale', { message: err.message })));
+};
 
 /** The navigation counts what waits in each list, so nothing hides on the other page. */
 function updateBadge(/** @type {string} */ id, /** @type {string} */ key, /** @type {number} */ count) {
