@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { startAlerts } from '../src/alerts/index.ts';
 import { DEFAULT_POLICY_DIR, loadPolicies } from '../src/alerts/policies.ts';
 import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
+import { EventBus } from '../src/events/index.ts';
+import { createLogger, createMetrics, systemClock } from '../src/platform/index.ts';
+import { freshStore } from './fixtures/databases.ts';
 
 const dirs: string[] = [];
 const tmp = (files: Record<string, unknown>) => {
@@ -39,6 +43,27 @@ describe('escalation policies are data, validated at start', () => {
   test('an unknown target stops the start with a clear message', () => {
     const dir = tmp({ 'bad.json': { name: 'bad', kinds: ['*'], steps: [{ afterS: 0, target: 'army', channel: 'sms' }] } });
     expect(() => loadPolicies(dir)).toThrow(/steps\.0\.target: target must be one of operators, supervisor, contacts, responder/);
+  });
+
+  test('the alerts part refuses to start with such a policy, and says why', async () => {
+    const dir = tmp({ 'bad.json': { name: 'bad', kinds: ['*'], steps: [{ afterS: -1, target: 'operators', channel: 'console' }] } });
+    const db = await freshStore('sqlite');
+    const logger = createLogger({ level: 'silent' });
+    try {
+      await expect(
+        startAlerts({
+          config: { publicUrl: 'http://localhost', twilio: undefined, webhook: undefined, policyDir: dir },
+          logger,
+          clock: systemClock,
+          metrics: createMetrics(),
+          store: db.store,
+          repos: db.repos,
+          events: new EventBus(logger),
+        }),
+      ).rejects.toThrow(/bad\.json is invalid: steps\.0\.afterS: afterS must not be negative/);
+    } finally {
+      await db.cleanup();
+    }
   });
 
   test('a set of policies without a fallback for every kind is refused', () => {
