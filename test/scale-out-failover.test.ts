@@ -105,7 +105,8 @@ describe('a node dies in the middle of an escalation', () => {
       await onB.client.endAsync(); // a goodbye: not a last will
       const onC = await connectClusterDevice([port(c)], watchId, 's');
       let lastHeartbeatAt = 0;
-      for (let seq = 2; seq <= 9; seq++) {
+      // Longer than its window: a node that only heard it on B would find it silent meanwhile.
+      for (let seq = 2; seq <= 13; seq++) {
         await onC.publish('heartbeat', hb(seq));
         lastHeartbeatAt = Date.now();
         await new Promise((r) => setTimeout(r, 2_000));
