@@ -84,6 +84,20 @@ describe('after an alarm', () => {
     expect((await w.api('GET', `/api/alarms/${alarmId}`, 'operator')).json().severity).toBe('critical');
   });
 
+  test('the device going silent 5 minutes after an alarm also raises it to critical', async () => {
+    const kase = await seedCase(w.c);
+    const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
+    w.clock.advance(5 * 60_000);
+    const escalated = w.c.events.next('alarm.escalated', (e) => e.alarmId === alarmId);
+    w.c.events.emit('device.silent', {
+      deviceId: kase.deviceId,
+      beneficiaryId: kase.beneficiary.id,
+      at: w.clock.now(),
+      lastSeenAt: w.clock.now() - 200_000,
+    });
+    expect(await escalated).toMatchObject({ severity: 'critical', reason: 'possible seizure: device silent' });
+  });
+
   test('a silent device opens an operator task to check on the person, closed when the device recovers (P3)', async () => {
     const kase = await seedCase(w.c);
     w.c.events.emit('device.silent', {
