@@ -137,6 +137,12 @@ describe('the operator console', () => {
     await page.locator('#alarm-queue tbody tr:nth-child(2)').waitFor();
     const devices = await page.locator('#alarm-queue tbody tr td:nth-child(5)').allTextContents();
     expect(devices).toEqual([newer.deviceId, older.deviceId]);
+    // N opens the most urgent one from anywhere.
+    await page.keyboard.press('n');
+    await seeText(page.locator('#alarm-title'), 'Pánico');
+    await seeText(page.locator('.alarm-head'), newer.deviceId);
+    await page.keyboard.press('Escape');
+    await page.locator('#alarm-queue').waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { startTicking } from './format.js';
 import { label, lang, loadMessages, setLanguage, t } from './i18n.js';
 import { connectLive, onLiveStatus } from './live.js';
 import { ROUTES, routesFor } from './routes.js';
-import { watchForNewAlarms } from './views/queue.js';
+import { openMostUrgentOnKey, watchForNewAlarms } from './views/queue.js';
 
 /** @typedef {{ userId: string, name: string, role: string, csrfToken: string | null }} Session */
 
@@ -25,7 +25,10 @@ async function boot() {
   watchForLooks();
   unlockAudioOnGesture();
   if (session.role !== 'analyst') connectLive();
-  if (session.role === 'operator' || session.role === 'supervisor') watchForNewAlarms();
+  if (session.role === 'operator' || session.role === 'supervisor') {
+    watchForNewAlarms();
+    openMostUrgentOnKey();
+  }
 
   /** @type {(() => void) | undefined} */
   let cleanup;

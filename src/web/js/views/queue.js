@@ -201,6 +201,22 @@ function taskTable(tasks) {
   return section;
 }
 
+/**
+ * Key N, anywhere in the console: open the most urgent open alarm (severity, then age), so the
+ * next alarm is one key away after resolving one.
+ */
+export function openMostUrgentOnKey() {
+  document.addEventListener('keydown', async (e) => {
+    if (e.key.toLowerCase() !== 'n' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (/** @type {HTMLElement} */ (e.target).closest('input, textarea, select')) return;
+    e.preventDefault();
+    /** @type {{ items: Alarm[] }} */
+    const { items } = await api('/api/console/queue');
+    const next = items.filter((a) => a.kind !== TASK_KIND).sort(byUrgency)[0];
+    if (next) window.location.hash = `#/alarm/${seg(next.id)}`;
+  });
+}
+
 /** New alarms sound and blink wherever the operator is in the console. */
 export function watchForNewAlarms() {
   onLive((m) => {
