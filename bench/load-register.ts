@@ -1,0 +1,92 @@
+/**
+ * Registers a synthetic national fleet straight into Centinela's SQLite database before
+ * `centinela serve` starts: every panic button belongs to its own beneficiary, who has one
+ * trusted contact reachable by SMS, so every alarm's first notification is an SMS we can time.
+ *
+ * Rows go in with prepared statements in one transaction (the repositories' audited one-by-one
+ * inserts and per-device scrypt hashing would take minutes for 20,000 devices). All devices share
+ * ONE secret hash, made with scrypt N=2^10 instead of the product's 2^14: Centinela still runs
+ * scrypt once per device on connect (its verified-secret cache is per device), but connecting
+ * 20,000 devices then costs ~1 ms of CPU each instead of ~30 ms. Connection cost is not what this
+ * benchmark measures; its steady state is.
+ */
+import { randomBytes, scryptSync } from 'node:crypto';
+import path from 'node:path';
+import type { FleetDevice } from '../devices/fleet/fleet-device.ts';
+import { systemClock } from '../src/platform/index.ts';
+import { createRepositories, loadCatalogue, migrateToLatest, openStore, systemActor } from '../src/store/index.ts';
+
+export const DEVICE_SECRET = 'load_bench_device_secret';
+const STATES = ['VER', 'GRO', 'OAX', 'CHP', 'CMX', 'CHH'];
+
+export interface RegisteredFleet {
+  /** Bearer token of a supervisor (reads the live stream). */
+  supervisorToken: string;
+  /** Fleet devices in registration order, with their secret. */
+  devices: FleetDevice[];
+  /** The contact's phone number → the device whose alarm pages it. */
+  deviceOfPhone: Map<string, string>;
+}
+
+export const phoneOf = (i: number): string => `+5255${String(i).padStart(8, '0')}`;
+
+function cheapHash(secret: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(secret, salt, 32, { N: 1024, r: 8, p: 1 });
+  return `scrypt$1024$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+const deviceId = (prefix: string, i: number) => `${prefix}-${String(i).padStart(6, '0')}`;
+
+/** The same fleet for a server without a registry (plain aedes). */
+export function unregisteredFleet(count: number, prefix = 'lb'): RegisteredFleet {
+  const devices = Array.from(
+    { length: count },
+    (_, i): FleetDevice => ({ id: deviceId(prefix, i), model: 'panic-button', secret: DEVICE_SECRET }),
+  );
+  return { supervisorToken: '', devices, deviceOfPhone: new Map() };
+}
+
+/** Creates the database in `dataDir` with `count` panic buttons named `${prefix}-000000`…. */
+export async function registerFleet(dataDir: string, count: number, prefix = 'lb'): Promise<RegisteredFleet> {
+  const store = await openStore({ kind: 'sqlite', file: path.join(dataDir, 'centinela.db') });
+  try {
+    await migrateToLatest(store.db, store.engine);
+    const repos = createRepositories(store, systemClock);
+    await repos.deviceModels.upsertAll(await loadCatalogue());
+    const { token } = await repos.users.create(systemActor('load-bench'), { name: 'load-bench-supervisor', role: 'supervisor' });
+    const db = store.sqlite;
+    if (!db) throw new Error('the load benchmark registers into SQLite');
+    const now = Date.now();
+    const installed = now - 30 * 86_400_000;
+    const hash = cheapHash(DEVICE_SECRET);
+    const ben = db.prepare(
+      `insert into beneficiaries (id, alias, full_name, kind, state_code, municipality, risk_level, language, presumed_aggressors, created_at, updated_at)
+       values (?, ?, ?, 'defender', ?, null, 'high', 'es', '[]', ?, ?)`,
+    );
+    const contact = db.prepare(
+      `insert into contacts (id, beneficiary_id, name, phone, relation, language, channels, priority, created_at)
+       values (?, ?, ?, ?, 'family', 'es', '["sms"]', 0, ?)`,
+    );
+    const dev = db.prepare(
+      `insert into devices (id, model_id, beneficiary_id, state_code, requested_at, installed_at, retired_at, heartbeat_interval_s, offline_after_s, on_test_until, secret_hash, created_at, updated_at)
+       values (?, 'panic-button', ?, ?, ?, ?, null, null, null, null, ?, ?, ?)`,
+    );
+    const devices: FleetDevice[] = [];
+    const deviceOfPhone = new Map<string, string>();
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const id = deviceId(prefix, i);
+        const state = STATES[i % STATES.length] as string;
+        ben.run(`ben-${id}`, `alias ${id}`, `Bench ${id}`, state, now, now);
+        contact.run(`con-${id}`, `ben-${id}`, `Contact ${id}`, phoneOf(i), now);
+        dev.run(id, `ben-${id}`, state, installed - 14 * 86_400_000, installed, hash, now, now);
+        devices.push({ id, model: 'panic-button', secret: DEVICE_SECRET });
+        deviceOfPhone.set(phoneOf(i), id);
+      }
+    })();
+    return { supervisorToken: token, devices, deviceOfPhone };
+  } finally {
+    await store.close();
+  }
+}
