@@ -40,11 +40,31 @@ export class StreamHub {
 
   /** Relays the bus events the stream carries. Returns the unsubscribe functions. */
   relay(events: EventBus): (() => void)[] {
+    // Operators may be connected to any node: changes raised on other nodes are shown too.
+    const any = { origin: 'any' } as const;
     return [
-      events.on('alarm.changed', (e) => this.publish({ event: 'alarm.changed', data: { ...e }, personal: true })),
-      events.on('alarm.escalated', (e) => this.publish({ event: 'alarm.escalated', data: { ...e }, personal: true })),
-      events.on('notification.changed', (e) => this.publish({ event: 'notification.changed', data: { ...e }, personal: true })),
-      events.on('device.state.changed', (e) => this.publish({ event: 'device.state.changed', data: { ...e }, personal: false })),
+      events.on('alarm.changed', (e) => this.publish({ event: 'alarm.changed', data: { ...e }, personal: true }), any),
+      events.on('alarm.escalated', (e) => this.publish({ event: 'alarm.escalated', data: { ...e }, personal: true }), any),
+      events.on('notification.changed', (e) => this.publish({ event: 'notification.changed', data: { ...e }, personal: true }), any),
+      events.on('device.state.changed', (e) => this.publish({ event: 'device.state.changed', data: { ...e }, personal: false }), any),
+      // This node announces its own new alarms once their escalation starts (alarm-opener);
+      // another node's new alarm or repeat press arrives here as the relayed intake event.
+      events.on(
+        'alarm.raised',
+        (e) =>
+          e.joined
+            ? this.publish({
+                event: 'alarm.press_joined',
+                data: { alarmId: e.alarmId, pressCount: e.pressCount, at: e.receivedAt },
+                personal: true,
+              })
+            : this.publish({
+                event: 'alarm.opened',
+                data: { alarmId: e.alarmId, deviceId: e.deviceId, kind: e.kind, at: e.receivedAt },
+                personal: true,
+              }),
+        { origin: 'remote' },
+      ),
     ];
   }
 }

@@ -40,6 +40,9 @@ export const envSchema = z
     CENTINELA_PUBLIC_URL: url(['http', 'https']),
     CENTINELA_WEBHOOK_URL: url(['http', 'https']),
     CENTINELA_WEBHOOK_SECRET: nonEmpty,
+    /** Extra escalation policies and message templates (a language for a community, say). */
+    CENTINELA_POLICY_DIR: nonEmpty,
+    CENTINELA_TEMPLATE_DIR: nonEmpty,
     DATABASE_URL: url(['postgres', 'postgresql']),
     INFLUX_URL: url(['http', 'https']),
     INFLUX_TOKEN: nonEmpty,
@@ -100,6 +103,7 @@ export interface Config {
   redisUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   webhook: { url: string; secret: string | undefined } | undefined;
+  alerts: { policyDir: string | undefined; templateDir: string | undefined };
   watchdog: { url: string; intervalS: number } | undefined;
 }
 
@@ -133,6 +137,7 @@ export function toConfig(env: Env): Config {
         ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiBase: env.TWILIO_API_BASE }
         : undefined,
     webhook: env.CENTINELA_WEBHOOK_URL ? { url: env.CENTINELA_WEBHOOK_URL, secret: env.CENTINELA_WEBHOOK_SECRET } : undefined,
+    alerts: { policyDir: env.CENTINELA_POLICY_DIR, templateDir: env.CENTINELA_TEMPLATE_DIR },
     watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
   };
 }

@@ -7,11 +7,12 @@ export type Listener<K extends EventName> = (payload: EventMap[K]) => void | Pro
 
 export interface ListenOptions {
   /**
-   * Also receive events raised on other nodes (relayed through Redis). Only observers that
-   * show state, like the live stream, opt in: engines act on their own node's events alone,
-   * so an alarm is escalated by one node, not by every node that hears of it.
+   * Which node's events to hear: this node's (`local`, the default), other nodes' relayed
+   * through Redis (`remote`), or both (`any`). Only observers that show state, like the live
+   * stream, hear remote events: engines act on their own node's events alone, so an alarm is
+   * escalated by one node, not by every node that hears of it.
    */
-  includeRemote?: boolean;
+  origin?: 'local' | 'remote' | 'any';
 }
 
 type Origin = 'local' | 'remote';
@@ -30,7 +31,8 @@ export class EventBus {
 
   on<K extends EventName>(name: K, listener: Listener<K>, options: ListenOptions = {}): () => void {
     const wrapped = (payload: EventMap[K], origin: Origin) => {
-      if (origin === 'remote' && !options.includeRemote) return;
+      const wanted = options.origin ?? 'local';
+      if (wanted !== 'any' && wanted !== origin) return;
       try {
         const result = listener(payload);
         if (result instanceof Promise) result.catch((err: unknown) => this.logger.error({ err, event: name }, 'event listener failed'));

@@ -57,15 +57,15 @@ describe('the Redis relay between nodes', () => {
       () => {
         echoesOnA += 1;
       },
-      { includeRemote: true },
+      { origin: 'any' },
     );
 
-    const seenByStreamOnB = b.next('alarm.raised', () => true, { includeRemote: true });
+    const seenByStreamOnB = b.next('alarm.raised', () => true, { origin: 'any' });
     a.emit('alarm.raised', raised);
     expect(await seenByStreamOnB).toEqual(raised);
 
     // A later local event on B proves the relayed one was delivered (Redis keeps order per channel).
-    const marker = b.next('alarm.raised', (p) => p.alarmId === 'alm_marker', { includeRemote: true });
+    const marker = b.next('alarm.raised', (p) => p.alarmId === 'alm_marker', { origin: 'any' });
     a.emit('alarm.raised', { ...raised, alarmId: 'alm_marker' });
     await marker;
     expect(engineOnB).toEqual([]);
@@ -84,9 +84,9 @@ describe('the Redis relay between nodes', () => {
       (p) => {
         downlinks.push(p);
       },
-      { includeRemote: true },
+      { origin: 'any' },
     );
-    const marker = b.next('alarm.raised', () => true, { includeRemote: true });
+    const marker = b.next('alarm.raised', () => true, { origin: 'any' });
     a.emit('downlink.requested', { deviceId: 'pb-1', topic: 'ack', payload: { alarmId: 'alm_1', state: 'received' }, retain: false });
     a.emit('alarm.raised', raised);
     await marker;
