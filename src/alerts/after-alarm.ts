@@ -1,5 +1,5 @@
 import { isPossibleSeizure, SEIZURE_WINDOW_MS } from '../domain/alarm-lifecycle.ts';
-import { newId } from '../store/ids.ts';
+import { alarmRow, newId } from '../store/index.ts';
 import { openAlarm } from './alarm-opener.ts';
 import { type AlertsContext, ENGINE_ACTOR } from './context.ts';
 import { applyTransition } from './lifecycle.ts';
@@ -50,35 +50,19 @@ export async function openOfflineTask(
   try {
     await ctx.db
       .insertInto('alarms')
-      .values({
-        id,
-        device_id: deviceId,
-        beneficiary_id: ben,
-        kind: DEVICE_OFFLINE,
-        severity: 'low',
-        state: 'open',
-        test: 0,
-        raised_at: at,
-        received_at: now,
-        clock_suspect: 0,
-        loc: null,
-        note: null,
-        raw: null,
-        press_count: 0,
-        last_press_at: now,
-        policy: null,
-        acknowledged_at: null,
-        acknowledged_by: null,
-        dispatched_at: null,
-        dispatched_by: null,
-        on_scene_at: null,
-        on_scene_by: null,
-        resolved_at: null,
-        resolved_by: null,
-        outcome: null,
-        resolution_note: null,
-        updated_at: now,
-      })
+      .values(
+        alarmRow({
+          id,
+          device_id: deviceId,
+          beneficiary_id: ben,
+          kind: DEVICE_OFFLINE,
+          severity: 'low',
+          test: 0,
+          raised_at: at,
+          received_at: now,
+          press_count: 0,
+        }),
+      )
       .execute();
   } catch {
     // Another node opened it first (one open task per device and kind).

@@ -1,6 +1,8 @@
 export { type Actor, systemActor } from './actor.ts';
+export { alarmRow, type NewAlarm } from './alarm-row.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
+export { newId } from './ids.ts';
 export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';
 export { migrateToLatest } from './migrations/index.ts';
 export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { History } from '../../../devices/history/generate.ts';
 import { initialSeverity } from '../../domain/alarm.ts';
-import type { Database } from '../../store/index.ts';
+import { alarmRow, type Database, newId as id } from '../../store/index.ts';
 
-const id = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 const CHUNK = 500;
 
 async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -94,35 +92,30 @@ export async function seedHistory(db: Kysely<Database>, history: History, operat
         .execute(),
     );
     await insertChunks(history.alarms, async (c) => {
-      const rows = c.map((a) => ({
-        id: id('alm'),
-        device_id: a.deviceId,
-        beneficiary_id: a.beneficiaryId,
-        kind: a.kind,
-        severity: initialSeverity(a.kind, a.test),
-        state: 'resolved',
-        test: a.test ? 1 : 0,
-        raised_at: a.raisedAt,
-        received_at: a.raisedAt,
-        clock_suspect: 0,
-        loc: null,
-        note: null,
-        raw: null,
-        press_count: 1,
-        last_press_at: a.raisedAt,
-        policy: null,
-        acknowledged_at: a.acknowledgedAt,
-        acknowledged_by: a.acknowledgedAt === null ? null : operatorId,
-        dispatched_at: a.dispatchedAt,
-        dispatched_by: a.dispatchedAt === null ? null : operatorId,
-        on_scene_at: a.onSceneAt,
-        on_scene_by: a.onSceneAt === null ? null : operatorId,
-        resolved_at: a.resolvedAt,
-        resolved_by: operatorId,
-        outcome: a.outcome,
-        resolution_note: 'historia simulada',
-        updated_at: a.resolvedAt,
-      }));
+      const rows = c.map((a) =>
+        alarmRow({
+          id: id('alm'),
+          device_id: a.deviceId,
+          beneficiary_id: a.beneficiaryId,
+          kind: a.kind,
+          severity: initialSeverity(a.kind, a.test),
+          test: a.test ? 1 : 0,
+          raised_at: a.raisedAt,
+          received_at: a.raisedAt,
+          state: 'resolved',
+          acknowledged_at: a.acknowledgedAt,
+          acknowledged_by: a.acknowledgedAt === null ? null : operatorId,
+          dispatched_at: a.dispatchedAt,
+          dispatched_by: a.dispatchedAt === null ? null : operatorId,
+          on_scene_at: a.onSceneAt,
+          on_scene_by: a.onSceneAt === null ? null : operatorId,
+          resolved_at: a.resolvedAt,
+          resolved_by: operatorId,
+          outcome: a.outcome,
+          resolution_note: 'historia simulada',
+          updated_at: a.resolvedAt,
+        }),
+      );
       await trx.insertInto('alarms').values(rows).execute();
       await trx
         .insertInto('alarm_presses')

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type AlarmKind, initialSeverity, type Severity } from '../../domain/alarm.ts';
 import type { Location } from '../../domain/wire.ts';
+import { alarmRow } from '../alarm-row.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../schema.ts';
 
@@ -68,35 +69,22 @@ export class AlarmIntake {
         const id = newId('alm');
         await trx
           .insertInto('alarms')
-          .values({
-            id,
-            device_id: p.deviceId,
-            beneficiary_id: p.beneficiaryId,
-            kind: p.kind,
-            severity,
-            state: 'open',
-            test: p.test || p.kind === 'test' ? 1 : 0,
-            raised_at: p.raisedAt,
-            received_at: p.receivedAt,
-            clock_suspect: p.clockSuspect ? 1 : 0,
-            loc: p.loc ? JSON.stringify(p.loc) : null,
-            note: p.note ?? null,
-            raw: p.raw ?? null,
-            press_count: 1,
-            last_press_at: p.receivedAt,
-            policy: null,
-            acknowledged_at: null,
-            acknowledged_by: null,
-            dispatched_at: null,
-            dispatched_by: null,
-            on_scene_at: null,
-            on_scene_by: null,
-            resolved_at: null,
-            resolved_by: null,
-            outcome: null,
-            resolution_note: null,
-            updated_at: p.receivedAt,
-          })
+          .values(
+            alarmRow({
+              id,
+              device_id: p.deviceId,
+              beneficiary_id: p.beneficiaryId,
+              kind: p.kind,
+              severity,
+              test: p.test || p.kind === 'test' ? 1 : 0,
+              raised_at: p.raisedAt,
+              received_at: p.receivedAt,
+              clock_suspect: p.clockSuspect ? 1 : 0,
+              loc: p.loc ? JSON.stringify(p.loc) : null,
+              note: p.note ?? null,
+              raw: p.raw ?? null,
+            }),
+          )
           .execute();
         result = { outcome: 'opened', alarmId: id, severity, pressCount: 1 };
       }
