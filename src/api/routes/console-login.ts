@@ -20,7 +20,8 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
   const throttle = new LoginThrottle(deps.clock);
   // Compared against when the user does not exist, so a wrong name costs the same scrypt time
   // as a wrong password and response times do not reveal which names exist.
-  const decoy = await hashSecret('centinela-decoy-password');
+  // Computed in the background (scrypt runs off the main thread): start-up does not wait for it.
+  const decoy = hashSecret('centinela-decoy-password');
   const access = { access: 'public' as const };
 
   const currentUser = async (req: FastifyRequest) => {
@@ -59,7 +60,7 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
     }
     const user = username ? await deps.repos.users.findByName(username) : undefined;
     const hash = user && !user.disabledAt ? user.passwordHash : null;
-    const ok = (await verifySecret(password, hash ?? decoy)) && hash !== null && password.length > 0;
+    const ok = (await verifySecret(password, hash ?? (await decoy))) && hash !== null && password.length > 0;
     if (!ok || !user) {
       throttle.failed(username, req.ip);
       deps.metrics.authFailures.inc({ surface: 'console', reason: 'invalid' });
