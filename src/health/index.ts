@@ -181,8 +181,14 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   async function flush(): Promise<void> {
     const dirty = supervisor.takeDirty(clock.now());
     bulk.enqueue('telemetry', () => telemetry.flush());
-    // Last-heard times touch the liveness rows: in line with the transitions (no lock-order races on PostgreSQL).
-    writes.enqueue('last seen', () => livenessStore.saveLastSeen(dirty));
+    // Last-heard times touch the liveness rows: in line with the transitions (no lock-order races on
+    // PostgreSQL), in small pieces so that a state change queued meanwhile is written between them.
+    const saveFrom = (i: number): void =>
+      writes.enqueue('last seen', async () => {
+        await livenessStore.saveLastSeen(dirty.slice(i, i + 1000));
+        if (i + 1000 < dirty.length) saveFrom(i + 1000);
+      });
+    if (dirty.length > 0) saveFrom(0);
     await Promise.all([writes.drain(), bulk.drain()]);
     await writes.drain();
   }

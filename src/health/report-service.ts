@@ -44,7 +44,7 @@ export async function buildReport(
   const outages = await new CentreOutages(store).list(from, to);
   const builder = new ReportBuilder({ period: { from, to, asOf }, groupBy, outages, suppressSmallGroups: options.suppressSmallGroups });
   const months = monthSlices(from, Math.min(to, asOf));
-  const chunkSize = options.chunkSize ?? 250;
+  const chunkSize = options.chunkSize ?? 100;
   const beneficiaries = new Set<string>();
   let after = '';
   for (;;) {
@@ -146,9 +146,12 @@ export async function buildReport(
         onSceneAt: a.on_scene_at,
       });
     }
+    let computed = 0;
     for (const h of histories.values()) {
       builder.addDevice(h);
       if (h.device.beneficiaryId) beneficiaries.add(h.device.beneficiaryId);
+      // The computation is synchronous too: let alarms through every few devices.
+      if (++computed % 20 === 0) await yieldToEventLoop();
     }
     await yieldToEventLoop();
   }

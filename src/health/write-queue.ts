@@ -25,8 +25,8 @@ export class WriteQueue {
     return this.pending;
   }
 
-  /** Resolves when everything queued so far is written. */
-  drain(): Promise<void> {
-    return this.tail;
+  /** Resolves when the queue is empty (work queued by queued work included). */
+  async drain(): Promise<void> {
+    while (this.pending > 0) await this.tail;
   }
 }
