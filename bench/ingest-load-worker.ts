@@ -105,7 +105,10 @@ async function closedLoop(seconds: number, window: number, alarmRate: number) {
   pump();
   const alarmTimer =
     alarmRate > 0
-      ? setInterval(() => (publish(live[alarms % Math.min(50, live.length)] as Conn, 'alarm'), alarms++), 1000 / alarmRate)
+      ? setInterval(() => {
+          publish(live[alarms % Math.min(50, live.length)] as Conn, 'alarm');
+          alarms++;
+        }, 1000 / alarmRate)
       : undefined;
   await sleep(seconds * 1000);
   running = false;
