@@ -141,6 +141,12 @@ describe('the operator console', () => {
     await page.keyboard.press('n');
     await seeText(page.locator('#alarm-title'), 'Pánico');
     await seeText(page.locator('.alarm-head'), newer.deviceId);
+    // While working an alarm, another one announces itself without leaving the page.
+    const third = await seedCase(t.centinela);
+    await raiseAlarm(t.centinela, { deviceId: third.deviceId, beneficiaryId: third.beneficiary.id, kind: 'panic' });
+    await seeText(page.locator('#new-alarm-banner'), 'Nueva alarma');
+    await seeText(page.locator('#nav-queue'), 'Alarmas (3)');
+    await screenshot(page, 'operator-new-alarm-banner');
     await page.keyboard.press('Escape');
     await page.locator('#alarm-queue').waitFor();
     expect(await unlabelledControls(page)).toEqual([]);

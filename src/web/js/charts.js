@@ -21,7 +21,7 @@ function tickLabel(/** @type {number[]} */ ticks) {
   const span = (ticks.at(-1) ?? 0) - (ticks[0] ?? 0);
   const fmt = new Intl.DateTimeFormat(
     locale(),
-    span < 2 * 86400 ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' },
+    span < 2 * 86400 ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { day: 'numeric', month: 'short' },
   );
   return (/** @type {number} */ ts) => fmt.format(new Date(ts * 1000));
 }

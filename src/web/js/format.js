@@ -12,11 +12,12 @@ export function since(/** @type {string | number} */ iso, now = Date.now()) {
 
 export function dateTime(/** @type {string | number | null | undefined} */ v) {
   if (v === null || v === undefined) return t('common.none');
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(v));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' }).format(new Date(v));
 }
 
+/** 24-hour clock, as operations rooms keep time (no a.m./p.m. to misread at 4 in the morning). */
 export function clockTime(/** @type {string | number} */ v) {
-  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(v));
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(v));
 }
 
 export function number(/** @type {number | null | undefined} */ v, digits = 2) {

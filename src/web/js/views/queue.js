@@ -219,9 +219,30 @@ export function openMostUrgentOnKey() {
 
 /** New alarms sound and blink wherever the operator is in the console. */
 export function watchForNewAlarms() {
+  let timer = /** @type {number | undefined} */ (undefined);
   onLive((m) => {
     // A new alarm, a repeat press and a raised severity (possible seizure) all call for eyes now.
-    if (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) alertNewAlarm();
-    if (m.event === 'alarm.press_joined' || m.event === 'alarm.escalated') alertNewAlarm();
+    const urgent =
+      (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) || m.event === 'alarm.press_joined' || m.event === 'alarm.escalated';
+    if (urgent) alertNewAlarm();
+    // Away from the queue (working another alarm, say), the counts and a banner still say so.
+    if (!m.event.startsWith('alarm.') || document.getElementById('alarm-queue') || document.getElementById('queue-empty')) return;
+    if (urgent) showBanner();
+    window.clearTimeout(timer);
+    timer = window.setTimeout(async () => {
+      /** @type {{ items: Alarm[] }} */
+      const { items } = await api('/api/console/queue');
+      updateBadge('nav-queue', 'nav.queue', items.filter((a) => a.kind !== TASK_KIND).length);
+      updateBadge('nav-tasks', 'nav.tasks', items.filter((a) => a.kind === TASK_KIND).length);
+    }, 300);
   });
+  window.addEventListener('hashchange', () => document.getElementById('new-alarm-banner')?.remove());
+}
+
+function showBanner() {
+  if (document.getElementById('new-alarm-banner')) return;
+  const view = document.getElementById('view');
+  view?.before(
+    h('p', { id: 'new-alarm-banner', class: 'banner', role: 'alert' }, t('queue.banner'), ' ', link('/queue', {}, t('queue.bannerLink'))),
+  );
 }
