@@ -104,7 +104,7 @@ describe('the operator console', () => {
     const skipped = page.locator('.timeline .tl-responder_skipped');
     await skipped.waitFor();
     await seeText(skipped, 'Policía Estatal Guerrero');
-    await seeText(skipped, 'presumed aggressor');
+    await seeText(skipped, 'Motivo: presunta agresora: Policía estatal de GRO');
     expect(await unlabelledControls(page)).toEqual([]);
     // The responder actually paged is a safe one, and its notification shows a delivery state.
     await seeText(page.locator('.timeline .tl-responder_chosen'), 'Policía Municipal Chilpancingo');

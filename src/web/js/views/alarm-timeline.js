@@ -66,7 +66,7 @@ export function timelinePanel(timeline, context, me, notifications) {
       timeline.map((e) => {
         const d = e.detail ?? {};
         const skipped = e.kind === 'responder_skipped' || e.kind === 'no_safe_responder';
-        const reason = d.reason ? h('div', { class: 'reason' }, t('timeline.reason', { reason: d.reason })) : null;
+        const reason = d.reason ? h('div', { class: 'reason' }, t('timeline.reason', { reason: reasonText(String(d.reason)) })) : null;
         const note = d.note ? h('div', { class: 'muted' }, `“${d.note}”`) : null;
         const outcome = d.outcome ? h('div', null, label('outcome', d.outcome)) : null;
         const byPerson = e.actor && !String(e.actor).startsWith('system:') && !String(e.actor).startsWith('engine');
@@ -89,6 +89,17 @@ export function timelinePanel(timeline, context, me, notifications) {
       }),
     ),
   );
+}
+
+/**
+ * The engine writes skip reasons in English (src/domain/dispatch.ts); the known ones are
+ * translated here, anything else is shown as written.
+ */
+function reasonText(/** @type {string} */ reason) {
+  if (reason === 'named as a presumed aggressor') return t('reason.named');
+  const authority = /^presumed aggressor: (\w+) of (.+)$/.exec(reason);
+  if (authority) return t('reason.authority', { kind: label('rkind', authority[1]), where: authority[2] });
+  return reason;
 }
 
 const GOOD = new Set(['delivered', 'answered', 'reached', 'shown']);
