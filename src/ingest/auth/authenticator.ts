@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import { generateCredential, hashSecret, verifySecret } from '../../platform/secrets.ts';
 import type { Repositories } from '../../store/index.ts';
 import type { GatewayRepository } from '../gateways.ts';
 import type { Principal } from '../topics.ts';
@@ -16,6 +17,7 @@ export type AuthResult = { ok: true; principal: Principal } | ({ ok: false } & R
  */
 export class Authenticator {
   private readonly secrets = new VerifiedSecrets();
+  private readonly decoyHash = hashSecret(generateCredential('decoy'));
   readonly backoff = new FailureBackoff();
 
   constructor(
@@ -42,7 +44,9 @@ export class Authenticator {
       if (gateway.retiredAt !== null) return { ok: false, returnCode: 5, reason: 'retired' };
       return { ok: true, principal: { kind: 'gateway', id: username, devices: new Set(gateway.deviceIds) } };
     }
-    // Unknown accounts answer like a wrong secret, so ids cannot be probed.
+    // Unknown accounts answer like a wrong secret, and as slowly (one scrypt against a hash
+    // of nothing), so device ids cannot be probed by the reply or its timing.
+    await verifySecret(secret, await this.decoyHash);
     return { ok: false, returnCode: 4, reason: 'unknown_account' };
   }
 }
