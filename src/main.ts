@@ -58,7 +58,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
       // Nodes of one cluster share one database: its identity names their channel, so two
       // clusters on one Redis never see each other's alarms.
       const cluster = sha256Hex(config.database.kind === 'postgres' ? config.database.url : config.database.file).slice(0, 16);
-      const relay = startRedisRelay(events, config.redisUrl, logger, `centinela:events:${cluster}`);
+      const relay = await startRedisRelay(events, config.redisUrl, logger, `centinela:events:${cluster}`);
       shutdown.add('events relay', () => relay.close());
       await relay.ready;
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/platform/index.ts';
-import { InfluxTelemetryWriter, type TelemetryPoint } from '../src/store/telemetry/index.ts';
+import type { TelemetryPoint } from '../src/store/telemetry/index.ts';
+import { InfluxTelemetryWriter } from '../src/store/telemetry/influx.ts';
 import { startIngestCentinela } from './fixtures/ingest-centinela.ts';
 import { freePort, startVictoria, type Victoria } from './fixtures/ingest-victoria.ts';
 import { eventually } from './fixtures/ingest-wait.ts';

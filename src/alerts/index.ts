@@ -12,9 +12,6 @@ import { type ActedBy, applyTransition } from './lifecycle.ts';
 import { createAlertsMetrics } from './metrics.ts';
 import { ConsoleOutboxNotifier } from './notifiers/console-outbox.ts';
 import type { OutgoingMessage } from './notifiers/port.ts';
-import { createTwilioClient } from './notifiers/twilio-client.ts';
-import { TwilioSmsNotifier } from './notifiers/twilio-sms.ts';
-import { TwilioVoiceNotifier } from './notifiers/twilio-voice.ts';
 import { WebhookNotifier } from './notifiers/webhook.ts';
 import { loadPolicies } from './policies.ts';
 import { Pump } from './pump.ts';
@@ -22,7 +19,7 @@ import { type Notifiers, sendDue } from './sender.ts';
 import { runDueSteps } from './step-runner.ts';
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
-import { TwilioInbound } from './twilio-inbound.ts';
+import type { TwilioInbound } from './twilio-inbound.ts';
 
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
@@ -61,7 +58,15 @@ export interface AlertsApi {
   caseReviews: CaseReviews;
   stream: Pick<StreamHub, 'subscribe'>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
-  twilio: { authToken: string; publicUrl: string; inbound: TwilioInbound } | undefined;
+  twilio:
+    | {
+        authToken: string;
+        publicUrl: string;
+        inbound: TwilioInbound;
+        /** twilio.validateRequest: checks X-Twilio-Signature against the public URL and form. */
+        validateRequest(authToken: string, signature: string, url: string, params: Record<string, string>): boolean;
+      }
+    | undefined;
   /** Runs due steps and the outbox now (tests with a manual clock). */
   kick(): void;
 }
@@ -102,10 +107,22 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const consoleOutbox = new ConsoleOutboxNotifier(showOnConsole);
   const notifiers: Notifiers = { console: consoleOutbox, sms: consoleOutbox, voice: consoleOutbox, webhook: undefined };
   const tw = deps.config.twilio;
+  let twilioApi: AlertsApi['twilio'];
   if (tw) {
+    // Loaded only when configured: the SDK is large, and a centre without it pages through the
+    // console outbox. Loading it here, at start, keeps that cost off the first alarm.
+    const [{ createTwilioClient }, { TwilioSmsNotifier }, { TwilioVoiceNotifier }, { TwilioInbound }, { default: twilio }] =
+      await Promise.all([
+        import('./notifiers/twilio-client.ts'),
+        import('./notifiers/twilio-sms.ts'),
+        import('./notifiers/twilio-voice.ts'),
+        import('./twilio-inbound.ts'),
+        import('twilio'),
+      ]);
     const client = createTwilioClient(tw);
     notifiers.sms = new TwilioSmsNotifier(client, tw.from, publicUrl);
     notifiers.voice = new TwilioVoiceNotifier(client, tw.from, publicUrl);
+    twilioApi = { authToken: tw.authToken, publicUrl, inbound: new TwilioInbound(ctx, publicUrl), validateRequest: twilio.validateRequest };
   }
   if (deps.config.webhook) notifiers.webhook = new WebhookNotifier(deps.config.webhook.url, deps.config.webhook.secret);
 
@@ -164,7 +181,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
     stream: hub,
-    twilio: tw ? { authToken: tw.authToken, publicUrl, inbound: new TwilioInbound(ctx, publicUrl) } : undefined,
+    twilio: twilioApi,
     kick: () => pump?.kick(),
   };
   return {

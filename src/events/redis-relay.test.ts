@@ -44,7 +44,7 @@ describe('the Redis relay between nodes', () => {
     const channel = `centinela:test:${Math.random()}`;
     const a = new EventBus(logger);
     const b = new EventBus(logger);
-    relays.push(startRedisRelay(a, REDIS_URL, logger, channel), startRedisRelay(b, REDIS_URL, logger, channel));
+    relays.push(await startRedisRelay(a, REDIS_URL, logger, channel), await startRedisRelay(b, REDIS_URL, logger, channel));
     await Promise.all(relays.map((r) => r.ready));
 
     const engineOnB: unknown[] = [];
@@ -76,7 +76,7 @@ describe('the Redis relay between nodes', () => {
     const channel = `centinela:test:${Math.random()}`;
     const a = new EventBus(logger);
     const b = new EventBus(logger);
-    relays.push(startRedisRelay(a, REDIS_URL, logger, channel), startRedisRelay(b, REDIS_URL, logger, channel));
+    relays.push(await startRedisRelay(a, REDIS_URL, logger, channel), await startRedisRelay(b, REDIS_URL, logger, channel));
     await Promise.all(relays.map((r) => r.ready));
     const downlinks: unknown[] = [];
     b.on(

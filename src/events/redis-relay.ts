@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from '../platform/logger.ts';
 import type { EventBus, EventName } from './bus.ts';
 
@@ -30,7 +29,9 @@ export interface RedisRelay {
  * node's bus as remote events. Pub/sub is fire-and-forget: the database stays the truth, and
  * a node that misses a relayed event still shows it on the next read.
  */
-export function startRedisRelay(bus: EventBus, url: string, logger: Logger, channel = 'centinela:events'): RedisRelay {
+export async function startRedisRelay(bus: EventBus, url: string, logger: Logger, channel = 'centinela:events'): Promise<RedisRelay> {
+  // Imported here: a single node never loads the Redis client.
+  const { Redis } = await import('ioredis');
   const nodeId = randomUUID();
   const publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
   const subscriber = new Redis(url, { lazyConnect: false });

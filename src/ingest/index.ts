@@ -3,14 +3,13 @@ import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { generateCredential, hashSecret } from '../platform/secrets.ts';
 import type { Actor, Repositories, Store } from '../store/index.ts';
 import type { TelemetryTable } from '../store/schema-ingest.ts';
-import { EmbeddedTelemetryStore, FanOutTelemetry, InfluxTelemetryWriter, type TelemetrySink } from '../store/telemetry/index.ts';
+import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
 import { wireDownlink } from './downlink.ts';
-import { startExternalConsumer } from './external/consumer.ts';
 import { type Gateway, GatewayRepository } from './gateways.ts';
 import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
@@ -66,8 +65,14 @@ export interface IngestApi {
   };
 }
 
-function telemetrySinks(deps: IngestDeps, embedded: EmbeddedTelemetryStore, onDropped: (sink: string, n: number) => void): TelemetrySink {
+async function telemetrySinks(
+  deps: IngestDeps,
+  embedded: EmbeddedTelemetryStore,
+  onDropped: (sink: string, n: number) => void,
+): Promise<TelemetrySink> {
   if (!deps.config.influx) return embedded;
+  // Loaded only when InfluxDB is configured.
+  const { InfluxTelemetryWriter } = await import('../store/telemetry/influx.ts');
   const influx = new InfluxTelemetryWriter(
     { ...deps.config.influx, onDropped: (n) => onDropped('influx', n) },
     deps.logger.child({ part: 'influx' }),
@@ -81,7 +86,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   const metrics = createIngestMetrics(deps.metrics);
   const dropped = (sink: string, n: number) => metrics.telemetryDropped.inc({ sink }, n);
   const embedded = new EmbeddedTelemetryStore(deps.store, logger, { onDropped: (n) => dropped('embedded', n) });
-  const telemetry = telemetrySinks(deps, embedded, dropped);
+  const telemetry = await telemetrySinks(deps, embedded, dropped);
   const monitor = new LoadMonitor(
     undefined,
     (overloaded) => {
@@ -106,7 +111,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   };
 
   const transport = deps.config.externalUrl
-    ? await startExternalConsumer(deps.config.externalUrl, ctx, logger)
+    ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {
         ctx,
         auth: new Authenticator(deps.repos, gateways, deps.clock),

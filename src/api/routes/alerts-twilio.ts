@@ -1,6 +1,5 @@
 import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import twilio from 'twilio';
 import { z } from 'zod';
 import type { AlertsApi } from '../../alerts/index.ts';
 import type { ApiDeps, App, RouteModule } from '../deps.ts';
@@ -27,7 +26,7 @@ function verified(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Aler
   const signature = req.headers['x-twilio-signature'];
   const url = tw ? `${tw.publicUrl}${req.url}` : '';
   const ok =
-    tw !== undefined && typeof signature === 'string' && twilio.validateRequest(tw.authToken, signature, url, (req.body ?? {}) as Form);
+    tw !== undefined && typeof signature === 'string' && tw.validateRequest(tw.authToken, signature, url, (req.body ?? {}) as Form);
   if (!ok) {
     deps.logger.warn(
       { route: req.routeOptions.url, signed: typeof signature === 'string', twilioConfigured: tw !== undefined, requestId: req.id },

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type { AedesOptions, Client } from 'aedes';
-import { Redis } from 'ioredis';
 import { MAX_PACKET_BYTES } from '../../domain/wire.ts';
 import type { Clock, Logger, Metrics } from '../../platform/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
@@ -41,6 +40,8 @@ interface Deps {
 /** With REDIS_URL, brokers on several nodes share subscriptions, sessions and deliveries. */
 function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesOptions>; close: () => Promise<void> } {
   if (!redisUrl) return { options: {}, close: async () => {} };
+  // Required here, not imported: a single node never loads the Redis clients.
+  const { Redis } = require('ioredis') as typeof import('ioredis');
   const mqemitterRedis = require('mqemitter-redis') as (o: object) => { close(cb: () => void): void };
   const redisPersistence = require('aedes-persistence-redis') as (o: object) => { destroy(): Promise<void> };
   const conn = new Redis(redisUrl);
