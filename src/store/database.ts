@@ -81,7 +81,9 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
     max: config.poolSize ?? 10,
     types: pgTypes,
     connectionTimeoutMillis: 5000,
-    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+    // Kysely's migrator introspects every schema; a parallel worker scanning the catalogue can
+    // trip over a schema another tenant drops meanwhile, so catalogue scans stay serial here.
+    ...(config.schema ? { options: `-c search_path=${config.schema} -c max_parallel_workers_per_gather=0` } : {}),
   });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
