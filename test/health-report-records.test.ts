@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { alarmRow } from '../src/store/index.ts';
 import { ENGINES } from './fixtures/databases.ts';
 import { type HealthHarness, healthHarness, T0 } from './fixtures/health-harness.ts';
 
@@ -55,5 +56,34 @@ describe.each(ENGINES)('reports from what supervision recorded, on %s', (engine)
     const c = await h.api.costReport({ from: T0, to: T0 + 180 * MIN, groupBy: 'kind' }, false);
     // Paid for all 3 h all the same: MXN 14.38, none wasted.
     expect(c.total).toMatchObject({ spendMxn: 14.38, wastedSpendMxn: 0 });
+  });
+
+  it('leaves check-on-the-person tasks out of alarm figures: one panic acknowledged in 10 s, not a task acknowledged in 10 min', async () => {
+    h = await healthHarness(engine);
+    await h.addDevice('btn-3');
+    h.heartbeat('btn-3');
+    await beatEveryMinute('btn-3', 60);
+    const alarm = (id: string, kind: string, ackAfterMs: number) =>
+      alarmRow({
+        id,
+        device_id: 'btn-3',
+        beneficiary_id: null,
+        kind,
+        severity: 'high',
+        test: 0,
+        raised_at: T0 + MIN,
+        received_at: T0 + MIN,
+        state: 'resolved',
+        acknowledged_at: T0 + MIN + ackAfterMs,
+        resolved_at: T0 + 30 * MIN,
+        outcome: 'genuine',
+      });
+    await h.db.store.db
+      .insertInto('alarms')
+      .values([alarm('alm_panic', 'panic', 10_000), alarm('alm_task', 'device_offline', 10 * MIN)])
+      .execute();
+    const r = await h.api.reliabilityReport({ from: T0, to: T0 + 60 * MIN, groupBy: 'kind' }, false);
+    // Only the press counts: 1 non-test alarm, acknowledged in 10 s.
+    expect(r.total).toMatchObject({ nonTestAlarms: 1, ackP50S: 10, shareAckedWithin30s: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import { DEVICE_OFFLINE_TASK } from '../domain/alarm.ts';
 import { isPossibleSeizure, SEIZURE_WINDOW_MS } from '../domain/alarm-lifecycle.ts';
 import { alarmRow, newId } from '../store/index.ts';
 import { openAlarm } from './alarm-opener.ts';
@@ -9,7 +10,7 @@ import { DEFAULT_LANGUAGE } from './templates.ts';
 import { appendTimeline } from './timeline.ts';
 
 /** Operator tasks are alarms of this kind (see README in this folder): they page through the same engine. */
-export const DEVICE_OFFLINE = 'device_offline';
+export const DEVICE_OFFLINE = DEVICE_OFFLINE_TASK;
 
 export type SeizureSignal = 'silent' | 'tamper' | 'power_lost' | 'disconnected';
 const EVENT_KEY: Record<SeizureSignal, string> = {

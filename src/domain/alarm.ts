@@ -5,6 +5,12 @@ export const ALARM_KINDS = ['panic', 'duress', 'sos', 'intrusion', 'tamper', 'mo
 export const alarmKindSchema = z.enum([...ALARM_KINDS, 'unknown']);
 export type AlarmKind = z.infer<typeof alarmKindSchema>;
 
+/**
+ * Not a press: the operator task to check on a person whose device fell silent (P3). It runs
+ * through the alarm lifecycle and escalation, but reliability figures leave it out.
+ */
+export const DEVICE_OFFLINE_TASK = 'device_offline';
+
 export const ALARM_STATES = ['open', 'acknowledged', 'dispatched', 'on_scene', 'resolved'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { DEVICE_OFFLINE_TASK } from '../domain/alarm.ts';
 import type { LivenessState } from '../domain/liveness.ts';
 import { type CostRow, type ReliabilityRow, type Report, ReportBuilder, type ReportKind } from '../domain/reports.ts';
 import { monthSlices, type Span } from '../domain/reports-spans.ts';
@@ -134,6 +135,8 @@ export async function buildReport(
       .where('device_id', 'in', ids)
       .where('received_at', '>=', from)
       .where('received_at', '<', to)
+      // Check-on-the-person tasks after silence are not presses: they would skew every alarm figure.
+      .where('kind', '<>', DEVICE_OFFLINE_TASK)
       .execute();
     for (const a of alarms) {
       histories.get(a.device_id)?.alarms.push({
