@@ -249,6 +249,22 @@ describe('groups', () => {
     expect(r.suppressedGroups).toBe(1);
   });
 
+  it('for analysts the total is withheld too, or total − Veracruz would give Guerrero: 24,164.38 − 17,260.27 = 6,904.11', () => {
+    const r = cost(fleet, { groupBy: 'state', suppressSmallGroups: true });
+    expect(r.total).toMatchObject({ suppressed: true, spendMxn: null, beneficiaries: null });
+  });
+
+  it('the total stays when the suppressed groups together cover 5 people: GRO (2) + OAX (3) may be shown as their sum', () => {
+    const more = [
+      ...fleet,
+      ...['o1', 'o2', 'o3'].map((id) => history(device(id, { stateCode: 'OAX' }), { intervals: [iv('online', jun(1), null)] })),
+    ];
+    const r = cost(more, { groupBy: 'state', suppressSmallGroups: true });
+    expect(r.rows.filter((x) => x.suppressed).map((x) => x.group)).toEqual(['GRO', 'OAX']);
+    // 10 buttons × 30 days × 115.07 = MXN 34,520.55.
+    expect(r.total).toMatchObject({ suppressed: false, beneficiaries: 10, spendMxn: 34520.55 });
+  });
+
   it('without suppression (administrators) Guerrero shows 2 × 30 × 115.07 = MXN 6,904.11', () => {
     const r = cost(fleet, { groupBy: 'state' });
     expect(r.rows.find((x) => x.group === 'GRO')?.spendMxn).toBe(6904.11);

@@ -5,6 +5,7 @@ import {
   type CostRow,
   costRow,
   type GroupAcc,
+  MIN_GROUP_BENEFICIARIES,
   newGroup,
   type ReliabilityRow,
   reliabilityRow,
@@ -134,9 +135,17 @@ export class ReportBuilder {
       if (out.suppressed) suppressedGroups += 1;
       return out;
     };
-    const rows = [...this.groups.values()].sort((a, b) => a.key.localeCompare(b.key)).map(shape);
-    const total = shape(this.total);
+    const groups = [...this.groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const rows = groups.map(shape);
+    let total = shape(this.total);
     if (total.suppressed) suppressedGroups -= 1;
+    // Complementary suppression: the total less the groups shown would give the suppressed
+    // groups' figures, so the total is withheld too unless those groups together cover enough
+    // people to be shown themselves.
+    const hiddenPeople = new Set(groups.filter((g) => g.beneficiaries.size < MIN_GROUP_BENEFICIARIES).flatMap((g) => [...g.beneficiaries]));
+    if (suppressSmallGroups && !total.suppressed && hiddenPeople.size > 0 && hiddenPeople.size < MIN_GROUP_BENEFICIARIES) {
+      total = suppress(total, 0);
+    }
     return {
       report: kind,
       from: new Date(period.from).toISOString(),
