@@ -1,6 +1,6 @@
 import type { Span } from '../domain/reports-spans.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 
 /**
  * Centinela's own heartbeat, in its database. A gap between the last "alive" stamp and a start is

@@ -1,5 +1,5 @@
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 
 export const INCIDENT_KINDS = ['offline', 'test_overdue'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];

@@ -1,6 +1,6 @@
 import type { GroupBy } from '../domain/reports-types.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 import type { Incidents } from './incidents.ts';
 import type { JobDefinition } from './jobs.ts';

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock, Logger } from '../platform/index.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 
 export interface JobDefinition {
   name: string;

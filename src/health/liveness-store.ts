@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Liveness, LivenessState } from '../domain/liveness.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 import { sqliteBatch } from './sqlite-batch.ts';
 
 /** Rows of `health_liveness` and `health_intervals`: the truth supervision rebuilds from. */

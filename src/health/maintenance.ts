@@ -1,5 +1,5 @@
-import { newId } from '../store/ids.ts';
 import type { Actor, Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 
 export interface MaintenanceWindow {
   id: string;

@@ -1,6 +1,6 @@
 import type { LivenessState } from '../domain/liveness.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 
 /**

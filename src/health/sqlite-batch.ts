@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { newId } from '../store/ids.ts';
+import { newId } from '../store/index.ts';
 import type { TransitionRecord } from './transition-writer.ts';
 
 /**

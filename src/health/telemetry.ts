@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventMap } from '../events/index.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 import { sqliteBatch } from './sqlite-batch.ts';
 
 export const DAY_MS = 86_400_000;

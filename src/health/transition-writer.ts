@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Liveness, LivenessState } from '../domain/liveness.ts';
-import { newId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
+import { newId } from '../store/index.ts';
 import { sqliteBatch } from './sqlite-batch.ts';
 
 /** One liveness transition and what it implies, to be written together. */
