@@ -6,7 +6,7 @@ import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
 import { EventBus, startRedisRelay } from './events/index.ts';
 import { startHealth } from './health/index.ts';
-import { startIngest } from './ingest/index.ts';
+import { type IngestApi, startIngest } from './ingest/index.ts';
 import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, sha256Hex, systemClock } from './platform/index.ts';
 import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
 
@@ -65,7 +65,10 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     const common = { logger, clock, metrics, store, repos, events };
     // Consumers start before intake, so no event of the first device to connect is missed.
-    const health = await startHealth({ ...common, config: { watchdog: config.watchdog } });
+    // Ingest starts last, so health's retention job reaches it through this late binding.
+    let ingestApi: IngestApi | undefined;
+    const pruneTelemetry = (olderThan: number) => ingestApi?.pruneTelemetry(olderThan) ?? Promise.resolve(0);
+    const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry } });
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({
       ...common,
@@ -77,6 +80,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
       config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx },
     });
     shutdown.add('ingest', () => ingest.stop());
+    ingestApi = ingest.api;
 
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
     const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };

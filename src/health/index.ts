@@ -48,6 +48,9 @@ export interface HealthConfig {
   /** Cron expressions by job name; `false` leaves jobs unscheduled (they still run on demand). */
   jobs?: Partial<Record<string, string>> | false;
   timezone?: string;
+  /** Ingest's telemetry pruning, for the retention job (ingest starts after health). */
+  pruneTelemetry?: (olderThan: number) => Promise<number>;
+  telemetryRetentionDays?: number;
 }
 
 export interface HealthDeps {
@@ -206,7 +209,14 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     directory,
     incidents,
     flush,
-    retention: { samplesDays: 30, eventsDays: 90, jobRunsDays: 180, heartbeatDaysDays: 3 * 366 },
+    retention: {
+      samplesDays: 30,
+      eventsDays: 90,
+      jobRunsDays: 180,
+      heartbeatDaysDays: 3 * 366,
+      telemetryDays: config.telemetryRetentionDays ?? 400,
+    },
+    pruneTelemetry: config.pruneTelemetry,
   };
   const scheduler = new JobScheduler(store, logger, clock, config.timezone ?? 'America/Mexico_City');
   scheduler.register(healthJobs(jobContext, config.jobs || {}));

@@ -14,7 +14,9 @@ export interface JobContext {
   incidents: Incidents;
   /** Writes buffered telemetry before a job reads it. */
   flush(): Promise<void>;
-  retention: { samplesDays: number; eventsDays: number; jobRunsDays: number; heartbeatDaysDays: number };
+  retention: { samplesDays: number; eventsDays: number; jobRunsDays: number; heartbeatDaysDays: number; telemetryDays: number };
+  /** Deletes ingest's time series older than a time; returns how many points went. */
+  pruneTelemetry: ((olderThan: number) => Promise<number>) | undefined;
 }
 
 async function snapshot(ctx: JobContext, report: 'reliability' | 'cost', from: number, to: number, groupBy: GroupBy, now: number) {
@@ -52,9 +54,9 @@ export async function testReminders(ctx: JobContext, now: number): Promise<strin
 }
 
 /**
- * Telemetry retention. Ingest's own time series will get its prune function from ingest; until
- * it exists this job prunes health's tables only: samples, device events, old job runs, and the
- * per-day heartbeat counts beyond what reports look back on.
+ * Telemetry retention: ingest's time series (400 days by default), and health's own tables —
+ * samples, device events, old job runs, and the per-day heartbeat counts beyond what reports
+ * look back on.
  */
 export async function retention(ctx: JobContext, now: number): Promise<string> {
   const r = ctx.retention;
@@ -75,8 +77,9 @@ export async function retention(ctx: JobContext, now: number): Promise<string> {
     .deleteFrom('health_heartbeat_days')
     .where('day', '<', now - r.heartbeatDaysDays * DAY)
     .executeTakeFirst();
+  const points = ctx.pruneTelemetry ? await ctx.pruneTelemetry(now - r.telemetryDays * DAY) : 0;
   const n = (x: { numDeletedRows: bigint }) => Number(x.numDeletedRows);
-  return `pruned ${n(samples)} samples, ${n(events)} events, ${n(runs)} job runs, ${n(days)} day counts`;
+  return `pruned ${n(samples)} samples, ${points} telemetry points, ${n(events)} events, ${n(runs)} job runs, ${n(days)} day counts`;
 }
 
 const startOfUtcDay = (t: number) => Math.floor(t / DAY) * DAY;
