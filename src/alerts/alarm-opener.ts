@@ -1,5 +1,5 @@
 import { initialSchedule, type Policy, policyFor } from '../domain/escalation.ts';
-import { newId } from '../store/ids.ts';
+import { newId } from '../store/index.ts';
 import type { AlarmStepTable } from '../store/schema-alerts.ts';
 import { type AlertsContext, ENGINE_ACTOR } from './context.ts';
 import { fireStep } from './step-runner.ts';

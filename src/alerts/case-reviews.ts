@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { CentinelaError, notFound } from '../domain/errors.ts';
-import { newId } from '../store/ids.ts';
+import { newId } from '../store/index.ts';
 import type { AlarmTable, Database } from '../store/schema.ts';
 import type { CaseReviewTable } from '../store/schema-alerts.ts';
 import type { AlertsContext } from './context.ts';

@@ -1,5 +1,5 @@
 import type { StepChannel, StepTarget } from '../domain/escalation.ts';
-import { newId } from '../store/ids.ts';
+import { newId } from '../store/index.ts';
 import type { Db } from './timeline.ts';
 
 export interface NewNotification {

@@ -1,5 +1,5 @@
 import { backoffMs } from '../domain/escalation.ts';
-import { newId } from '../store/ids.ts';
+import { newId } from '../store/index.ts';
 import type { NotificationTable } from '../store/schema-alerts.ts';
 import { type AlertsContext, ENGINE_ACTOR } from './context.ts';
 import { type Notifier, NotifierError, type OutgoingMessage } from './notifiers/port.ts';
