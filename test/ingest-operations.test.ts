@@ -47,18 +47,14 @@ describe('the embedded broker in operation', () => {
       ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'],
       { stdio: 'ignore' },
     );
-    const tlsPort = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as net.AddressInfo;
-        s.close(() => resolve(port));
-      });
-    });
     const t = await startIngestCentinela('sqlite', {
-      CENTINELA_MQTT_TLS_PORT: String(tlsPort),
+      CENTINELA_MQTT_TLS_PORT: '0',
       CENTINELA_MQTT_TLS_CERT: cert,
       CENTINELA_MQTT_TLS_KEY: key,
     });
     cleanups.push(() => t.stop());
+    const tlsPort = t.centinela.parts.ingest.mqttTlsPort;
+    expect(tlsPort).toBeGreaterThan(0);
     const dev = await registerDevice(t.centinela.repos, 'pb-tls');
     const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, {
       clientId: dev.id,

@@ -9,7 +9,12 @@ const port = (fallback: number) =>
     .max(65535, 'expected a port from 0 (any free port) to 65535')
     .default(fallback);
 
-const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+const optionalPort = z.coerce
+  .number({ error: 'expected a TCP port number' })
+  .int()
+  .min(0, 'expected a port from 0 (any free port) to 65535')
+  .max(65535, 'expected a port from 0 (any free port) to 65535')
+  .optional();
 
 const url = (protocols: string[]) =>
   z
@@ -119,7 +124,7 @@ export function toConfig(env: Env): Config {
       port: env.CENTINELA_MQTT_PORT,
       host: env.CENTINELA_MQTT_HOST,
       tls:
-        env.CENTINELA_MQTT_TLS_PORT && env.CENTINELA_MQTT_TLS_CERT && env.CENTINELA_MQTT_TLS_KEY
+        env.CENTINELA_MQTT_TLS_PORT !== undefined && env.CENTINELA_MQTT_TLS_CERT && env.CENTINELA_MQTT_TLS_KEY
           ? { port: env.CENTINELA_MQTT_TLS_PORT, certFile: env.CENTINELA_MQTT_TLS_CERT, keyFile: env.CENTINELA_MQTT_TLS_KEY }
           : undefined,
       externalUrl: env.MQTT_URL,

@@ -46,6 +46,8 @@ export const TELEMETRY_RETENTION_DAYS = 400;
 export interface IngestApi {
   /** The embedded broker's MQTT port (undefined in external-broker mode). */
   mqttPort: number | undefined;
+  /** The TLS listener's port, when one is configured (the real one when 0 was asked). */
+  mqttTlsPort: number | undefined;
   telemetry(q: { deviceId: string; from: number; to: number; limit: number }): Promise<TelemetryTable[]>;
   /** Writes buffered telemetry now (tests, shutdown). */
   flushTelemetry(): Promise<void>;
@@ -125,6 +127,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   const withSecret = async (gateway: Promise<Gateway>, secret: string) => ({ gateway: await gateway, secret });
   const api: IngestApi = {
     mqttPort: 'port' in transport ? transport.port : undefined,
+    mqttTlsPort: 'tlsPort' in transport ? transport.tlsPort : undefined,
     telemetry: async (q) => {
       await telemetry.flush();
       return embedded.query(q);

@@ -36,7 +36,13 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, engine: Engine): Promi
   // Centinelas in two schemas of one PostgreSQL database (tests, tenants) apart.
   const schema = engine === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(plain)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db: plain, provider: new StaticProvider(engine), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely lists the tables of every schema before migrating; a schema another tenant drops
+  // during that scan fails it (3F000/42P01) though nothing is wrong with ours: try again.
+  for (let attempt = 1; attempt < 4 && isCatalogueRace(error); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new CentinelaError('CENTINELA_ERR_STORE_UNAVAILABLE', `migration ${failed} failed: ${(error as Error).message}`, undefined, {
@@ -45,3 +51,5 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, engine: Engine): Promi
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+const isCatalogueRace = (error: unknown): boolean => ['3F000', '42P01'].includes(String((error as { code?: unknown } | undefined)?.code));
