@@ -2,11 +2,12 @@
 FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# Sources first: `npm ci` runs `prepare`, which bundles them into dist/ for a fast start.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY devices ./devices
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20.20.2-bookworm-slim
 WORKDIR /app

@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../src/platform/project-root.ts';
 import { type Scenario, scenarioSchema } from './scenario-schema.ts';
 
 /** The realistic default: six states, a remote mountain community, devices that die. */
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('../scenarios/default.json', import.meta.url));
+export const DEFAULT_SCENARIO_PATH = projectPath('devices', 'scenarios', 'default.json');
 /** Three devices, for tests. */
-export const TINY_SCENARIO_PATH = fileURLToPath(new URL('../scenarios/tiny.json', import.meta.url));
+export const TINY_SCENARIO_PATH = projectPath('devices', 'scenarios', 'tiny.json');
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';

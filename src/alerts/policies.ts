@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CentinelaError } from '../domain/errors.ts';
 import { type Policy, policySchema } from '../domain/escalation.ts';
+import { projectPath } from '../platform/index.ts';
 
-export const DEFAULT_POLICY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'policies');
+export const DEFAULT_POLICY_DIR = projectPath('src', 'alerts', 'policies');
 
 /**
  * Policies are data (issue 4): every `*.json` in the folder is validated at start, and a policy

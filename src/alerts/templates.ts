@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CentinelaError } from '../domain/errors.ts';
+import { projectPath } from '../platform/index.ts';
 
-export const DEFAULT_TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
+export const DEFAULT_TEMPLATE_DIR = projectPath('src', 'alerts', 'templates');
 export const DEFAULT_LANGUAGE = 'es';
 
 const templateSchema = z.object({

@@ -2,5 +2,6 @@ export { type Clock, ManualClock, systemClock } from './clock.ts';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS, scrubText } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export type { Part } from './part.ts';
+export { PROJECT_ROOT, projectPath } from './project-root.ts';
 export { generateCredential, hashSecret, hashToken, sha256Hex, verifySecret } from './secrets.ts';
 export { Shutdown } from './shutdown.ts';

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CentinelaError } from '../domain/errors.ts';
 import { type DeviceModel, deviceModelSchema } from '../domain/registry.ts';
+import { projectPath } from '../platform/project-root.ts';
 
-export const DEFAULT_CATALOGUE_DIR = fileURLToPath(new URL('../../devices/catalogue/', import.meta.url));
+export const DEFAULT_CATALOGUE_DIR = projectPath('devices', 'catalogue');
 
 /** Reads and validates every `*.json` model in the catalogue folder; a bad file stops the start. */
 export async function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Promise<DeviceModel[]> {

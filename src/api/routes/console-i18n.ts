@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import type { FastifyRequest } from 'fastify';
+import { projectPath } from '../../platform/index.ts';
 import { LANG_COOKIE, readCookie } from './console-http.ts';
 
-export const WEB_DIR = new URL('../../web/', import.meta.url);
+export const WEB_DIR = pathToFileURL(`${projectPath('src', 'web')}/`);
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type Messages = Record<string, string>;
