@@ -1,8 +1,9 @@
-import { backoffMs } from '../domain/escalation.ts';
+import { backoffMs, type StepTarget } from '../domain/escalation.ts';
 import { newId } from '../store/index.ts';
 import type { NotificationTable } from '../store/schema-alerts.ts';
 import { type AlertsContext, ENGINE_ACTOR } from './context.ts';
 import { type Notifier, NotifierError, type OutgoingMessage } from './notifiers/port.ts';
+import { type NewNotification, queueNotification } from './outbox.ts';
 import { appendTimeline } from './timeline.ts';
 import { renderVoice } from './voice-text.ts';
 
@@ -141,26 +142,24 @@ export async function fallBackToVoice(ctx: AlertsContext, notificationId: string
     const alarm = await trx.selectFrom('alarms').select('state').where('id', '=', n.alarm_id).executeTakeFirstOrThrow();
     if (alarm.state === 'resolved' || (n.until_ack === 1 && alarm.state !== 'open')) return undefined;
     const body = await renderVoice(trx, ctx, n.alarm_id, n.language);
-    const voiceId = newId('ntf');
-    await trx
-      .insertInto('notifications')
-      .values({
-        ...n,
-        id: voiceId,
+    // The same recipient, called instead: a failed SMS never leaves a person unpaged.
+    const voiceId = await queueNotification(
+      trx,
+      {
+        alarmId: n.alarm_id,
+        stepId: n.step_id,
+        target: n.target as StepTarget,
+        recipientType: n.recipient_type as NewNotification['recipientType'],
+        recipientId: n.recipient_id,
+        address: n.address,
         channel: 'voice',
+        language: n.language,
         template: 'voice',
         body,
-        status: 'queued',
-        attempts: 0,
-        provider_id: null,
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        reached_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+        untilAck: n.until_ack === 1,
+      },
+      now,
+    );
     await appendTimeline(trx, {
       alarmId: n.alarm_id,
       at: now,
