@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import { CentinelaError, notFound } from '../domain/errors.ts';
 import type { LivenessState } from '../domain/liveness.ts';
 import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import { type Actor, type Repositories, type Store, systemActor } from '../store/index.ts';
+import { type Actor, type Leadership, type Repositories, type Store, startLeadership, systemActor } from '../store/index.ts';
 import { Agenda } from './agenda.ts';
 import { CentreOutages } from './centre-outages.ts';
 import { DeviceDirectory } from './device-directory.ts';
@@ -51,6 +52,12 @@ export interface HealthConfig {
   /** Ingest's telemetry pruning, for the retention job (ingest starts after health). */
   pruneTelemetry?: (olderThan: number) => Promise<number>;
   telemetryRetentionDays?: number;
+  /**
+   * PostgreSQL connection string for leadership (issue 8). Several nodes share one database:
+   * one at a time fires supervision deadlines and one runs the scheduled jobs, each taken over
+   * within seconds when its node dies. Unset (SQLite): this node does both.
+   */
+  leadershipUrl?: string | undefined;
 }
 
 export interface HealthDeps {
@@ -108,7 +115,13 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   if (outage) logger.warn({ from: new Date(outage[0]).toISOString(), durationMs: outage[1] - outage[0] }, 'centre outage recorded');
   await directory.sync();
   await gaps.load();
-  supervisor.restore(await livenessStore.loadAll(), startedAt);
+  // Issue 8: on a shared PostgreSQL only the node leading supervision feeds the supervisor; a
+  // follower leaves the states alone and rebuilds them from the database when it takes over.
+  const clustered = store.engine === 'postgres' && config.leadershipUrl !== undefined;
+  if (store.engine === 'postgres' && !clustered)
+    logger.warn('no leadership URL: this node supervises and runs jobs as if it were alone on the database');
+  let supervising = !clustered;
+  if (!clustered) supervisor.restore(await livenessStore.loadAll(), startedAt);
   for (const w of await maintenance.pending(startedAt)) scheduleWindow(w);
   for (const d of directory.all())
     if (d.onTestUntil !== null) agenda.add(d.onTestUntil, { kind: 'test_end', deviceId: d.id, until: d.onTestUntil });
@@ -121,35 +134,41 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   async function known(deviceId: string): Promise<boolean> {
     if (directory.get(deviceId)) return true;
     const meta = await directory.loadOne(deviceId);
-    if (meta) supervisor.track(meta, clock.now());
+    if (meta && supervising) supervisor.track(meta, clock.now());
     return meta !== undefined;
   }
 
   /** Anything authenticated from a device means it is alive. */
   function seen(deviceId: string): void {
+    if (!supervising) return;
     if (supervisor.input(deviceId, { type: 'seen' }, clock.now())) return;
     // Not in the directory yet (registered since the last sync): look it up, in order with the records.
     writes.enqueue('lookup', async () => {
-      if (await known(deviceId)) supervisor.input(deviceId, { type: 'seen' }, clock.now());
+      if ((await known(deviceId)) && supervising) supervisor.input(deviceId, { type: 'seen' }, clock.now());
     });
   }
 
+  // Liveness hears every node's devices (relayed events); records stay with the node that
+  // received the message, so each is written once across the cluster.
+  const everyNode = { origin: 'any' as const };
   const offs = [
-    events.on('heartbeat.received', (e) => {
-      telemetry.onHeartbeat(e);
-      seen(e.deviceId);
-    }),
-    events.on('device.connected', (e) => seen(e.deviceId)),
-    events.on('device.disconnected', (e) => {
-      // A goodbye (clean disconnect) is not silence; only the broker's last will starts the grace.
-      if (e.lastWill) supervisor.input(e.deviceId, { type: 'last_will' }, clock.now());
-    }),
+    events.on('heartbeat.received', (e) => seen(e.deviceId), everyNode),
+    events.on('heartbeat.received', (e) => telemetry.onHeartbeat(e)),
+    events.on('device.connected', (e) => seen(e.deviceId), everyNode),
+    events.on(
+      'device.disconnected',
+      (e) => {
+        // A goodbye (clean disconnect) is not silence; only the broker's last will starts the grace.
+        if (e.lastWill && supervising) supervisor.input(e.deviceId, { type: 'last_will' }, clock.now());
+      },
+      everyNode,
+    ),
+    events.on('device.event.received', (e) => seen(e.deviceId), everyNode),
     events.on('device.event.received', (e) => {
-      seen(e.deviceId);
       writes.enqueue('device event', () => telemetry.recordEvent(e.deviceId, e.kind, e.at, e.detail ?? null));
     }),
+    events.on('alarm.raised', (e) => seen(e.deviceId), everyNode),
     events.on('alarm.raised', (e) => {
-      seen(e.deviceId);
       if (e.test || e.kind === 'test')
         writes.enqueue('test done', () => incidents.close(e.deviceId, 'test_overdue', e.receivedAt, 'tested'));
     }),
@@ -164,6 +183,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   ];
 
   function tick(): void {
+    // A follower keeps its agenda for when it leads: maintenance inputs are the leader's to apply.
+    if (!supervising) return;
     const now = clock.now();
     supervisor.tick(now);
     for (const item of agenda.due(now)) {
@@ -199,6 +220,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   async function syncDirectory(): Promise<void> {
     const now = clock.now();
     for (const meta of await directory.sync()) {
+      if (!supervising) continue;
       supervisor.track(meta, now);
       if (meta.retiredAt !== null && meta.retiredAt <= now) supervisor.input(meta.id, { type: 'retired' }, now);
     }
@@ -220,7 +242,42 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   };
   const scheduler = new JobScheduler(store, logger, clock, config.timezone ?? 'America/Mexico_City');
   scheduler.register(healthJobs(jobContext, config.jobs || {}));
-  if (config.jobs !== false) scheduler.start();
+  const leaderships: Leadership[] = [];
+  if (!clustered) {
+    if (config.jobs !== false) scheduler.start();
+  } else {
+    // Advisory locks are per database: the schema in the role keeps clusters sharing one apart.
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    const lead = (role: string, onAcquired: () => void | Promise<void>, onLost: () => void | Promise<void>) =>
+      leaderships.push(
+        startLeadership({
+          role: `${role}:${rows[0]?.schema}`,
+          engine: store.engine,
+          url: config.leadershipUrl,
+          onAcquired,
+          onLost,
+          logger,
+        }),
+      );
+    lead(
+      'supervision',
+      async () => {
+        // Taking over: the states the last leader wrote, each supervised device with a fresh window.
+        await directory.sync();
+        supervisor.restore(await livenessStore.loadAll(), clock.now());
+        supervising = true;
+      },
+      () => {
+        supervising = false;
+      },
+    );
+    if (config.jobs !== false)
+      lead(
+        'jobs',
+        () => scheduler.start(),
+        () => scheduler.stop(),
+      );
+  }
 
   let running = true;
   const timers = [
@@ -305,6 +362,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
       for (const t of timers) clearInterval(t);
       for (const off of offs) off();
       watchdog?.stop();
+      await Promise.all(leaderships.map((l) => l.stop()));
       await scheduler.stop();
       await flush();
       // A clean stop is still downtime; the next start measures the outage from this stamp.
