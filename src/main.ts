@@ -68,7 +68,9 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     // Ingest starts last, so health's retention job reaches it through this late binding.
     let ingestApi: IngestApi | undefined;
     const pruneTelemetry = (olderThan: number) => ingestApi?.pruneTelemetry(olderThan) ?? Promise.resolve(0);
-    const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry } });
+    // On PostgreSQL several nodes may share the database: supervision and jobs are led by one.
+    const leadershipUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
+    const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl } });
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({
       ...common,
