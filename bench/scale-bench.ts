@@ -60,24 +60,31 @@ function cpuOf(pid: number): number {
     return 0;
   }
 }
-const pidsNamed = (name: string) =>
-  fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p) && fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === name)
-    .map(Number);
-const cpuOfAll = (name: string) => {
-  try {
-    return pidsNamed(name).reduce((sum, pid) => sum + cpuOf(pid), 0);
-  } catch {
-    return 0; // a process ended while we read
+/** CPU seconds by pid of every process with that name (PostgreSQL runs one per connection). */
+function cpuByPid(name: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) out.set(Number(entry), cpuOf(Number(entry)));
+    } catch {
+      // The process ended while we looked.
+    }
   }
+  return out;
+}
+/** CPU used between two readings: processes born meanwhile count whole, those gone are lost. */
+const usedBetween = (a: Map<number, number>, b: Map<number, number>) => {
+  let sum = 0;
+  for (const [pid, cpu] of b) sum += cpu - (a.get(pid) ?? 0);
+  return sum;
 };
 
 interface CpuSnapshot {
   nodes: number[];
   generator: number;
-  redis: number;
-  postgres: number;
+  redis: Map<number, number>;
+  postgres: Map<number, number>;
   at: number;
 }
 const snapshot = (nodes: ClusterNode[]): CpuSnapshot => {
@@ -85,16 +92,16 @@ const snapshot = (nodes: ClusterNode[]): CpuSnapshot => {
   return {
     nodes: nodes.map((n) => cpuOf(n.serve.child.pid as number)),
     generator: (self.user + self.system) / 1e6,
-    redis: cpuOfAll('redis-server'),
-    postgres: cpuOfAll('postgres'),
+    redis: cpuByPid('redis-server'),
+    postgres: cpuByPid('postgres'),
     at: performance.now(),
   };
 };
 const cpuDelta = (a: CpuSnapshot, b: CpuSnapshot) => ({
   nodes: b.nodes.reduce((s, v, i) => s + v - (a.nodes[i] ?? 0), 0),
   generator: b.generator - a.generator,
-  redis: b.redis - a.redis,
-  postgres: b.postgres - a.postgres,
+  redis: usedBetween(a.redis, b.redis),
+  postgres: usedBetween(a.postgres, b.postgres),
   wallS: (b.at - a.at) / 1000,
 });
 
