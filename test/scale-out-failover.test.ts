@@ -97,21 +97,23 @@ describe('a node dies in the middle of an escalation', () => {
     // Not sure its press got through, the button sends it again: recognised, stored once (P1).
     await device.publish('alarm', { id: 'press-1', ts: new Date().toISOString(), kind: 'panic' });
 
-    // ---- supervision: a device heard on B, then on C, then silent ----
+    // ---- supervision: a device heard on the supervising node, then on the other one, then silent ----
     const watching = (async () => {
+      // Its long stay is on the node that does not supervise, whichever won the race to lead.
+      const [first, second] = (await supervisionLeader) === 'c' ? [c, b] : [b, c];
       const hb = (seq: number) => ({ ts: Date.now(), seq, battery: 80, signal: { network: 'lte', rssi: -70 } });
-      const onB = await connectClusterDevice([port(b)], watchId, 's');
-      await onB.publish('heartbeat', hb(1));
-      await onB.client.endAsync(); // a goodbye: not a last will
-      const onC = await connectClusterDevice([port(c)], watchId, 's');
+      const onFirst = await connectClusterDevice([port(first)], watchId, 's');
+      await onFirst.publish('heartbeat', hb(1));
+      await onFirst.client.endAsync(); // a goodbye: not a last will
+      const onSecond = await connectClusterDevice([port(second)], watchId, 's');
       let lastHeartbeatAt = 0;
-      // Longer than its window: a node that only heard it on B would find it silent meanwhile.
+      // Longer than its window: a supervisor that only heard it on the first node would find it silent meanwhile.
       for (let seq = 2; seq <= 13; seq++) {
-        await onC.publish('heartbeat', hb(seq));
+        await onSecond.publish('heartbeat', hb(seq));
         lastHeartbeatAt = Date.now();
         await new Promise((r) => setTimeout(r, 2_000));
       }
-      await onC.client.endAsync();
+      await onSecond.client.endAsync();
       return lastHeartbeatAt;
     })();
     watching.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
