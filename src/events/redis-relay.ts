@@ -9,6 +9,10 @@ export const RELAYED_EVENTS: readonly EventName[] = [
   'alarm.escalated',
   'notification.changed',
   'device.state.changed',
+  // Liveness: the node leading supervision hears devices connected to any node. Each heartbeat
+  // is one Redis message per node; batching them is the next step for large clusters.
+  'heartbeat.received',
+  'device.event.received',
   'device.silent',
   'device.recovered',
   'device.connected',
