@@ -1,8 +1,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../database.ts';
+import { AlarmContextReader } from './alarm-context.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { BeneficiaryAliases } from './beneficiary-aliases.ts';
+import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
@@ -20,6 +23,9 @@ export function createRepositories(store: Store, clock: Clock) {
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
+    consoleSessions: new ConsoleSessionRepository(store.db),
+    alarmContext: new AlarmContextReader(store.db),
+    beneficiaryAliases: new BeneficiaryAliases(store.db, audit),
   };
 }
 
@@ -27,5 +33,6 @@ export type Repositories = ReturnType<typeof createRepositories>;
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
+export type { ConsoleSessionRepository, LiveConsoleSession } from './console-sessions.ts';
 export type { DeviceFilter } from './devices.ts';
 export type { Principal, User } from './users.ts';

@@ -15,7 +15,7 @@ import { queueRoutes } from './queue.ts';
  * way to authenticate API calls; requests that change state must also carry the CSRF header.
  */
 export const consoleRoutes: RouteModule = async (app, deps) => {
-  const sessions = new ConsoleSessions(deps.store.db, deps.clock);
+  const sessions = new ConsoleSessions(deps.repos.consoleSessions, deps.clock);
   const messages = await loadMessages();
 
   deps.authenticators?.push(async (req) => {

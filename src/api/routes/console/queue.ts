@@ -19,19 +19,11 @@ export const queueRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const alarms = await alertsOf(deps).alarms.list(actor, { open: true, limit: 500 });
-      const ids = [...new Set(alarms.map((a) => a.beneficiaryId).filter((id): id is string => id !== null))];
-      const rows = ids.length
-        ? await deps.store.db.selectFrom('beneficiaries').select(['id', 'alias']).where('id', 'in', ids).execute()
-        : [];
-      // P6: a read of personal data (the alias) is written to the audit chain.
-      if (rows.length)
-        await deps.repos.audit.record(actor, {
-          action: 'list',
-          recordType: 'beneficiary',
-          recordId: '*',
-          detail: { fields: ['alias'], count: rows.length },
-        });
-      const alias = new Map(rows.map((r) => [r.id, r.alias]));
+      // P6: the read of personal data (the aliases) is written to the audit chain.
+      const alias = await deps.repos.beneficiaryAliases.of(
+        actor,
+        alarms.map((a) => a.beneficiaryId).filter((id): id is string => id !== null),
+      );
       return { items: alarms.map((a) => ({ ...a, alias: a.beneficiaryId ? (alias.get(a.beneficiaryId) ?? null) : null })) };
     },
   );
