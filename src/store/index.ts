@@ -10,9 +10,13 @@ export type {
   AuditEntry,
   ConsoleSessionRepository,
   DeviceFilter,
+  GatewayRepository,
+  IngestErrorRepository,
   LiveConsoleSession,
   PressOutcome,
   Principal,
+  UnreadableCount,
+  UnreadableMessage,
   User,
   VerifyResult,
 } from './repositories/index.ts';

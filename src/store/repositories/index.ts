@@ -9,6 +9,8 @@ import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
+import { GatewayRepository } from './gateways.ts';
+import { IngestErrorRepository } from './ingest-errors.ts';
 import { ResponderRepository } from './responders.ts';
 import { UserRepository } from './users.ts';
 
@@ -26,6 +28,8 @@ export function createRepositories(store: Store, clock: Clock) {
     consoleSessions: new ConsoleSessionRepository(store.db),
     alarmContext: new AlarmContextReader(store.db),
     beneficiaryAliases: new BeneficiaryAliases(store.db, audit),
+    gateways: new GatewayRepository(store.db, audit, clock),
+    ingestErrors: new IngestErrorRepository(store.db),
   };
 }
 
@@ -35,4 +39,6 @@ export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
 export type { ConsoleSessionRepository, LiveConsoleSession } from './console-sessions.ts';
 export type { DeviceFilter } from './devices.ts';
+export type { GatewayRepository } from './gateways.ts';
+export type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from './ingest-errors.ts';
 export type { Principal, User } from './users.ts';

@@ -1,22 +1,17 @@
 import type { Kysely } from 'kysely';
-import { conflict, notFound } from '../domain/errors.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { Actor, Database, Repositories } from '../store/index.ts';
-import { mapConstraintError, toIso } from '../store/rows.ts';
-
-export interface Gateway {
-  id: string;
-  description: string | null;
-  deviceIds: string[];
-  createdAt: string;
-  retiredAt: string | null;
-}
+import { conflict, notFound } from '../../domain/errors.ts';
+import type { Gateway, GatewayCredentials } from '../../domain/gateway.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Actor } from '../actor.ts';
+import { mapConstraintError, toIso } from '../rows.ts';
+import type { Database } from '../schema.ts';
+import type { AuditLog } from './audit.ts';
 
 /** Gateway accounts: a satellite-messaging gateway, say, that publishes for its devices. */
 export class GatewayRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly audit: Repositories['audit'],
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -39,7 +34,7 @@ export class GatewayRepository {
   }
 
   /** For MQTT authentication only. */
-  async credentials(id: string): Promise<{ secretHash: string; retiredAt: number | null; deviceIds: string[] } | undefined> {
+  async credentials(id: string): Promise<GatewayCredentials | undefined> {
     const row = await this.db.selectFrom('gateways').select(['secret_hash', 'retired_at']).where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const links = await this.db.selectFrom('gateway_devices').select('device_id').where('gateway_id', '=', id).execute();
