@@ -78,4 +78,14 @@ export class ConsoleSessionRepository {
       .where('revoked_at', 'is', null)
       .execute();
   }
+
+  /** Ends every open session of a user (a new password is often the answer to a leaked one). */
+  async revokeAllOf(userId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('console_sessions')
+      .set({ revoked_at: now })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
 }

@@ -37,8 +37,5 @@ export type Repositories = ReturnType<typeof createRepositories>;
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
-export type { ConsoleSessionRepository, LiveConsoleSession } from './console-sessions.ts';
 export type { DeviceFilter } from './devices.ts';
-export type { GatewayRepository } from './gateways.ts';
-export type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from './ingest-errors.ts';
 export type { Principal, User } from './users.ts';

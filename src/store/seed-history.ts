@@ -1,7 +1,29 @@
-import type { Kysely } from 'kysely';
-import type { History } from '../../../devices/history/generate.ts';
-import { initialSeverity } from '../../domain/alarm.ts';
-import { alarmRow, type Database, newId as id } from '../../store/index.ts';
+import type { AlarmKind, AlarmOutcome } from '../domain/alarm.ts';
+import { initialSeverity } from '../domain/alarm.ts';
+import { alarmRow } from './alarm-row.ts';
+import type { Store } from './database.ts';
+import { newId as id } from './ids.ts';
+
+/** A generated past (devices/history/generate.ts makes one): what seedHistory writes. Times are epoch ms. */
+export interface HistorySeed {
+  intervals: { deviceId: string; state: 'online' | 'offline'; startedAt: number; endedAt: number }[];
+  incidents: { deviceId: string; openedAt: number; closedAt: number }[];
+  alarms: {
+    deviceId: string;
+    beneficiaryId: string;
+    kind: AlarmKind;
+    test: boolean;
+    raisedAt: number;
+    acknowledgedAt: number | null;
+    dispatchedAt: number | null;
+    onSceneAt: number | null;
+    resolvedAt: number;
+    outcome: AlarmOutcome;
+  }[];
+  heartbeatDays: { deviceId: string; day: number; received: number }[];
+  samples: { deviceId: string; at: number; battery: number; charging: boolean; network: string; rssi: number; bars: number }[];
+  centreOutage: { startedAt: number; endedAt: number };
+}
 
 const CHUNK = 500;
 
@@ -12,10 +34,10 @@ async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown
 /**
  * Writes a generated year into the tables reports and charts read: liveness intervals,
  * incidents, a centre outage, heartbeat counts, telemetry samples and handled alarms.
- * `operatorId` stands for who handled the past alarms.
+ * `operatorId` stands for who handled the past alarms. Used by `centinela demo` only.
  */
-export async function seedHistory(db: Kysely<Database>, history: History, operatorId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function seedHistory(store: Store, history: HistorySeed, operatorId: string): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
     await insertChunks(history.intervals, (c) =>
       trx
         .insertInto('health_intervals')
