@@ -8,8 +8,3 @@ export function healthOf(deps: ApiDeps): HealthApi {
   if (!health?.fleet) throw new CentinelaError('CENTINELA_ERR_STORE_UNAVAILABLE', 'device health is not running in this process');
   return health as HealthApi;
 }
-
-export const DEVICE_READERS = ['operator', 'supervisor', 'technician', 'admin'] as const;
-export const DEVICE_WORKERS = ['technician', 'admin'] as const;
-/** P6: analysts see aggregates only; supervisors and admins see reports whole. */
-export const REPORT_READERS = ['analyst', 'supervisor', 'admin'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALARM_OUTCOMES, ALARM_STATES } from '../../../domain/alarm.ts';
-import { ALARM_HANDLERS } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
@@ -69,7 +69,7 @@ const tags = ['alarms'];
 
 /** Alarms: the operator's console. Only those who answer alarms see them (P6). */
 export const alarmRoutes: RouteModule = (app, deps) => {
-  const access = { access: ALARM_HANDLERS };
+  const access = { access: ACCESS.alarmHandlers };
 
   app.get(
     '/api/alarms',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
@@ -23,7 +24,7 @@ export const caseReviewRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/case-reviews',
     {
-      config: { access: ['operator', 'supervisor', 'admin'] },
+      config: { access: ACCESS.caseReviewReaders },
       schema: { tags, querystring: z.object({ state: z.enum(['open', 'closed']).optional() }), response: { 200: z.array(review) } },
     },
     async (req) => alertsOf(deps).caseReviews.list(req.query),
@@ -31,7 +32,7 @@ export const caseReviewRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/case-reviews/:id/assign',
     {
-      config: { access: ['supervisor'] },
+      config: { access: ACCESS.supervisors },
       schema: { tags, params, body: z.object({ userId: z.string().min(1) }), response: { 200: review } },
     },
     async (req) => alertsOf(deps).caseReviews.assign(req.params.id, req.body.userId, actorOf(req).id),
@@ -39,7 +40,7 @@ export const caseReviewRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/case-reviews/:id/close',
     {
-      config: { access: ['supervisor'] },
+      config: { access: ACCESS.supervisors },
       schema: { tags, params, body: z.object({ note: z.string().min(1).max(4000) }), response: { 200: review } },
     },
     async (req) => alertsOf(deps).caseReviews.close(req.params.id, actorOf(req).id, req.body.note),

@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../../alerts/index.ts';
-import { ROLES } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
@@ -18,7 +18,7 @@ export const streamRoutes: RouteModule = (app, deps) => {
   });
   app.get(
     '/api/stream',
-    { config: { access: ROLES }, schema: { tags: ['alarms'], summary: 'Live alarm and device-state changes (server-sent events)' } },
+    { config: { access: ACCESS.staff }, schema: { tags: ['alarms'], summary: 'Live alarm and device-state changes (server-sent events)' } },
     async (req, reply) => {
       const hub = alertsOf(deps).stream;
       reply.hijack();

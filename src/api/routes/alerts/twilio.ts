@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AlertsApi } from '../../../alerts/index.ts';
+import { ACCESS } from '../../access-policy.ts';
 import type { ApiDeps, App, RouteModule } from '../../deps.ts';
 
 type Form = Record<string, string>;
@@ -43,7 +44,7 @@ function verified(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Aler
 const xml = (reply: FastifyReply, body: string) => reply.type('text/xml; charset=utf-8').send(body);
 
 function routes(app: App, deps: ApiDeps): void {
-  const config = { access: 'public' as const };
+  const config = { access: ACCESS.public };
 
   app.post('/api/twilio/sms-status', { config, schema: { tags, body: form } }, async (req, reply) => {
     const tw = verified(deps, req, reply);

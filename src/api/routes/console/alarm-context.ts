@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../../../domain/errors.ts';
 import type { Aggressor } from '../../../domain/registry.ts';
-import { ALARM_HANDLERS } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
@@ -43,7 +43,7 @@ const context = z.object({
 export const alarmContextRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/console/alarms/:id/context',
-    { config: { access: ALARM_HANDLERS }, schema: { tags: ['console'], params, response: { 200: context } } },
+    { config: { access: ACCESS.alarmHandlers }, schema: { tags: ['console'], params, response: { 200: context } } },
     async (req) => {
       const actor = actorOf(req);
       const alarm = await deps.repos.alarmContext.find(req.params.id);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { ACCESS } from '../../access-policy.ts';
 import { WEB_DIR } from '../../console/i18n.ts';
 import type { App } from '../../deps.ts';
 
@@ -21,7 +22,7 @@ const WEB_FILE = /^(?:[a-z0-9-]+\/)*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:js|css|json|
 export async function assetRoutes(app: App): Promise<void> {
   await app.register(fastifyStatic, { serve: false, root: fileURLToPath(WEB_DIR), etag: true, lastModified: false, cacheControl: false });
   const webRoot = fileURLToPath(WEB_DIR);
-  app.get(`${ASSET_PREFIX}*`, { config: { access: 'public' }, schema: { hide: true } }, (req, reply) => {
+  app.get(`${ASSET_PREFIX}*`, { config: { access: ACCESS.public }, schema: { hide: true } }, (req, reply) => {
     const path = (req.params as { '*': string })['*'];
     const vendor = VENDOR[path];
     reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');

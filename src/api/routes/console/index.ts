@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import { z } from 'zod';
 import { ROLES } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { passesCsrf, readSessionId } from '../../console/http.ts';
 import { loadMessages } from '../../console/i18n.ts';
 import { ConsoleSessions, csrfTokenOf } from '../../console/sessions.ts';
@@ -38,7 +39,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
   app.get(
     '/api/console/session',
     {
-      config: { access: ROLES },
+      config: { access: ACCESS.staff },
       schema: {
         tags: ['console'],
         summary: "The console's own session: who is logged in and the CSRF token to echo in x-centinela-csrf",

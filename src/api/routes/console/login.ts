@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashSecret, verifySecret } from '../../../platform/secrets.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { isSameOrigin, LANG_COOKIE, readSessionId, setSessionCookie } from '../../console/http.ts';
 import { type Language, languageOf, type Messages, translator } from '../../console/i18n.ts';
 import { loginPage, pageHeaders, shellPage } from '../../console/pages.ts';
@@ -22,7 +23,7 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
   // as a wrong password and response times do not reveal which names exist.
   // Computed in the background (scrypt runs off the main thread): start-up does not wait for it.
   const decoy = hashSecret('centinela-decoy-password');
-  const access = { access: 'public' as const };
+  const access = { access: ACCESS.public };
 
   const currentUser = async (req: FastifyRequest) => {
     const id = readSessionId(req);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALARM_HANDLERS } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
@@ -15,7 +15,7 @@ const queueItem = z.object({ ...alarmView.shape, alias: z.string().nullable() })
 export const queueRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/console/queue',
-    { config: { access: ALARM_HANDLERS }, schema: { tags: ['console'], response: { 200: z.object({ items: z.array(queueItem) }) } } },
+    { config: { access: ACCESS.alarmHandlers }, schema: { tags: ['console'], response: { 200: z.object({ items: z.array(queueItem) }) } } },
     async (req) => {
       const actor = actorOf(req);
       const alarms = await alertsOf(deps).alarms.list(actor, { open: true, limit: 500 });

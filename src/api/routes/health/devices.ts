@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { LIVENESS_STATES } from '../../../domain/liveness.ts';
 import { DEVICE_KINDS, idSchema, stateCodeQuery } from '../../../domain/registry.ts';
+import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
-import { DEVICE_READERS, DEVICE_WORKERS, healthOf } from '../../health-part.ts';
+import { healthOf } from '../../health-part.ts';
 
 const params = z.object({ id: idSchema });
 const iso = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z' });
@@ -27,7 +28,7 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/fleet',
     {
-      config: { access: DEVICE_READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: {
         tags: ['health'],
         summary: 'Devices with their liveness, filtered by liveness state, kind, model and Mexican state',
@@ -43,7 +44,7 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const items = healthOf(deps).fleet(req.query);
       // P6: technicians see devices, not people.
-      if (roleOf(req) === 'technician') return { items: items.map(({ beneficiaryId: _withheld, ...rest }) => rest) };
+      if (!seesPeopleLinks(roleOf(req))) return { items: items.map(({ beneficiaryId: _withheld, ...rest }) => rest) };
       return { items };
     },
   );
@@ -51,7 +52,7 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/devices/:id/diagnosis',
     {
-      config: { access: DEVICE_READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: { tags: ['health'], summary: 'Battery, signal, delivery, reboots, clock, ingest errors and a plain finding', params },
     },
     async (req) => healthOf(deps).diagnosis(req.params.id),
@@ -60,7 +61,7 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/devices/:id/test',
     {
-      config: { access: DEVICE_WORKERS },
+      config: { access: ACCESS.deviceWorkers },
       schema: {
         tags: ['health'],
         summary: 'Put a device on test (at most 4 h); it returns to service by itself',
@@ -75,7 +76,7 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/devices/:id/maintenance',
     {
-      config: { access: DEVICE_WORKERS },
+      config: { access: ACCESS.deviceWorkers },
       schema: {
         tags: ['health'],
         summary: 'Plan a maintenance window: the device is out of service and not supervised during it',

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { idSchema } from '../../../domain/registry.ts';
 import { INCIDENT_KINDS } from '../../../health/index.ts';
+import { ACCESS } from '../../access-policy.ts';
 import type { RouteModule } from '../../deps.ts';
-import { DEVICE_READERS, healthOf } from '../../health-part.ts';
+import { healthOf } from '../../health-part.ts';
 
 const incident = z.object({
   id: z.string(),
@@ -19,7 +20,7 @@ export const healthIncidentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/incidents',
     {
-      config: { access: DEVICE_READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: {
         tags: ['health'],
         querystring: z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCESS } from '../../access-policy.ts';
 import type { RouteModule } from '../../deps.ts';
 import { healthOf } from '../../health-part.ts';
 
@@ -11,14 +12,14 @@ const job = z.object({ name: z.string(), description: z.string(), cron: z.string
 export const healthJobRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/jobs',
-    { config: { access: ['supervisor', 'admin'] }, schema: { tags: ['health'], response: { 200: z.object({ items: z.array(job) }) } } },
+    { config: { access: ACCESS.jobReaders }, schema: { tags: ['health'], response: { 200: z.object({ items: z.array(job) }) } } },
     async () => ({ items: await healthOf(deps).jobs() }),
   );
 
   app.post(
     '/api/jobs/:name/run',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['health'],
         params: z.object({ name: z.string().regex(/^[a-z-]{1,64}$/) }),

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { CentinelaError } from '../../../domain/errors.ts';
 import { toCsv } from '../../../domain/reports-csv.ts';
 import { GROUP_BYS } from '../../../domain/reports-types.ts';
+import { ACCESS, seesSmallGroups } from '../../access-policy.ts';
 import { roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
-import { healthOf, REPORT_READERS } from '../../health-part.ts';
+import { healthOf } from '../../health-part.ts';
 
 /** A date (2026-06-01, taken as 00:00 UTC) or a full ISO-8601 date-time. */
 const when = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'expected a date (2026-06-01) or an ISO-8601 date-time' });
@@ -32,7 +33,7 @@ export const healthReportRoutes: RouteModule = (app, deps) => {
     app.get(
       `/api/reports/${kind}`,
       {
-        config: { access: REPORT_READERS },
+        config: { access: ACCESS.reportReaders },
         schema: {
           tags: ['reports'],
           summary:
@@ -46,7 +47,7 @@ export const healthReportRoutes: RouteModule = (app, deps) => {
         const { groupBy, format } = req.query;
         const period = reportPeriod(req.query, deps.clock.now());
         // P6: analysts never see a group of fewer than 5 beneficiaries.
-        const suppress = roleOf(req) === 'analyst';
+        const suppress = !seesSmallGroups(roleOf(req));
         const health = healthOf(deps);
         const report =
           kind === 'reliability'

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CentinelaError } from '../../../domain/errors.ts';
 import { idSchema } from '../../../domain/registry.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
 import { ingestOf } from './telemetry.ts';
@@ -28,14 +29,14 @@ async function checkDevices(deps: ApiDeps, ids: string[]): Promise<void> {
 export const ingestGatewayRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/gateways',
-    { config: { access: ['admin', 'technician'] }, schema: { tags: ['gateways'], response: { 200: z.array(gateway) } } },
+    { config: { access: ACCESS.gatewayReaders }, schema: { tags: ['gateways'], response: { 200: z.array(gateway) } } },
     async () => ingestOf(deps).gateways.list(),
   );
 
   app.post(
     '/api/gateways',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['gateways'],
         body: z.object({ id: idSchema, description: z.string().max(200).optional(), deviceIds: deviceIds.default([]) }),
@@ -51,7 +52,7 @@ export const ingestGatewayRoutes: RouteModule = (app, deps) => {
   app.put(
     '/api/gateways/:id/devices',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['gateways'],
         summary: 'Replace the devices a gateway may publish for',
@@ -69,7 +70,7 @@ export const ingestGatewayRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/gateways/:id/secret',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: { tags: ['gateways'], summary: 'Issue a new MQTT secret', params, response: { 200: withSecret } },
     },
     async (req) => ingestOf(deps).gateways.rotateSecret(actorOf(req), req.params.id),
@@ -78,7 +79,7 @@ export const ingestGatewayRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/gateways/:id/retire',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: { tags: ['gateways'], summary: 'Retire a gateway: it can no longer connect', params, response: { 200: gateway } },
     },
     async (req) => ingestOf(deps).gateways.retire(actorOf(req), req.params.id),

@@ -3,10 +3,10 @@ import { CentinelaError } from '../../../domain/errors.ts';
 import { idSchema } from '../../../domain/registry.ts';
 import type { IngestApi, TelemetryRow } from '../../../ingest/index.ts';
 import { LOCATION_FIELDS, TELEMETRY_FIELDS, type TelemetryField } from '../../../store/telemetry/index.ts';
+import { ACCESS, seesLocations } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
 
-const READERS = ['technician', 'operator', 'supervisor', 'admin'] as const;
 const DAY = 24 * 3600 * 1000;
 
 export function ingestOf(deps: ApiDeps): IngestApi {
@@ -72,7 +72,7 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/devices/:id/telemetry',
     {
-      config: { access: READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: {
         tags: ['telemetry'],
         summary: "A device's telemetry; technicians never see locations",
@@ -89,10 +89,10 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
         throw new CentinelaError('CENTINELA_ERR_VALIDATION', `querystring.fields: unknown field(s) ${unknown.join(', ')}`);
       // P6: technicians see devices, not people — never where a person is.
       const placing = asked.filter((f) => LOCATION_FIELDS.includes(f));
-      if (role === 'technician' && req.query.fields && placing.length > 0) {
+      if (!seesLocations(role) && req.query.fields && placing.length > 0) {
         throw new CentinelaError('CENTINELA_ERR_AUTH_FORBIDDEN', 'the technician role may not read device locations');
       }
-      const fields = role === 'technician' ? asked.filter((f) => !LOCATION_FIELDS.includes(f)) : asked;
+      const fields = !seesLocations(role) ? asked.filter((f) => !LOCATION_FIELDS.includes(f)) : asked;
 
       await deps.repos.devices.require(req.params.id);
       const to = req.query.to ? Date.parse(req.query.to) : deps.clock.now();
@@ -115,7 +115,7 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/devices/:id/ingest-errors',
     {
-      config: { access: READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: {
         tags: ['telemetry'],
         summary: "Why a device's messages were dropped: counts per reason and the latest errors",

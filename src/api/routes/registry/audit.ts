@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCESS } from '../../access-policy.ts';
 import type { RouteModule } from '../../deps.ts';
 
 const entry = z.object({
@@ -18,7 +19,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/audit',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['audit'],
         querystring: z.object({
@@ -45,7 +46,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/audit/verify',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: {
         tags: ['audit'],
         response: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { beneficiaryCreateSchema, beneficiarySchema, beneficiaryUpdateSchema, idSchema } from '../../../domain/registry.ts';
-import { PERSONAL_DATA_READERS } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
@@ -10,23 +10,26 @@ const params = z.object({ id: idSchema });
 export const beneficiaryRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/beneficiaries',
-    { config: { access: PERSONAL_DATA_READERS }, schema: { tags: ['registry'], response: { 200: z.array(beneficiarySchema) } } },
+    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], response: { 200: z.array(beneficiarySchema) } } },
     (req) => deps.repos.beneficiaries.list(actorOf(req)),
   );
   app.get(
     '/api/beneficiaries/:id',
-    { config: { access: PERSONAL_DATA_READERS }, schema: { tags: ['registry'], params, response: { 200: beneficiarySchema } } },
+    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: beneficiarySchema } } },
     (req) => deps.repos.beneficiaries.get(actorOf(req), req.params.id),
   );
   app.post(
     '/api/beneficiaries',
-    { config: { access: ['admin'] }, schema: { tags: ['registry'], body: beneficiaryCreateSchema, response: { 201: beneficiarySchema } } },
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['registry'], body: beneficiaryCreateSchema, response: { 201: beneficiarySchema } },
+    },
     async (req, reply) => reply.code(201).send(await deps.repos.beneficiaries.create(actorOf(req), req.body)),
   );
   app.patch(
     '/api/beneficiaries/:id',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: { tags: ['registry'], params, body: beneficiaryUpdateSchema, response: { 200: beneficiarySchema } },
     },
     (req) => deps.repos.beneficiaries.update(actorOf(req), req.params.id, req.body),

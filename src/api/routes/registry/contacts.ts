@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CentinelaError } from '../../../domain/errors.ts';
 import { contactCreateSchema, contactSchema, contactUpdateSchema, idSchema } from '../../../domain/registry.ts';
-import { PERSONAL_DATA_READERS } from '../../../domain/roles.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
@@ -12,7 +12,7 @@ export const contactRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/contacts',
     {
-      config: { access: PERSONAL_DATA_READERS },
+      config: { access: ACCESS.personalData },
       schema: {
         tags: ['registry'],
         querystring: z.object({ beneficiaryId: idSchema.optional() }),
@@ -23,12 +23,12 @@ export const contactRoutes: RouteModule = (app, deps) => {
   );
   app.get(
     '/api/contacts/:id',
-    { config: { access: PERSONAL_DATA_READERS }, schema: { tags: ['registry'], params, response: { 200: contactSchema } } },
+    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: contactSchema } } },
     (req) => deps.repos.contacts.get(actorOf(req), req.params.id),
   );
   app.post(
     '/api/contacts',
-    { config: { access: ['admin'] }, schema: { tags: ['registry'], body: contactCreateSchema, response: { 201: contactSchema } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['registry'], body: contactCreateSchema, response: { 201: contactSchema } } },
     async (req, reply) => {
       try {
         return reply.code(201).send(await deps.repos.contacts.create(actorOf(req), req.body));
@@ -46,10 +46,13 @@ export const contactRoutes: RouteModule = (app, deps) => {
   );
   app.patch(
     '/api/contacts/:id',
-    { config: { access: ['admin'] }, schema: { tags: ['registry'], params, body: contactUpdateSchema, response: { 200: contactSchema } } },
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['registry'], params, body: contactUpdateSchema, response: { 200: contactSchema } },
+    },
     (req) => deps.repos.contacts.update(actorOf(req), req.params.id, req.body),
   );
-  app.delete('/api/contacts/:id', { config: { access: ['admin'] }, schema: { tags: ['registry'], params } }, async (req, reply) => {
+  app.delete('/api/contacts/:id', { config: { access: ACCESS.admin }, schema: { tags: ['registry'], params } }, async (req, reply) => {
     await deps.repos.contacts.remove(actorOf(req), req.params.id);
     return reply.code(204).send();
   });

@@ -4,16 +4,14 @@ import type { Device } from '../../../domain/registry.ts';
 import { deviceCreateSchema, deviceSchema, deviceUpdateSchema, idSchema, stateCodeQuery } from '../../../domain/registry.ts';
 import type { Role } from '../../../domain/roles.ts';
 import { generateCredential, hashSecret } from '../../../platform/secrets.ts';
+import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
-
-const READERS = ['operator', 'supervisor', 'technician', 'admin'] as const;
-const PROVISIONERS = ['technician', 'admin'] as const;
 
 /** P6: technicians see devices, not people — the link to the beneficiary is withheld. */
 export const deviceView = z.object({ ...deviceSchema.shape, beneficiaryId: z.string().nullable().optional() });
 export function viewDevice(device: Device, role: Role): z.infer<typeof deviceView> {
-  if (role === 'technician') {
+  if (!seesPeopleLinks(role)) {
     const { beneficiaryId: _withheld, ...rest } = device;
     return rest;
   }
@@ -35,7 +33,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/devices',
     {
-      config: { access: READERS },
+      config: { access: ACCESS.deviceReaders },
       schema: {
         tags: ['registry'],
         querystring: z.object({ modelId: idSchema.optional(), stateCode: stateCodeQuery }),
@@ -47,13 +45,13 @@ export const deviceRoutes: RouteModule = (app, deps) => {
 
   app.get(
     '/api/devices/:id',
-    { config: { access: READERS }, schema: { tags: ['registry'], params, response: { 200: deviceView } } },
+    { config: { access: ACCESS.deviceReaders }, schema: { tags: ['registry'], params, response: { 200: deviceView } } },
     async (req) => viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)),
   );
 
   app.post(
     '/api/devices',
-    { config: { access: ['admin'] }, schema: { tags: ['registry'], body: deviceCreateSchema, response: { 201: withSecret } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['registry'], body: deviceCreateSchema, response: { 201: withSecret } } },
     async (req, reply) => {
       await checkReferences(deps, req.body);
       const secret = generateCredential('dev');
@@ -64,7 +62,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
 
   app.patch(
     '/api/devices/:id',
-    { config: { access: ['admin'] }, schema: { tags: ['registry'], params, body: deviceUpdateSchema, response: { 200: deviceView } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['registry'], params, body: deviceUpdateSchema, response: { 200: deviceView } } },
     async (req) => {
       await checkReferences(deps, req.body);
       return deps.repos.devices.update(actorOf(req), req.params.id, req.body);
@@ -74,7 +72,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/devices/:id/secret',
     {
-      config: { access: PROVISIONERS },
+      config: { access: ACCESS.deviceWorkers },
       schema: { tags: ['registry'], summary: 'Issue a new MQTT secret (the old one stops working)', params, response: { 200: withSecret } },
     },
     async (req) => {

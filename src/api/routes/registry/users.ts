@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { e164Schema, idSchema } from '../../../domain/registry.ts';
-import { ROLES, roleSchema } from '../../../domain/roles.ts';
+import { roleSchema } from '../../../domain/roles.ts';
 import { hashSecret } from '../../../platform/secrets.ts';
+import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
@@ -26,7 +27,7 @@ export const userRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/me',
     {
-      config: { access: ROLES },
+      config: { access: ACCESS.staff },
       schema: { tags: ['users'], response: { 200: z.object({ userId: z.string(), name: z.string(), role: roleSchema }) } },
     },
     (req) => {
@@ -34,16 +35,16 @@ export const userRoutes: RouteModule = (app, deps) => {
       return { userId, name, role };
     },
   );
-  app.get('/api/users', { config: { access: ['admin'] }, schema: { tags: ['users'], response: { 200: z.array(user) } } }, () =>
+  app.get('/api/users', { config: { access: ACCESS.admin }, schema: { tags: ['users'], response: { 200: z.array(user) } } }, () =>
     deps.repos.users.list(),
   );
-  app.get('/api/users/:id', { config: { access: ['admin'] }, schema: { tags: ['users'], params, response: { 200: user } } }, (req) =>
+  app.get('/api/users/:id', { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: user } } }, (req) =>
     deps.repos.users.require(req.params.id),
   );
   app.post(
     '/api/users',
     {
-      config: { access: ['admin'] },
+      config: { access: ACCESS.admin },
       schema: { tags: ['users'], body: userCreate, response: { 201: z.object({ user, token: z.string().describe('Shown once') }) } },
     },
     async (req, reply) => {
@@ -57,17 +58,17 @@ export const userRoutes: RouteModule = (app, deps) => {
   );
   app.post(
     '/api/users/:id/tokens',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], params, response: { 201: z.object({ token: z.string() }) } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 201: z.object({ token: z.string() }) } } },
     async (req, reply) => reply.code(201).send({ token: await deps.repos.users.issueToken(actorOf(req), req.params.id) }),
   );
   app.post(
     '/api/users/:id/revoke-tokens',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], params, response: { 200: z.object({ revoked: z.number() }) } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: z.object({ revoked: z.number() }) } } },
     async (req) => ({ revoked: await deps.repos.users.revokeTokens(actorOf(req), req.params.id) }),
   );
   app.post(
     '/api/users/:id/disable',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], params, response: { 200: user } } },
+    { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: user } } },
     (req) => deps.repos.users.disable(actorOf(req), req.params.id),
   );
 };
