@@ -1,5 +1,6 @@
 import type { AlarmKind, AlarmOutcome } from '../domain/alarm.ts';
 import { initialSeverity } from '../domain/alarm.ts';
+import type { HeartbeatSample } from '../domain/heartbeat-sample.ts';
 import { alarmRow } from './alarm-row.ts';
 import type { Store } from './database.ts';
 import { newId as id } from './ids.ts';
@@ -21,7 +22,7 @@ export interface HistorySeed {
     outcome: AlarmOutcome;
   }[];
   heartbeatDays: { deviceId: string; day: number; received: number }[];
-  samples: { deviceId: string; at: number; battery: number; charging: boolean; network: string; rssi: number; bars: number }[];
+  samples: (Omit<HeartbeatSample, 'receivedAt'> & { deviceId: string })[];
   centreOutage: { startedAt: number; endedAt: number };
 }
 
