@@ -33,8 +33,6 @@ export const ACCESS = {
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[] | 'public'>;
 
-export type AccessRule = (typeof ACCESS)[keyof typeof ACCESS];
-
 /** P6: technicians see devices, not people — neither the link to a beneficiary… */
 export const seesPeopleLinks = (role: Role): boolean => role !== 'technician';
 /** …nor where a device (and so a person) is. */

@@ -23,15 +23,3 @@ export function checkField<T>(schema: z.ZodType<T>, value: unknown, where: { tab
   if (parsed.success) return parsed.data;
   throw new CorruptRowError(where.table, where.id, where.field, parsed.error.issues[0]?.message ?? 'invalid');
 }
-
-/** A JSON text column parsed and validated by its domain schema (null stays null). */
-export function checkJson<T>(schema: z.ZodType<T>, text: string | null, where: { table: string; id: string; field: string }): T | null {
-  if (text === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CorruptRowError(where.table, where.id, where.field, 'not JSON');
-  }
-  return checkField(schema, value, where);
-}
