@@ -27,7 +27,7 @@ export function reportPeriod(q: { from?: string | undefined; to?: string | undef
   return { from, to };
 }
 
-/** Reliability and cost-effectiveness (DESIGN.md "Report definitions"), as JSON or CSV. */
+/** Reliability and cost-effectiveness (docs/architecture.md "Report definitions"), as JSON or CSV. */
 export const healthReportRoutes: RouteModule = (app, deps) => {
   for (const kind of ['reliability', 'cost'] as const) {
     app.get(
