@@ -37,6 +37,7 @@ describe('the layering check', { timeout: 60_000 }, () => {
         "import { steps } from '../../store/repositories/alerts/steps.ts';\nimport { all } from '../../store/repositories/alarms.ts';\nexport const h = [steps, all];\n",
       'src/ingest/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b();\n",
       'src/ingest/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a();\n",
+      'src/health/raw.ts': "import type SQLite from 'better-sqlite3';\nexport const q = (db: SQLite.Database) => db.prepare('select 1');\n",
       'src/api/app.ts': "import { main } from '../main.ts';\nexport const app = main;\n",
       'src/main.ts': "import { app } from './api/app.ts';\nexport const main = 1;\nexport const started = app;\n",
     };
@@ -67,7 +68,7 @@ describe('the layering check', { timeout: 60_000 }, () => {
       .map((line) => line.split(/\s+/)[1] ?? '');
   }
 
-  it('fails, naming the file, on a query outside src/store, an import cycle and each import against the direction', async () => {
+  it('fails, naming the file, on a query or a database driver outside src/store, an import cycle and each import against the direction', async () => {
     const { code, report } = await lint();
     expect(code).not.toBe(0);
     expect(findingsIn(report, 'src/alerts/index.ts')).toContain('plugin');
@@ -76,6 +77,7 @@ describe('the layering check', { timeout: 60_000 }, () => {
     expect(findingsIn(report, 'src/health/index.ts')).toContain('lint/style/noRestrictedImports');
     expect(findingsIn(report, 'src/api/app.ts')).toContain('lint/style/noRestrictedImports');
     expect(findingsIn(report, 'src/ingest/cycle-a.ts')).toContain('lint/suspicious/noImportCycles');
+    expect(findingsIn(report, 'src/health/raw.ts')).toEqual(expect.arrayContaining(['lint/style/noRestrictedImports', 'plugin']));
     expect(report).toContain('parts talk to each other only through domain events');
   });
 
