@@ -4,7 +4,7 @@ import { idSchema } from '../../../domain/registry.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
-import { ingestOf } from './telemetry.ts';
+import { ingestOf } from '../../ingest-part.ts';
 
 const gateway = z.object({
   id: z.string(),

@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import { CentinelaError } from '../../../domain/errors.ts';
 import { idSchema } from '../../../domain/registry.ts';
-import type { IngestApi, TelemetryRow } from '../../../ingest/index.ts';
+import type { TelemetryRow } from '../../../ingest/index.ts';
 import { LOCATION_FIELDS, TELEMETRY_FIELDS, type TelemetryField } from '../../../store/telemetry/index.ts';
 import { ACCESS, seesLocations } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
-import type { ApiDeps, RouteModule } from '../../deps.ts';
+import type { RouteModule } from '../../deps.ts';
+import { ingestOf } from '../../ingest-part.ts';
 
 const DAY = 24 * 3600 * 1000;
-
-export function ingestOf(deps: ApiDeps): IngestApi {
-  const ingest = deps.parts?.ingest;
-  if (!ingest) throw new CentinelaError('CENTINELA_ERR_STORE_UNAVAILABLE', 'MQTT intake is not running');
-  return ingest;
-}
 
 const params = z.object({ id: idSchema });
 const query = z.object({
@@ -101,7 +96,7 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
       const points = rows.map((r) => view(r, fields));
       if (fields.some((f) => LOCATION_FIELDS.includes(f)) && points.some((p) => p.loc)) {
         // P6: every read of personal data is audited; a location places a person.
-        await deps.repos.audit.append(deps.store.db, actorOf(req), {
+        await deps.repos.audit.record(actorOf(req), {
           action: 'read',
           recordType: 'device_location',
           recordId: req.params.id,
