@@ -39,7 +39,9 @@ describe('the layering check', { timeout: 60_000 }, () => {
       'src/ingest/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a();\n",
       'src/health/raw.ts': "import type SQLite from 'better-sqlite3';\nexport const q = (db: SQLite.Database) => db.prepare('select 1');\n",
       'src/api/app.ts': "import { main } from '../main.ts';\nexport const app = main;\n",
-      'src/main.ts': "import { app } from './api/app.ts';\nexport const main = 1;\nexport const started = app;\n",
+      'src/main.ts':
+        "import { app } from './api/app.ts';\nimport { cli } from './cli/index.ts';\nexport const main = 1;\nexport const started = [app, cli];\n",
+      'src/cli/index.ts': 'export const cli = 1;\n',
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -76,6 +78,7 @@ describe('the layering check', { timeout: 60_000 }, () => {
     expect(findingsIn(report, 'src/store/uses-part.ts')).toContain('lint/style/noRestrictedImports');
     expect(findingsIn(report, 'src/health/index.ts')).toContain('lint/style/noRestrictedImports');
     expect(findingsIn(report, 'src/api/app.ts')).toContain('lint/style/noRestrictedImports');
+    expect(findingsIn(report, 'src/main.ts')).toContain('lint/style/noRestrictedImports');
     expect(findingsIn(report, 'src/ingest/cycle-a.ts')).toContain('lint/suspicious/noImportCycles');
     expect(findingsIn(report, 'src/health/raw.ts')).toEqual(expect.arrayContaining(['lint/style/noRestrictedImports', 'plugin']));
     expect(report).toContain('parts talk to each other only through domain events');
