@@ -27,7 +27,7 @@ export type WorkerReport =
 
 /**
  * One slice of a large simulated fleet in its own process: a process may hold at most 20,000
- * open files here (STACK.md), so the launcher spreads devices over several of these.
+ * open files here (docs/dependencies.md), so the launcher spreads devices over several of these.
  */
 function report(r: WorkerReport): void {
   process.send?.(r);

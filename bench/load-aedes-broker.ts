@@ -1,6 +1,6 @@
 /**
  * Plain aedes 1.2 for the side-by-side comparison: no authentication, no storage beyond aedes'
- * in-memory retained messages, the same noDelay TCP server Centinela uses (STACK.md). Prints one
+ * in-memory retained messages, the same noDelay TCP server Centinela uses (docs/dependencies.md). Prints one
  * JSON line with the bound port; stops on SIGTERM.
  */
 import net from 'node:net';

@@ -82,7 +82,7 @@ export class AlarmTracker {
     const ps = this.within(from, to);
     const pressesOf = new Map<string, number[]>();
     for (const p of this.presses.values()) pressesOf.set(p.deviceId, [...(pressesOf.get(p.deviceId) ?? []), p.pressedAt]);
-    // A repeat press joins the alarm already open (DESIGN.md): counted, but it pages no one again.
+    // A repeat press joins the alarm already open (docs/architecture.md): counted, but it pages no one again.
     const repeat = (p: Press) => (pressesOf.get(p.deviceId) ?? []).some((t) => t < p.pressedAt && p.pressedAt - t < REPEAT_WINDOW_MS);
     const real = ps.filter((p) => p.kind !== 'test' && !repeat(p));
     const latencies: number[] = [];

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-/** Open files a process may hold on these machines (STACK.md; `ulimit -n`, not raisable). */
+/** Open files a process may hold on these machines (docs/dependencies.md; `ulimit -n`, not raisable). */
 export const FILE_LIMIT = 20_000;
 
 /** The open-file limit a running process actually has (soft limit, from /proc/<pid>/limits). */

@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 describe('escalation policies are data, validated at start', () => {
-  test('the shipped panic policy is the one of DESIGN.md', () => {
+  test('the shipped panic policy is the one of docs/architecture.md', () => {
     const panic = loadPolicies().find((p) => p.name === 'panic');
     const steps = panic?.steps.map((s) => [s.afterS, s.target, s.channel, s.repeatS ?? null, s.onDispatch]);
     expect(steps).toEqual([

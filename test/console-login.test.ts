@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../src/api/routes/console-pages.ts';
+import { CONTENT_SECURITY_POLICY } from '../src/api/console/pages.ts';
 import { systemActor } from '../src/store/index.ts';
 import { seedCase } from './fixtures/alerts-world.ts';
 import { addConsoleUser, launchBrowser, openConsole, PASSWORD, screenshot } from './fixtures/browser.ts';

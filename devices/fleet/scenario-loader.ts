@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { projectPath } from '../../src/platform/project-root.ts';
 import { type Scenario, scenarioSchema } from './scenario-schema.ts';
 

@@ -1,4 +1,5 @@
 import type { AlarmOutcome } from '../../src/domain/alarm.ts';
+import type { HeartbeatSample } from '../../src/domain/heartbeat-sample.ts';
 import type { Scenario, ScenarioDevice } from '../fleet/scenario-schema.ts';
 import { modelHeartbeatIntervalS } from '../simulators/catalogue.ts';
 import { createPrng, type Prng } from '../simulators/prng.ts';
@@ -35,15 +36,8 @@ export interface HistoryHeartbeatDay {
   day: number;
   received: number;
 }
-export interface HistorySample {
-  deviceId: string;
-  at: number;
-  battery: number;
-  charging: boolean;
-  network: string;
-  rssi: number;
-  bars: number;
-}
+/** A heartbeat of the generated past: received when sent. */
+export type HistorySample = Omit<HeartbeatSample, 'receivedAt'> & { deviceId: string };
 export interface History {
   from: number;
   to: number;

@@ -12,7 +12,3 @@ const MODELS = { 'panic-button': panicButton, camera, 'satellite-phone': satelli
 export function modelHeartbeatIntervalS(model: SimulatedModel): number {
   return MODELS[model].heartbeatIntervalS;
 }
-
-export function modelKind(model: SimulatedModel): 'panic_button' | 'camera' | 'satellite_phone' {
-  return MODELS[model].kind as 'panic_button' | 'camera' | 'satellite_phone';
-}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 
-/** The real Mosquitto these machines run (STACK.md); MQTT_TEST_URL points elsewhere. */
+/** The real Mosquitto these machines run (docs/dependencies.md); MQTT_TEST_URL points elsewhere. */
 export const TEST_BROKER_URL = process.env.MQTT_TEST_URL ?? 'mqtt://127.0.0.1:1883';
 
 /** A device id no other run uses, so parallel runs never see each other's retained messages. */

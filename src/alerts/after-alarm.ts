@@ -101,7 +101,7 @@ export async function closeOfflineTask(ctx: AlertsContext, deviceId: string): Pr
 }
 
 /**
- * DESIGN.md "After an alarm": silence, tamper or power loss within 15 minutes of an alarm of the
+ * docs/architecture.md, "The alarm's path": silence, tamper or power loss within 15 minutes of an alarm of the
  * same beneficiary raises that alarm to critical as a possible seizure and pages the supervisor.
  */
 export async function checkSeizure(

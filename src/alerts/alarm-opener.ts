@@ -6,7 +6,7 @@ import { fireStep } from './step-runner.ts';
 import { appendTimeline } from './timeline.ts';
 
 /**
- * Copies the policy in force onto a freshly raised alarm and schedules its steps (DESIGN.md:
+ * Copies the policy in force onto a freshly raised alarm and schedules its steps (docs/architecture.md:
  * editing a policy never changes a running escalation). The conditional UPDATE on `policy IS NULL`
  * makes this idempotent: the event and the start-up sweep may both try, one wins.
  */

@@ -12,7 +12,7 @@ export interface EvidenceExport {
 }
 
 /**
- * DESIGN.md "Evidence": an alarm's full timeline — device presses, notifications with every
+ * docs/architecture.md "Beyond the alarm": an alarm's full timeline — device presses, notifications with every
  * attempt, who did what and when — as one JSON document. Its SHA-256 is appended to the
  * hash-chained audit log in the same step, so a prosecutor can check the copy was not altered.
  */

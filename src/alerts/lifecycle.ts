@@ -65,7 +65,7 @@ export async function applyTransition(
         await appendTimeline(trx, { alarmId, at: now, kind: 'paging_stopped', actor: by.id, detail: { cancelled } });
       }
       if (effect.type === 'page_responder') {
-        // DESIGN.md: the responder is paged when an operator dispatches, if not already paged.
+        // docs/architecture.md: the responder is paged when an operator dispatches, if not already paged.
         const steps = await trx.selectFrom('alarm_steps').selectAll().where('alarm_id', '=', alarmId).execute();
         for (const row of steps) {
           const step = JSON.parse(row.step) as PolicyStep;

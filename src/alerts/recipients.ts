@@ -31,7 +31,7 @@ export async function pagesForStep(
   stepId: string | null,
 ): Promise<Pages> {
   const pages: Pages = { notifications: [], notes: [] };
-  // DESIGN.md: test alarms run the whole path but page no contacts or responders.
+  // docs/architecture.md: test alarms run the whole path but page no contacts or responders.
   if (a.alarm.test === 1 && isOutsideTarget(step.target)) {
     pages.notes.push({ kind: 'step_skipped', detail: { target: step.target, reason: 'test alarm: no one outside the centre is paged' } });
     return pages;

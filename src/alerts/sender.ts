@@ -133,7 +133,7 @@ async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification
   if (nextAttemptAt !== null) ctx.kick();
 }
 
-/** DESIGN.md: a failed or undelivered SMS falls back to a voice call to the same person. */
+/** docs/architecture.md: a failed or undelivered SMS falls back to a voice call to the same person. */
 export async function fallBackToVoice(ctx: AlertsContext, notificationId: string, reason: string): Promise<string | undefined> {
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (trx) => {

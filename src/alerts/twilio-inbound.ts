@@ -53,7 +53,7 @@ export class TwilioInbound {
   }
 
   /**
-   * Call status callback. A finished call without a keypress reached no one (DESIGN.md): it is
+   * Call status callback. A finished call without a keypress reached no one (docs/architecture.md): it is
    * recorded as such, never as delivered.
    */
   async voiceStatus(notificationId: string, params: Record<string, string>): Promise<void> {

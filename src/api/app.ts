@@ -34,7 +34,7 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Fastify applies the error handler to routes declared after it (STACK.md).
+  // Fastify applies the error handler to routes declared after it (docs/dependencies.md).
   app.setErrorHandler(errorHandler(deps.logger));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({

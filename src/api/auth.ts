@@ -3,6 +3,7 @@ import { CentinelaError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { Actor, Principal, Repositories } from '../store/index.ts';
+import { isDeclaredRule } from './access-policy.ts';
 import { sendError } from './errors.ts';
 
 /** What every route must declare: the roles it allows, or that it is public. */
@@ -27,8 +28,9 @@ export interface RouteEntry {
 export type Authenticator = (req: FastifyRequest) => Promise<Principal | undefined>;
 
 /**
- * P6: no route without an access rule. A route registered without `config.access` stops the
- * start; every request to a non-public route needs a valid token and an allowed role.
+ * P6: no route without an access rule. A route registered without `config.access`, or with roles
+ * that are not a rule of src/api/access-policy.ts, stops the start; every request to a non-public
+ * route needs a valid token and an allowed role.
  */
 export function installAuth(app: FastifyInstance, deps: { repos: Repositories; metrics: Metrics; extra?: Authenticator[] }): RouteEntry[] {
   const catalogue: RouteEntry[] = [];
@@ -40,6 +42,8 @@ export function installAuth(app: FastifyInstance, deps: { repos: Repositories; m
     // @fastify/swagger-ui and @fastify/static register their own routes: the docs are public.
     const access = route.config?.access ?? (route.url.startsWith('/docs') ? 'public' : undefined);
     if (!access) throw new Error(`route ${methods.join(',')} ${route.url} declares no access rule (config.access)`);
+    if (!isDeclaredRule(access))
+      throw new Error(`route ${methods.join(',')} ${route.url} declares roles that are not a rule of src/api/access-policy.ts`);
     for (const method of methods) if (method !== 'HEAD') catalogue.push({ method, url: route.url, access });
   });
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/index.ts';
-import { createLogger, systemClock } from '../platform/index.ts';
+import { systemClock } from '../platform/index.ts';
 import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from '../store/index.ts';
 
 /**
@@ -18,5 +18,3 @@ export async function withStore<T>(work: (ctx: { store: Store; repos: Repositori
     await store.close();
   }
 }
-
-export const quietLogger = () => createLogger({ level: 'silent' });

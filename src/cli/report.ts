@@ -22,7 +22,7 @@ function parseWhen(flag: string, value: string | undefined, fallback: number): n
   return t;
 }
 
-/** `centinela report reliability|cost`: the reports of DESIGN.md, straight from the database. */
+/** `centinela report reliability|cost`: the reports of docs/architecture.md, straight from the database. */
 export function reportCommand(program: Command): void {
   const report = program.command('report').description('reliability and cost-effectiveness reports');
   for (const kind of ['reliability', 'cost'] as const) {

@@ -104,17 +104,12 @@ export function userCommand(program: Command): void {
     .action(
       action(async (opts: { name: string }, cmd: Command) => {
         const passwordHash = await passwordHashFromInput();
-        await withStore(async ({ store, repos }) => {
+        await withStore(async ({ repos }) => {
           const found = await repos.users.findByName(opts.name);
           if (!found) throw new CentinelaError('CENTINELA_ERR_NOT_FOUND', `user ${JSON.stringify(opts.name)} does not exist`);
           await repos.users.setPassword(cli, found.id, passwordHash);
           // A new password is often a response to a leaked one: browsers logged in with it are logged out.
-          await store.db
-            .updateTable('console_sessions')
-            .set({ revoked_at: Date.now() })
-            .where('user_id', '=', found.id)
-            .where('revoked_at', 'is', null)
-            .execute();
+          await repos.consoleSessions.revokeAllOf(found.id, Date.now());
         });
         print(cmd.optsWithGlobals(), { name: opts.name, passwordSet: true }, `console password set for ${opts.name}`);
       }),

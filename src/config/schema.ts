@@ -28,7 +28,7 @@ const url = (protocols: string[]) =>
 const nonEmpty = z.string().trim().min(1, 'must not be empty').optional();
 
 /**
- * The environment Centinela reads (DESIGN.md "Interfaces"). Every variable is optional:
+ * The environment Centinela reads (README.md "Configuration"). Every variable is optional:
  * without any, Centinela runs embedded (SQLite, in-process broker, console outbox).
  */
 export const envSchema = z

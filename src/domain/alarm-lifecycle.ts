@@ -33,7 +33,7 @@ const TO: Record<LifecycleInput['type'], AlarmState> = {
 };
 
 /**
- * The alarm state machine `open → acknowledged → dispatched → on_scene → resolved` (DESIGN.md).
+ * The alarm state machine `open → acknowledged → dispatched → on_scene → resolved` (docs/architecture.md).
  * Pure: the shell applies the transition with a conditional UPDATE on the `from` state, so two
  * operators acting at once cannot both win.
  */
@@ -65,7 +65,7 @@ function dedupe(effects: LifecycleEffect[]): LifecycleEffect[] {
   });
 }
 
-/** DESIGN.md "After an alarm": silence, tamper or power loss this soon after an alarm may be a seizure. */
+/** docs/architecture.md, "The alarm's path": silence, tamper or power loss this soon after an alarm may be a seizure. */
 export const SEIZURE_WINDOW_MS = 15 * 60 * 1000;
 
 export function isPossibleSeizure(alarmReceivedAt: number, eventAt: number): boolean {

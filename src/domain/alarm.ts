@@ -17,7 +17,7 @@ export type AlarmState = (typeof ALARM_STATES)[number];
 export const ALARM_OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'] as const;
 export type AlarmOutcome = (typeof ALARM_OUTCOMES)[number];
 
-/** `critical` is reserved for a possible seizure of the person (DESIGN.md "After an alarm"). */
+/** `critical` is reserved for a possible seizure of the person (docs/architecture.md "State machines"). */
 export const SEVERITIES = ['low', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

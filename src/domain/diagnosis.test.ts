@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  batteryDrain,
-  type DiagnosisInput,
-  type DiagnosisSample,
-  diagnose,
-  formatDuration,
-  rebootLoop,
-  signalQuality,
-} from './diagnosis.ts';
+import { batteryDrain, type DiagnosisInput, diagnose, formatDuration, rebootLoop, signalQuality } from './diagnosis.ts';
+import type { HeartbeatSample } from './heartbeat-sample.ts';
 
 const NOW = Date.UTC(2026, 5, 10, 12);
 const H = 3_600_000;
 
-const sample = (hoursAgo: number, battery: number, over: Partial<DiagnosisSample> = {}): DiagnosisSample => ({
+const sample = (hoursAgo: number, battery: number, over: Partial<HeartbeatSample> = {}): HeartbeatSample => ({
   at: NOW - hoursAgo * H,
   receivedAt: NOW - hoursAgo * H,
   battery,

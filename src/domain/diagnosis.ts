@@ -1,17 +1,9 @@
+import type { HeartbeatSample } from './heartbeat-sample.ts';
+
 /**
  * What a technician needs to know about a failing device, computed from health's telemetry
  * summary. Pure: everything, time included, is passed in.
  */
-
-export interface DiagnosisSample {
-  at: number;
-  receivedAt: number;
-  battery: number;
-  charging: boolean;
-  network: string;
-  rssi: number | null;
-  bars: number | null;
-}
 
 export interface DiagnosisInput {
   now: number;
@@ -19,7 +11,7 @@ export interface DiagnosisInput {
   heartbeatIntervalS: number;
   liveness: { state: string; since: number; lastSeenAt: number | null } | null;
   /** Oldest first. */
-  samples: DiagnosisSample[];
+  samples: HeartbeatSample[];
   /** Heartbeats received and expected over the look-back (default seven days). */
   heartbeats: { received: number; expected: number; clockSuspect: number };
   reboots: number[];
@@ -53,15 +45,15 @@ export function signalQuality(rssi: number | null, bars: number | null, network:
 }
 
 /** Least-squares slope of battery over the samples since the last charge, in % per day (positive = falling). */
-export function batteryDrain(samples: DiagnosisSample[]): number | null {
+export function batteryDrain(samples: HeartbeatSample[]): number | null {
   let start = 0;
   samples.forEach((s, i) => {
     if (s.charging) start = i + 1;
   });
   const run = samples.slice(start);
   if (run.length < 2) return null;
-  const first = run[0] as DiagnosisSample;
-  const last = run.at(-1) as DiagnosisSample;
+  const first = run[0] as HeartbeatSample;
+  const last = run.at(-1) as HeartbeatSample;
   if (last.receivedAt - first.receivedAt < HOUR) return null;
   const xs = run.map((s) => (s.receivedAt - first.receivedAt) / DAY);
   const ys = run.map((s) => s.battery);

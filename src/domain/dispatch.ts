@@ -10,12 +10,6 @@ export interface SkippedResponder {
   reason: string;
 }
 
-export interface ResponderChoice {
-  /** The safe responders in the order they are to be tried; the first is paged. */
-  safe: Responder[];
-  skipped: SkippedResponder[];
-}
-
 type ResponderLike = Pick<Responder, 'id' | 'kind' | 'stateCode' | 'municipality' | 'escalationOrder'>;
 
 /** Why a responder matches one of the case's presumed aggressors, or undefined when it does not. */

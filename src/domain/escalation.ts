@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Who a step pages (DESIGN.md "Escalation"). */
+/** Who a step pages (docs/architecture.md "State machines"). */
 export const STEP_TARGETS = ['operators', 'supervisor', 'contacts', 'responder'] as const;
 export type StepTarget = (typeof STEP_TARGETS)[number];
 export const STEP_CHANNELS = ['console', 'sms', 'voice', 'webhook'] as const;
@@ -12,7 +12,7 @@ export const policyStepSchema = z.strictObject({
   channel: z.enum(STEP_CHANNELS, { error: `channel must be one of ${STEP_CHANNELS.join(', ')}` }),
   /** Fire again every repeatS seconds while the step's condition holds. */
   repeatS: z.number().positive('repeatS must be positive').optional(),
-  /** Default true: the step fires only while nobody has acknowledged (DESIGN.md). */
+  /** Default true: the step fires only while nobody has acknowledged (docs/architecture.md). */
   untilAcknowledged: z.boolean().default(true),
   /** Also fire at once when an operator dispatches (the responder step of the panic policy). */
   onDispatch: z.boolean().default(false),
@@ -57,7 +57,7 @@ export function policyFor(policies: Policy[], kind: string): Policy | undefined 
   return policies.find((p) => p.kinds.includes(kind)) ?? policies.find((p) => p.kinds.includes('*'));
 }
 
-/** Targets that reach people outside the centre; test alarms never page them (DESIGN.md). */
+/** Targets that reach people outside the centre; test alarms never page them (docs/architecture.md). */
 export const isOutsideTarget = (target: StepTarget): boolean => target === 'contacts' || target === 'responder';
 
 /** Retry delay for a provider that answered 429 or 5xx: exponential, capped, in ms. */

@@ -1,5 +1,5 @@
 /**
- * Device liveness (DESIGN.md "State machines"): `never_seen → online ⇄ late → offline`, plus
+ * Device liveness (docs/architecture.md "State machines"): `never_seen → online ⇄ late → offline`, plus
  * `disconnected` (last will; `offline` if not back within the grace) and `maintenance`/`retired`.
  * Pure: `(state, input, now) → { state, effects }`; the supervisor shell keeps the deadlines.
  */

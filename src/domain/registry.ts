@@ -14,7 +14,6 @@ const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date
 
 export const DEVICE_KINDS = ['panic_button', 'camera', 'satellite_phone'] as const;
 export const deviceKindSchema = z.enum(DEVICE_KINDS);
-export type DeviceKind = z.infer<typeof deviceKindSchema>;
 
 export const deviceModelSchema = z
   .object({
@@ -71,7 +70,6 @@ export const deviceSchema = z.object({
 });
 export type Device = z.infer<typeof deviceSchema>;
 /** P6: what a technician may see of a device — nothing that leads to the person. */
-export const technicianDeviceSchema = deviceSchema.omit({ beneficiaryId: true });
 
 // ---- Beneficiaries -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import { clip, intersect, measure, type Span, subtract } from './reports-spans.t
 import type { DeviceHistory, ReportAlarm } from './reports-types.ts';
 
 /**
- * Additive facts of one device over one slice of time (DESIGN.md "Report definitions").
+ * Additive facts of one device over one slice of time (docs/architecture.md "Report definitions").
  * - in service: activation (installation) to retirement, minus maintenance windows.
  * - supervised: in service minus Centinela's own outages. Availability, heartbeats expected and
  *   MTBF use it: the centre's downtime is not the device's fault. Spend uses in service: the
@@ -28,7 +28,7 @@ export interface DeviceFacts {
 
 export const isTestAlarm = (a: ReportAlarm): boolean => a.test || a.kind === 'test';
 
-/** Monthly price × 12 ÷ 365 per in-service day (DESIGN.md). */
+/** Monthly price × 12 ÷ 365 per in-service day (docs/architecture.md). */
 export const spendFor = (inServiceMs: number, monthlyCostMxn: number): number => (inServiceMs / 86_400_000) * ((monthlyCostMxn * 12) / 365);
 
 export function inServiceSpans(h: DeviceHistory, from: number, to: number): Span[] {

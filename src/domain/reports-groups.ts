@@ -2,7 +2,7 @@ import type { DeviceFacts } from './reports-device.ts';
 import { isTestAlarm } from './reports-device.ts';
 import { HOUR_MS, percentile } from './reports-spans.ts';
 
-/** Analysts never see a group of fewer than 5 beneficiaries (P6, DESIGN.md). */
+/** Analysts never see a group of fewer than 5 beneficiaries (P6, docs/architecture.md). */
 export const MIN_GROUP_BENEFICIARIES = 5;
 
 /** Running sums of one group. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALARM_KINDS } from './alarm.ts';
 
 /**
- * The MQTT wire contract (DESIGN.md). Devices send `ts` as ISO-8601 or epoch milliseconds.
+ * The MQTT wire contract (docs/architecture.md). Devices send `ts` as ISO-8601 or epoch milliseconds.
  */
 export const deviceTimeSchema = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 

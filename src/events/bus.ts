@@ -18,7 +18,7 @@ export interface ListenOptions {
 type Origin = 'local' | 'remote';
 
 /**
- * The typed in-process event bus. Parts talk to each other only through it (DESIGN.md layout).
+ * The typed in-process event bus. Parts talk to each other only through it (docs/architecture.md).
  * A listener that throws or rejects is logged and never breaks the emitter or other listeners:
  * a failing report must not stop an alarm from being paged.
  */

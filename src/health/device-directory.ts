@@ -133,7 +133,7 @@ export class DeviceDirectory {
       installedAt: r.installed_at,
       retiredAt: r.retired_at,
       onTestUntil: r.on_test_until,
-      // Per-model values from the catalogue, overridable per device (STYLE.md "Configuration").
+      // Per-model values from the catalogue, overridable per device (docs/architecture.md "House habits").
       window: {
         heartbeatIntervalS,
         offlineAfterS: r.offline_after_s ?? r.model_offline_after_s,

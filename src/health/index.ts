@@ -70,7 +70,7 @@ export interface HealthDeps {
   events: EventBus;
 }
 
-/** At most 4 h on test (DESIGN.md "On test"). */
+/** At most 4 h on test (docs/architecture.md "State machines"). */
 export const MAX_TEST_MS = 4 * 3_600_000;
 
 /** What the HTTP layer (and tests) may ask of health. */
@@ -109,7 +109,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const agenda = new Agenda();
   const aliveEveryMs = config.aliveEveryMs ?? 30_000;
 
-  // ---- rebuild from the database (STYLE.md: engines rebuild from it at start) ----
+  // ---- rebuild from the database (docs/architecture.md: engines rebuild from it at start) ----
   const startedAt = clock.now();
   const outage = await outages.recordStart(startedAt, 1000);
   if (outage) logger.warn({ from: new Date(outage[0]).toISOString(), durationMs: outage[1] - outage[0] }, 'centre outage recorded');
@@ -194,7 +194,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     }
   }
 
-  /** On test returns to service by itself (DESIGN.md), unless the test was extended meanwhile. */
+  /** On test returns to service by itself (docs/architecture.md), unless the test was extended meanwhile. */
   async function endTest(deviceId: string, until: number): Promise<void> {
     const view = await deps.repos.devices.intakeView(deviceId);
     if (view?.onTestUntil !== until) return;

@@ -9,7 +9,7 @@ export interface MaintenanceWindow {
   reason: string | null;
 }
 
-/** Planned maintenance: not in service (DESIGN.md "in service"), no deadlines run. */
+/** Planned maintenance: not in service (docs/architecture.md "Report definitions"), no deadlines run. */
 export class MaintenanceWindows {
   constructor(private readonly store: Store) {}
 

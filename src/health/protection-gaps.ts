@@ -5,7 +5,7 @@ import type { DeviceDirectory } from './device-directory.ts';
 
 /**
  * A beneficiary is in a protection gap while every one of their alarm-capable devices in service
- * is offline: no working alarm path (DESIGN.md). Maintenance or never-seen devices are not
+ * is offline: no working alarm path (docs/architecture.md). Maintenance or never-seen devices are not
  * offline, so they do not open a gap; a retired device no longer counts.
  */
 export class ProtectionGaps {

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '../platform/index.ts';
 
 /**
- * An alarm centre that dies silently is the worst failure (DESIGN.md "Watchdog"): Centinela
+ * An alarm centre that dies silently is the worst failure (docs/architecture.md "Beyond the alarm"): Centinela
  * pings an outside dead-man endpoint; when the pings stop, someone outside is told.
  * The URL may hold the monitor's secret, so it is never logged.
  */

@@ -1,3 +1,4 @@
+import type { Gateway } from '../domain/gateway.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { generateCredential, hashSecret } from '../platform/secrets.ts';
@@ -10,13 +11,12 @@ import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
 import { wireDownlink } from './downlink.ts';
-import { type Gateway, GatewayRepository } from './gateways.ts';
 import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
 
+export type { Gateway } from '../domain/gateway.ts';
 export type { TelemetryTable as TelemetryRow } from '../store/schema-ingest.ts';
-export type { Gateway } from './gateways.ts';
 export type { IngestErrorView } from './ingest-errors.ts';
 
 /** The slice of configuration ingest reads (main passes it from the validated config). */
@@ -98,8 +98,8 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     // A telemetry store that cannot keep up is overload too, whatever the event loop says.
     () => telemetry.pending() > 40_000,
   );
-  const errors = new IngestErrorLog(deps.store.db, logger);
-  const gateways = new GatewayRepository(deps.store.db, deps.repos.audit, deps.clock);
+  const errors = new IngestErrorLog(deps.repos.ingestErrors, logger);
+  const gateways = deps.repos.gateways;
   const ctx: IngestContext = {
     repos: deps.repos,
     events: deps.events,

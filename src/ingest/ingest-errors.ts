@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from '../platform/logger.ts';
-import type { Database } from '../store/index.ts';
-import type { IngestErrorTable } from '../store/schema-ingest.ts';
+import type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from '../store/index.ts';
 
 /** Rows kept per device per flush: a device spewing garbage cannot flood the table. */
 const MAX_ROWS_PER_DEVICE_PER_FLUSH = 5;
@@ -18,13 +16,13 @@ export interface IngestErrorView {
  * a second, in bounded batches.
  */
 export class IngestErrorLog {
-  private rows: IngestErrorTable[] = [];
+  private rows: UnreadableMessage[] = [];
   private rowsPerDevice = new Map<string, number>();
-  private counts = new Map<string, { device_id: string; reason: string; count: number; last_at: number }>();
+  private counts = new Map<string, UnreadableCount>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: IngestErrorRepository,
     private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_MS).unref();
@@ -36,14 +34,14 @@ export class IngestErrorLog {
     const count = this.counts.get(key);
     if (count) {
       count.count++;
-      count.last_at = at;
+      count.lastAt = at;
     } else if (this.counts.size < 100_000) {
-      this.counts.set(key, { device_id: deviceId, reason, count: 1, last_at: at });
+      this.counts.set(key, { deviceId, reason, count: 1, lastAt: at });
     }
     const kept = this.rowsPerDevice.get(deviceId) ?? 0;
     if (this.rows.length < 10_000 && kept < MAX_ROWS_PER_DEVICE_PER_FLUSH) {
       this.rowsPerDevice.set(deviceId, kept + 1);
-      this.rows.push({ device_id: deviceId, at, topic_kind: topicKind, reason: `${reason}: ${detail}`.slice(0, 300) });
+      this.rows.push({ deviceId, at, topicKind, reason: `${reason}: ${detail}`.slice(0, 300) });
     }
   }
 
@@ -55,21 +53,7 @@ export class IngestErrorLog {
     this.counts = new Map();
     if (rows.length === 0 && counts.length === 0) return;
     try {
-      await this.db.transaction().execute(async (trx) => {
-        if (rows.length > 0) await trx.insertInto('ingest_errors').values(rows).execute();
-        for (const c of counts) {
-          await trx
-            .insertInto('ingest_error_counts')
-            .values(c)
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'reason']).doUpdateSet((eb) => ({
-                count: eb('ingest_error_counts.count', '+', c.count),
-                last_at: c.last_at,
-              })),
-            )
-            .execute();
-        }
-      });
+      await this.store.save(rows, counts);
     } catch (err) {
       this.logger.error({ err }, 'could not record unreadable device messages');
     }
@@ -77,27 +61,16 @@ export class IngestErrorLog {
 
   async view(deviceId: string, limit = 50): Promise<IngestErrorView> {
     await this.flush();
-    const recent = await this.db
-      .selectFrom('ingest_errors')
-      .selectAll()
-      .where('device_id', '=', deviceId)
-      .orderBy('at', 'desc')
-      .limit(limit)
-      .execute();
-    const counts = await this.db
-      .selectFrom('ingest_error_counts')
-      .selectAll()
-      .where('device_id', '=', deviceId)
-      .orderBy('reason')
-      .execute();
+    const recent = await this.store.recent(deviceId, limit);
+    const counts = await this.store.counts(deviceId);
     return {
-      recent: recent.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.topic_kind, reason: r.reason })),
-      counts: counts.map((c) => ({ reason: c.reason, count: Number(c.count), lastAt: new Date(c.last_at).toISOString() })),
+      recent: recent.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.topicKind, reason: r.reason })),
+      counts: counts.map((c) => ({ reason: c.reason, count: c.count, lastAt: new Date(c.lastAt).toISOString() })),
     };
   }
 
   async prune(olderThan: number): Promise<void> {
-    await this.db.deleteFrom('ingest_errors').where('at', '<', olderThan).execute();
+    await this.store.prune(olderThan);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-/** The wire contract's topics (DESIGN.md) and who may use them (issue 3: topic ACL). */
+/** The wire contract's topics (docs/architecture.md) and who may use them (issue 3: topic ACL). */
 
 export const UPLINK_KINDS = ['heartbeat', 'alarm', 'event', 'status'] as const;
 export type UplinkKind = (typeof UPLINK_KINDS)[number];

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CentinelaError } from '../domain/errors.ts';
 import { type DeviceModel, deviceModelSchema } from '../domain/registry.ts';
 import { projectPath } from '../platform/project-root.ts';

@@ -5,7 +5,12 @@ export { type DatabaseConfig, type Engine, openStore, type Store } from './datab
 export { newId } from './ids.ts';
 export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';
 export { migrateToLatest } from './migrations/index.ts';
+export type { ConsoleSessionRepository, LiveConsoleSession } from './repositories/console-sessions.ts';
+export type { GatewayRepository } from './repositories/gateways.ts';
 export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';
 export { createRepositories, type Repositories } from './repositories/index.ts';
+export type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from './repositories/ingest-errors.ts';
+export { CorruptRowError } from './row-check.ts';
 export { fromIso, toIso } from './rows.ts';
 export type { Database } from './schema.ts';
+export { type HistorySeed, seedHistory } from './seed-history.ts';

@@ -1,6 +1,6 @@
 /**
  * Tables owned by src/health (migration 005-health). Times are epoch milliseconds. Reports are
- * computed from `health_intervals` (DESIGN.md: "Transitions are kept as intervals").
+ * computed from `health_intervals` (docs/architecture.md: transitions are kept as intervals).
  */
 
 /** The current liveness of each supervised device (the supervisor rebuilds from it at start). */

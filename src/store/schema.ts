@@ -1,4 +1,3 @@
-import type { Generated } from 'kysely';
 import type { AlertsTables } from './schema-alerts.ts';
 import type { ConsoleTables } from './schema-console.ts';
 import type { HealthTables } from './schema-health.ts';
@@ -167,6 +166,3 @@ export interface Database extends IngestTables, AlertsTables, HealthTables, Cons
   alarms: AlarmTable;
   alarm_presses: AlarmPressTable;
 }
-
-/** Kysely marker kept for tables whose keys the database generates. */
-export type Auto<T> = Generated<T>;

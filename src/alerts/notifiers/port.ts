@@ -28,7 +28,7 @@ export class NotifierError extends Error {
   }
 }
 
-/** The port every channel implements: one file per channel in this folder (STYLE.md). */
+/** The port every channel implements: one file per channel in this folder (docs/architecture.md "House habits"). */
 export interface Notifier {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;

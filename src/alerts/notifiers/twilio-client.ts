@@ -6,7 +6,7 @@ export interface TwilioSettings {
   accountSid: string;
   authToken: string;
   from: string;
-  /** Set only to point the real client at a local recorder (STACK.md "Twilio without the internet"). */
+  /** Set only to point the real client at a local recorder (docs/dependencies.md "Twilio without the internet"). */
   apiBase: string | undefined;
 }
 

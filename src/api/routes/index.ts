@@ -1,16 +1,16 @@
 import type { RouteModule } from '../deps.ts';
-import { alertsRoutes } from './alerts.ts';
-import { auditRoutes } from './audit.ts';
-import { beneficiaryRoutes } from './beneficiaries.ts';
-import { consoleRoutes } from './console.ts';
-import { contactRoutes } from './contacts.ts';
-import { deviceModelRoutes } from './device-models.ts';
-import { deviceRoutes } from './devices.ts';
-import { healthRoutes } from './health.ts';
-import { ingestRoutes } from './ingest.ts';
+import { alertsRoutes } from './alerts/index.ts';
+import { consoleRoutes } from './console/index.ts';
+import { healthRoutes } from './health/index.ts';
+import { ingestRoutes } from './ingest/index.ts';
 import { operationsRoutes } from './operations.ts';
-import { responderRoutes } from './responders.ts';
-import { userRoutes } from './users.ts';
+import { auditRoutes } from './registry/audit.ts';
+import { beneficiaryRoutes } from './registry/beneficiaries.ts';
+import { contactRoutes } from './registry/contacts.ts';
+import { deviceModelRoutes } from './registry/device-models.ts';
+import { deviceRoutes } from './registry/devices.ts';
+import { responderRoutes } from './registry/responders.ts';
+import { userRoutes } from './registry/users.ts';
 
 /** Every API resource, registered in this order. A new resource is one file and one line here. */
 export const ROUTE_MODULES: RouteModule[] = [

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { ACCESS } from '../access-policy.ts';
 import type { RouteModule } from '../deps.ts';
 
 /** Liveness, readiness and Prometheus metrics: public, for load balancers and scrapers. */
 export const operationsRoutes: RouteModule = (app, deps) => {
-  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { access: ACCESS.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
     {
-      config: { access: 'public' },
+      config: { access: ACCESS.public },
       schema: {
         hide: true,
         response: {
@@ -25,7 +26,7 @@ export const operationsRoutes: RouteModule = (app, deps) => {
     },
   );
 
-  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: ACCESS.public }, schema: { hide: true } }, async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

@@ -9,8 +9,7 @@ import type { Role } from '../../domain/roles.ts';
 import type { Centinela } from '../../main.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { generateCredential, hashSecret } from '../../platform/secrets.ts';
-import { systemActor } from '../../store/index.ts';
-import { seedHistory } from './seed-history.ts';
+import { seedHistory, systemActor } from '../../store/index.ts';
 
 const FIRST_ALARM_AFTER_MS = 20_000;
 
@@ -84,7 +83,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       const requestedAt = new Date((history.installedAt[d.id] ?? Date.now()) - (10 + (d.id.length % 25)) * 86_400_000).toISOString();
       await centinela.repos.devices.create(cli, { ...d, installedAt, requestedAt }, await hashSecret(secret));
     }
-    await seedHistory(centinela.store.db, history, userIds.operator ?? 'demo');
+    await seedHistory(centinela.store, history, userIds.operator ?? 'demo');
     options.say(
       `registered ${records.beneficiaries.length} beneficiaries, ${records.devices.length} devices and ${records.responders.length} responders; seeded a year of history (${history.alarms.length} alarms, ${history.incidents.length} offline episodes)`,
     );

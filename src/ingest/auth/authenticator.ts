@@ -1,7 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import { generateCredential, hashSecret, verifySecret } from '../../platform/secrets.ts';
-import type { Repositories } from '../../store/index.ts';
-import type { GatewayRepository } from '../gateways.ts';
+import type { GatewayRepository, Repositories } from '../../store/index.ts';
 import type { Principal } from '../topics.ts';
 import { FailureBackoff } from './failure-backoff.ts';
 import { VerifiedSecrets } from './verified-secrets.ts';

@@ -6,7 +6,7 @@ type Done = (error?: Error) => void;
  * aedes, told which uplinks ingest has already consumed. The topic ACL lets no account
  * subscribe to uplink topics, so fanning a heartbeat out through mqemitter would reach no one;
  * skipping it keeps device traffic out of the emitter's unbounded queue, the place where plain
- * aedes overflows its stack under overload (STACK.md). Downlinks and the broker's own `$SYS`
+ * aedes overflows its stack under overload (docs/dependencies.md). Downlinks and the broker's own `$SYS`
  * messages still go through the emitter (and across nodes with Redis).
  */
 export class CentinelaAedes extends Aedes {

@@ -52,7 +52,7 @@ function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesO
   return {
     options: { mq, persistence },
     close: async () => {
-      // broker.close() leaves a Redis persistence open (STACK.md).
+      // broker.close() leaves a Redis persistence open (docs/dependencies.md).
       await persistence.destroy();
       conn.disconnect();
     },

@@ -40,7 +40,7 @@ async function listen(server: net.Server, port: number, host: string, variable: 
   };
 }
 
-/** Plain MQTT. `noDelay`: without it deliveries to a busy subscriber stall 30–40 ms (STACK.md). */
+/** Plain MQTT. `noDelay`: without it deliveries to a busy subscriber stall 30–40 ms (docs/dependencies.md). */
 export function listenTcp(port: number, host: string, onSocket: (s: net.Socket) => void): Promise<Listener> {
   return listen(net.createServer({ noDelay: true }, onSocket), port, host, 'CENTINELA_MQTT_PORT');
 }

@@ -7,7 +7,7 @@ export type GuardRefusal = 'too_large' | 'malformed';
 const DISCONNECT = 14;
 
 /**
- * Sits between a device's socket and aedes, which has no maximum packet size (STACK.md). It
+ * Sits between a device's socket and aedes, which has no maximum packet size (docs/dependencies.md). It
  * reads each MQTT fixed header as the bytes arrive and, when a packet announces more than
  * `limit` bytes, closes the connection before the packet's body is handed to — and buffered
  * by — the broker. It also notes a clean DISCONNECT, which tells a goodbye from a vanishing.

@@ -3,7 +3,7 @@ import { describeIssues, type IngestContext, parseJson, reject, type Uplink } fr
 
 /**
  * `v1/devices/{id}/event`: tamper, power lost, camera blind… Never throttled: after an alarm,
- * one of these may mean the person was seized (DESIGN.md "After an alarm").
+ * one of these may mean the person was seized (docs/architecture.md, "The alarm's path").
  */
 export function handleDeviceEvent(ctx: IngestContext, u: Uplink): void {
   const json = parseJson(u.payload);

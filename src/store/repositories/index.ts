@@ -1,11 +1,16 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../database.ts';
+import { AlarmContextReader } from './alarm-context.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { BeneficiaryAliases } from './beneficiary-aliases.ts';
+import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
+import { GatewayRepository } from './gateways.ts';
+import { IngestErrorRepository } from './ingest-errors.ts';
 import { ResponderRepository } from './responders.ts';
 import { UserRepository } from './users.ts';
 
@@ -20,6 +25,11 @@ export function createRepositories(store: Store, clock: Clock) {
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
+    consoleSessions: new ConsoleSessionRepository(store.db),
+    alarmContext: new AlarmContextReader(store.db),
+    beneficiaryAliases: new BeneficiaryAliases(store.db, audit),
+    gateways: new GatewayRepository(store.db, audit, clock),
+    ingestErrors: new IngestErrorRepository(store.db),
   };
 }
 

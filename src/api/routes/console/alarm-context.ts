@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { notFound } from '../../../domain/errors.ts';
+import type { Aggressor } from '../../../domain/registry.ts';
+import { ACCESS } from '../../access-policy.ts';
+import { actorOf } from '../../auth.ts';
+import type { RouteModule } from '../../deps.ts';
+
+const params = z.object({ id: z.string().min(1).max(64) });
+const loc = z.object({ lat: z.number(), lon: z.number(), acc: z.number().optional() });
+const context = z.object({
+  alarmId: z.string(),
+  loc: loc.nullable(),
+  note: z.string().nullable(),
+  beneficiary: z
+    .object({
+      alias: z.string(),
+      kind: z.string(),
+      riskLevel: z.string(),
+      stateCode: z.string(),
+      municipality: z.string().nullable(),
+      presumedAggressors: z.array(z.record(z.string(), z.unknown())),
+    })
+    .nullable(),
+  contacts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      phone: z.string(),
+      relation: z.string(),
+      priority: z.number(),
+      channels: z.array(z.string()),
+    }),
+  ),
+  responders: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable() })),
+});
+
+/**
+ * GET /api/console/alarms/:id/context: what an operator needs beside the alarm itself — the
+ * alias (not the full name: the screen is seen across an operations room), the contacts, the
+ * location, the presumed aggressors and the responders of the jurisdiction, in one audited read.
+ * The alarm view of src/alerts carries no location, so the console reads it here.
+ */
+export const alarmContextRoutes: RouteModule = (app, deps) => {
+  app.get(
+    '/api/console/alarms/:id/context',
+    { config: { access: ACCESS.alarmHandlers }, schema: { tags: ['console'], params, response: { 200: context } } },
+    async (req) => {
+      const actor = actorOf(req);
+      const alarm = await deps.repos.alarmContext.find(req.params.id);
+      if (!alarm) throw notFound('alarm', req.params.id);
+      const base = { alarmId: alarm.alarmId, loc: alarm.loc, note: alarm.note };
+      if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [] };
+      // Each repository read below is written to the audit chain (P6).
+      const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);
+      const contacts = await deps.repos.contacts.list(actor, b.id);
+      const responders = await deps.repos.responders.list({ stateCode: b.stateCode });
+      return {
+        ...base,
+        beneficiary: {
+          alias: b.alias,
+          kind: b.kind,
+          riskLevel: b.riskLevel,
+          stateCode: b.stateCode,
+          municipality: b.municipality,
+          presumedAggressors: b.presumedAggressors as (Aggressor & Record<string, unknown>)[],
+        },
+        contacts: contacts
+          .sort((x, y) => x.priority - y.priority)
+          .map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, channels: c.channels })),
+        responders: responders.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipality: r.municipality })),
+      };
+    },
+  );
+};

@@ -1,9 +1,0 @@
-import type { RouteModule } from '../deps.ts';
-import { ingestGatewayRoutes } from './ingest-gateways.ts';
-import { ingestTelemetryRoutes } from './ingest-telemetry.ts';
-
-/** Resources served by src/ingest; each resource lives in its own file registered here. */
-export const ingestRoutes: RouteModule = async (app, deps) => {
-  await ingestTelemetryRoutes(app, deps);
-  await ingestGatewayRoutes(app, deps);
-};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { CentinelaError } from '../../../domain/errors.ts';
+import { contactCreateSchema, contactSchema, contactUpdateSchema, idSchema } from '../../../domain/registry.ts';
+import { ACCESS } from '../../access-policy.ts';
+import { actorOf } from '../../auth.ts';
+import type { RouteModule } from '../../deps.ts';
+
+const params = z.object({ id: idSchema });
+
+/** Trusted contacts of a beneficiary: who is called when the button is pressed. */
+export const contactRoutes: RouteModule = (app, deps) => {
+  app.get(
+    '/api/contacts',
+    {
+      config: { access: ACCESS.personalData },
+      schema: {
+        tags: ['registry'],
+        querystring: z.object({ beneficiaryId: idSchema.optional() }),
+        response: { 200: z.array(contactSchema) },
+      },
+    },
+    (req) => deps.repos.contacts.list(actorOf(req), req.query.beneficiaryId),
+  );
+  app.get(
+    '/api/contacts/:id',
+    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: contactSchema } } },
+    (req) => deps.repos.contacts.get(actorOf(req), req.params.id),
+  );
+  app.post(
+    '/api/contacts',
+    { config: { access: ACCESS.admin }, schema: { tags: ['registry'], body: contactCreateSchema, response: { 201: contactSchema } } },
+    async (req, reply) => {
+      try {
+        return reply.code(201).send(await deps.repos.contacts.create(actorOf(req), req.body));
+      } catch (err) {
+        if (err instanceof CentinelaError && err.code === 'CENTINELA_ERR_VALIDATION' && err.details?.what === 'contact') {
+          throw new CentinelaError(
+            'CENTINELA_ERR_VALIDATION',
+            `body.beneficiaryId: unknown beneficiary ${JSON.stringify(req.body.beneficiaryId)}`,
+            { field: 'beneficiaryId' },
+          );
+        }
+        throw err;
+      }
+    },
+  );
+  app.patch(
+    '/api/contacts/:id',
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['registry'], params, body: contactUpdateSchema, response: { 200: contactSchema } },
+    },
+    (req) => deps.repos.contacts.update(actorOf(req), req.params.id, req.body),
+  );
+  app.delete('/api/contacts/:id', { config: { access: ACCESS.admin }, schema: { tags: ['registry'], params } }, async (req, reply) => {
+    await deps.repos.contacts.remove(actorOf(req), req.params.id);
+    return reply.code(204).send();
+  });
+};
