@@ -1,30 +1,31 @@
 import type { Role } from '../domain/roles.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import type { Actor, Repositories, Store } from '../store/index.ts';
-import { checkSeizure, closeOfflineTask, openOfflineTask } from './after-alarm.ts';
-import { adoptPendingAlarms, notePress, openAlarm } from './alarm-opener.ts';
+import type { Actor, Repositories } from '../store/index.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
+import { runDueSteps } from './escalation/due-steps.ts';
+import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
+import { loadPolicies } from './escalation/policies.ts';
+import { checkSeizure } from './escalation/seizure.ts';
 import { type EvidenceExport, exportEvidence } from './evidence.ts';
 import { type ActedBy, applyTransition } from './lifecycle.ts';
 import { createAlertsMetrics } from './metrics.ts';
 import { ConsoleOutboxNotifier } from './notifiers/console-outbox.ts';
 import type { OutgoingMessage } from './notifiers/port.ts';
+import type { TwilioInbound } from './notifiers/twilio-inbound.ts';
 import { WebhookNotifier } from './notifiers/webhook.ts';
-import { loadPolicies } from './policies.ts';
-import { Pump } from './pump.ts';
-import { type Notifiers, sendDue } from './sender.ts';
-import { runDueSteps } from './step-runner.ts';
+import { closeOfflineTask, openOfflineTask } from './offline-tasks.ts';
+import { Pump } from './outbox/pump.ts';
+import { type Notifiers, sendDue } from './outbox/sender.ts';
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
-import type { TwilioInbound } from './twilio-inbound.ts';
 
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
+export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
-export { loadPolicies, parsePolicy } from './policies.ts';
 export type { StreamMessage } from './stream-hub.ts';
 
 /** The slice of configuration alerts reads. */
@@ -42,7 +43,6 @@ export interface AlertsDeps {
   logger: Logger;
   clock: Clock;
   metrics: Metrics;
-  store: Store;
   repos: Repositories;
   events: EventBus;
 }
@@ -84,8 +84,6 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
   let pump: Pump | undefined;
   const ctx: AlertsContext = {
-    db: deps.store.db,
-    engine: deps.store.engine,
     clock: deps.clock,
     logger,
     events: deps.events,
@@ -116,7 +114,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
         import('./notifiers/twilio-client.ts'),
         import('./notifiers/twilio-sms.ts'),
         import('./notifiers/twilio-voice.ts'),
-        import('./twilio-inbound.ts'),
+        import('./notifiers/twilio-inbound.ts'),
         import('twilio'),
       ]);
     const client = createTwilioClient(tw);
@@ -129,12 +127,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   pump = new Pump(async () => {
     await runDueSteps(ctx);
     await sendDue(ctx, notifiers);
-    const pending = await ctx.db
-      .selectFrom('alarm_steps')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('done_at', 'is', null)
-      .executeTakeFirst();
-    ctx.metrics.due.set(Number(pending?.n ?? 0));
+    ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
   }, logger);
 
   const off = [

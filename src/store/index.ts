@@ -5,7 +5,24 @@ export { type DatabaseConfig, type Engine, openStore, type Store } from './datab
 export { newId } from './ids.ts';
 export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';
 export { migrateToLatest } from './migrations/index.ts';
-export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';
+export type {
+  Alarm,
+  AlarmChange,
+  AlarmForMessages,
+  AlarmPress,
+  AuditEntry,
+  CaseReview,
+  DeviceFilter,
+  EscalationStep,
+  NewNotification,
+  Notification,
+  PressOutcome,
+  Principal,
+  Tx,
+  User,
+  VerifyResult,
+} from './repositories/index.ts';
 export { createRepositories, type Repositories } from './repositories/index.ts';
+export { type Checked, isBadRow } from './row-check.ts';
 export { fromIso, toIso } from './rows.ts';
 export type { Database } from './schema.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { notFound } from '../../domain/errors.ts';
 import type { Aggressor } from '../../domain/registry.ts';
 import { ALARM_HANDLERS } from '../../domain/roles.ts';
 import { actorOf } from '../auth.ts';
@@ -34,12 +33,6 @@ const context = z.object({
   responders: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable() })),
 });
 
-const parseLoc = (text: string | null): z.infer<typeof loc> | null => {
-  if (!text) return null;
-  const parsed = loc.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : null;
-};
-
 /**
  * GET /api/console/alarms/:id/context: what an operator needs beside the alarm itself — the
  * alias (not the full name: the screen is seen across an operations room), the contacts, the
@@ -52,16 +45,11 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
     { config: { access: ALARM_HANDLERS }, schema: { tags: ['console'], params, response: { 200: context } } },
     async (req) => {
       const actor = actorOf(req);
-      const alarm = await deps.store.db
-        .selectFrom('alarms')
-        .select(['id', 'beneficiary_id', 'loc', 'note'])
-        .where('id', '=', req.params.id)
-        .executeTakeFirst();
-      if (!alarm) throw notFound('alarm', req.params.id);
-      const base = { alarmId: alarm.id, loc: parseLoc(alarm.loc), note: alarm.note };
-      if (!alarm.beneficiary_id) return { ...base, beneficiary: null, contacts: [], responders: [] };
+      const alarm = await deps.repos.alarms.require(req.params.id);
+      const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note };
+      if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [] };
       // Each repository read below is written to the audit chain (P6).
-      const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiary_id);
+      const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);
       const contacts = await deps.repos.contacts.list(actor, b.id);
       const responders = await deps.repos.responders.list({ stateCode: b.stateCode });
       return {

@@ -20,18 +20,15 @@ export const queueRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const alarms = await alertsOf(deps).alarms.list(actor, { open: true, limit: 500 });
       const ids = [...new Set(alarms.map((a) => a.beneficiaryId).filter((id): id is string => id !== null))];
-      const rows = ids.length
-        ? await deps.store.db.selectFrom('beneficiaries').select(['id', 'alias']).where('id', 'in', ids).execute()
-        : [];
+      const alias = await deps.repos.alarms.aliases(ids);
       // P6: a read of personal data (the alias) is written to the audit chain.
-      if (rows.length)
+      if (alias.size)
         await deps.repos.audit.record(actor, {
           action: 'list',
           recordType: 'beneficiary',
           recordId: '*',
-          detail: { fields: ['alias'], count: rows.length },
+          detail: { fields: ['alias'], count: alias.size },
         });
-      const alias = new Map(rows.map((r) => [r.id, r.alias]));
       return { items: alarms.map((a) => ({ ...a, alias: a.beneficiaryId ? (alias.get(a.beneficiaryId) ?? null) : null })) };
     },
   );

@@ -1,11 +1,16 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../database.ts';
 import { AlarmIntake } from './alarm-intake.ts';
+import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { CaseReviewRepository } from './case-reviews.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
+import { EscalationStepRepository } from './escalation-steps.ts';
+import { NotificationOutbox } from './notifications.ts';
+import { RecipientDirectory } from './recipients.ts';
 import { ResponderRepository } from './responders.ts';
 import { UserRepository } from './users.ts';
 
@@ -20,12 +25,21 @@ export function createRepositories(store: Store, clock: Clock) {
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
+    alarms: new AlarmRepository(store.db),
+    escalationSteps: new EscalationStepRepository(store.db, store.engine),
+    outbox: new NotificationOutbox(store.db),
+    recipients: new RecipientDirectory(),
+    caseReviews: new CaseReviewRepository(store.db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
+export type { Alarm, AlarmChange, AlarmForMessages, AlarmPressRecord, NewTimelineEntry, TimelineEntry, Tx } from './alarms.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
+export type { CaseReview } from './case-reviews.ts';
 export type { DeviceFilter } from './devices.ts';
+export type { EscalationStep } from './escalation-steps.ts';
+export type { NewNotification, Notification, NotificationAttempt, RecipientType } from './notifications.ts';
 export type { Principal, User } from './users.ts';
