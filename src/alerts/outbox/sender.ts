@@ -1,19 +1,15 @@
 import { backoffMs } from '../../domain/escalation.ts';
 import type { Notification } from '../../store/index.ts';
 import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
-import { type Notifier, NotifierError, type OutgoingMessage } from '../notifiers/port.ts';
+import { type Notifier, NotifierError, type Notifiers, type OutgoingMessage } from '../notifiers/port.ts';
+
+export type { Notifiers };
+
 import { fallBackToVoice } from './fallback.ts';
 
 export const MAX_ATTEMPTS = 6;
 /** A node that dies mid-send loses its claim after this long; the message is sent again (at least once). */
-export const LEASE_MS = 15_000;
-
-export interface Notifiers {
-  console: Notifier;
-  sms: Notifier;
-  voice: Notifier;
-  webhook: Notifier | undefined;
-}
+const LEASE_MS = 15_000;
 
 /** Claims the due outbox messages (safe across nodes) and sends them. Returns how many were claimed. */
 export async function sendDue(ctx: AlertsContext, notifiers: Notifiers, limit = 50): Promise<number> {
@@ -67,6 +63,7 @@ async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification
   const number = n.attempts + 1;
   const r = await deliver(notifier, n, number, ctx);
   const now = ctx.clock.now();
+  ctx.metrics.attempts.inc({ channel: n.channel, status: r.status });
   await alarms.transaction(async (tx) => {
     await outbox.recordAttempt(tx, n, { attempt: number, at: now, ...r });
     const { status, httpStatus, providerId, error } = r;
