@@ -83,3 +83,42 @@ describe('a row that does not match its domain type is caught at the store and n
     expect(await u.repos.outbox.claimDue(u.clock.now() + 60_000, 15_000, 50)).toEqual({ items: [], bad: [] });
   });
 });
+
+describe('a corrupt list of presumed aggressors (P4)', () => {
+  const RESPONDER: Policy = {
+    name: 'responder',
+    kinds: ['*'],
+    steps: [
+      { afterS: 0, target: 'operators', channel: 'console', untilAcknowledged: true, onDispatch: false },
+      { afterS: 60, target: 'responder', channel: 'sms', untilAcknowledged: true, onDispatch: false },
+    ],
+  };
+
+  it('still pages the console at once; at the responder step no responder is paged and the supervisor is, with the reason', async () => {
+    const u = await alertsUnit([RESPONDER]);
+    try {
+      await u.repos.responders.create(admin, {
+        name: 'Policía Municipal de Xalapa',
+        kind: 'municipal_police',
+        stateCode: 'VER',
+        municipality: 'Xalapa',
+        phone: '+525550000301',
+        escalationOrder: 0,
+        language: 'es',
+      });
+      corrupt(u.store, 'beneficiaries', 'presumed_aggressors', u.beneficiaryId, '[{"type": "authority"');
+      const alarmId = await u.raise(await u.device());
+      expect(await u.pages(alarmId)).toEqual(['operators/console']);
+      u.clock.advance(60_000);
+      await runDueSteps(u.ctx);
+      expect(await u.pages(alarmId)).toEqual(['operators/console', 'responder/console', 'responder/sms']);
+      const notifications = await u.repos.outbox.ofAlarm(alarmId);
+      expect(notifications.filter((n) => n.recipientType === 'responder')).toEqual([]);
+      expect(notifications.find((n) => n.channel === 'sms')?.template).toBe('noSafeResponder');
+      const note = (await u.repos.alarms.timeline(alarmId)).find((e) => e.kind === 'no_safe_responder');
+      expect(note?.detail).toMatchObject({ reason: 'presumed aggressors unreadable' });
+    } finally {
+      await u.close();
+    }
+  });
+});

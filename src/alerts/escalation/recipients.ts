@@ -126,18 +126,23 @@ async function contactPages(tx: Tx, ctx: AlertsContext, a: AlarmForMessages, ste
 async function responderPages(tx: Tx, ctx: AlertsContext, a: AlarmForMessages, step: PolicyStep, base: Base, pages: Pages) {
   const where = { stateCode: a.subject?.stateCode ?? a.deviceStateCode ?? '', municipality: a.subject?.municipality ?? null };
   const candidates = await ctx.repos.recipients.respondersIn(tx, where.stateCode);
-  const { safe, skipped } = chooseResponders(candidates, where, a.subject?.aggressors ?? []);
+  // No safe responder: the supervisor is paged instead, told how many were left out.
+  const supervisorInstead = async (detail: Record<string, unknown>, skipped: number) => {
+    pages.notes.push({ kind: 'no_safe_responder', detail });
+    const supervisorStep: PolicyStep = { ...step, target: 'supervisor', channel: 'sms' };
+    await staffPhones(tx, ctx, a, 'supervisor', supervisorStep, { ...base, untilAck: false }, pages, 'noSafeResponder', {
+      skipped: String(skipped),
+    });
+  };
+  const aggressors = a.subject?.aggressors ?? [];
+  // P4: without a readable list of presumed aggressors no responder is known to be safe.
+  if (aggressors === 'unreadable')
+    return supervisorInstead({ reason: 'presumed aggressors unreadable', candidates: candidates.length }, candidates.length);
+  const { safe, skipped } = chooseResponders(candidates, where, aggressors);
   // P4: each skip and its reason go on the timeline and to the operator.
   for (const s of skipped) pages.notes.push({ kind: 'responder_skipped', detail: { responderId: s.responderId, reason: s.reason } });
   const chosen = safe[0];
-  if (!chosen) {
-    pages.notes.push({ kind: 'no_safe_responder', detail: { skipped: skipped.length, candidates: candidates.length } });
-    const supervisorStep: PolicyStep = { ...step, target: 'supervisor', channel: 'sms' };
-    await staffPhones(tx, ctx, a, 'supervisor', supervisorStep, { ...base, untilAck: false }, pages, 'noSafeResponder', {
-      skipped: String(skipped.length),
-    });
-    return;
-  }
+  if (!chosen) return supervisorInstead({ skipped: skipped.length, candidates: candidates.length }, skipped.length);
   const channel = step.channel === 'voice' ? 'voice' : 'sms';
   pages.notes.push({ kind: 'responder_chosen', detail: { responderId: chosen.id, kind: chosen.kind } });
   pages.notifications.push(

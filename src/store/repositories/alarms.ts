@@ -47,7 +47,8 @@ export interface AlarmSubject {
   alias: string;
   stateCode: string;
   municipality: string | null;
-  aggressors: Aggressor[];
+  /** 'unreadable': the stored list is corrupt, so no responder can be known to be safe (P4). */
+  aggressors: Aggressor[] | 'unreadable';
 }
 
 export interface AlarmForMessages {
@@ -200,11 +201,14 @@ export class AlarmRepository {
           .executeTakeFirst()
       : undefined;
     const device = await tx.selectFrom('devices').select('state_code').where('id', '=', alarm.deviceId).executeTakeFirst();
+    // A corrupt aggressor list must not stop the console and contacts from being paged: it is
+    // reported as unreadable, and only the choice of a responder is refused.
+    const aggressors = z.array(aggressorSchema).safeParse(safeJson(ben?.presumed_aggressors ?? '[]'));
     const subject = ben && {
       alias: ben.alias,
       stateCode: ben.state_code,
       municipality: ben.municipality,
-      aggressors: checkedJson('beneficiaries', ben.id, 'presumed_aggressors', z.array(aggressorSchema), ben.presumed_aggressors) ?? [],
+      aggressors: aggressors.success ? aggressors.data : ('unreadable' as const),
     };
     return { alarm, subject, deviceStateCode: device?.state_code ?? undefined };
   }
@@ -290,9 +294,11 @@ export class AlarmRepository {
         )
         .execute();
       return true;
-    } catch {
+    } catch (err) {
       // Another node opened it first (one open alarm per device and kind).
-      return false;
+      const code = (err as { code?: string }).code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
     }
   }
 
