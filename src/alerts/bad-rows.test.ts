@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AlertsUnit, alertsUnit, corrupt, stepId } from '../../test/fixtures/alerts-unit.ts';
 import type { Policy } from '../domain/escalation.ts';
 import { AlarmQueries } from './alarm-queries.ts';
@@ -117,6 +117,35 @@ describe('a corrupt list of presumed aggressors (P4)', () => {
       expect(notifications.find((n) => n.channel === 'sms')?.template).toBe('noSafeResponder');
       const note = (await u.repos.alarms.timeline(alarmId)).find((e) => e.kind === 'no_safe_responder');
       expect(note?.detail).toMatchObject({ reason: 'presumed aggressors unreadable' });
+    } finally {
+      await u.close();
+    }
+  });
+});
+
+describe('a first step that cannot fire (P1)', () => {
+  const POLICY_AT_ONCE: Policy = {
+    name: 'at-once',
+    kinds: ['*'],
+    steps: [
+      { afterS: 0, target: 'operators', channel: 'console', untilAcknowledged: true, onDispatch: false },
+      { afterS: 0, target: 'supervisor', channel: 'sms', untilAcknowledged: true, onDispatch: false },
+    ],
+  };
+
+  it('does not keep the escalation from starting: the console is paged by the due-step loop and the failing step is retried', async () => {
+    const u = await alertsUnit([POLICY_AT_ONCE]);
+    try {
+      const staffPhones = vi.spyOn(u.repos.recipients, 'staffPhones');
+      // Fails when the alarm opens, in the loop's batch, and in its one-by-one retry.
+      for (let i = 0; i < 3; i += 1) staffPhones.mockRejectedValueOnce(new Error('connection reset'));
+      const alarmId = await u.raise(await u.device());
+      expect((await u.repos.alarms.require(alarmId)).policy?.name).toBe('at-once');
+      await runDueSteps(u.ctx);
+      expect(await u.pages(alarmId)).toEqual(['operators/console']);
+      u.clock.advance(60_000);
+      await runDueSteps(u.ctx);
+      expect(await u.pages(alarmId)).toEqual(['operators/console', 'supervisor/console', 'supervisor/sms']);
     } finally {
       await u.close();
     }

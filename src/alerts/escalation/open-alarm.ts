@@ -8,6 +8,18 @@ import { fireStep } from './step-runner.ts';
  * this idempotent: the event and the start-up sweep may both try, one wins.
  */
 export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<boolean> {
+  try {
+    return await open(ctx, alarmId, true);
+  } catch (err) {
+    // P1: a step that cannot fire must not keep the escalation from starting. The steps are
+    // scheduled without firing, and the due-step loop runs them one by one (and sets aside the one
+    // that still fails).
+    ctx.logger.error({ err, alarmId }, 'the first steps of an alarm failed; scheduling them for the due-step loop');
+    return open(ctx, alarmId, false);
+  }
+}
+
+async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): Promise<boolean> {
   const { alarms, escalationSteps } = ctx.repos;
   const now = ctx.clock.now();
   const opened = await alarms.transaction(async (tx) => {
@@ -21,7 +33,7 @@ export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<bo
     const steps = await escalationSteps.schedule(tx, alarmId, schedule, alarm.state === 'resolved' ? now : null);
     await alarms.appendTimeline({ alarmId, at: now, kind: 'escalation_started', actor: ENGINE_ACTOR, detail: { policy: policy.name } }, tx);
     // Seconds matter: the 0 s steps fire in the same commit that opens the escalation.
-    for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
+    if (fireDueNow) for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
     return alarm;
   });
   if (!opened) return false;

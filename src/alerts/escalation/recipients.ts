@@ -125,7 +125,9 @@ async function contactPages(tx: Tx, ctx: AlertsContext, a: AlarmForMessages, ste
 
 async function responderPages(tx: Tx, ctx: AlertsContext, a: AlarmForMessages, step: PolicyStep, base: Base, pages: Pages) {
   const where = { stateCode: a.subject?.stateCode ?? a.deviceStateCode ?? '', municipality: a.subject?.municipality ?? null };
-  const candidates = await ctx.repos.recipients.respondersIn(tx, where.stateCode);
+  const { items: candidates, bad } = await ctx.repos.recipients.respondersIn(tx, where.stateCode);
+  for (const err of bad)
+    pages.notes.push({ kind: 'responder_skipped', detail: { responderId: err.details?.id, reason: 'unreadable row' } });
   // No safe responder: the supervisor is paged instead, told how many were left out.
   const supervisorInstead = async (detail: Record<string, unknown>, skipped: number) => {
     pages.notes.push({ kind: 'no_safe_responder', detail });

@@ -60,10 +60,10 @@ export class RecipientDirectory {
     }));
   }
 
-  /** The responders of a state (the dispatch rules choose among them). */
-  async respondersIn(tx: Tx, stateCode: string): Promise<ResponderToPage[]> {
+  /** The responders of a state (the dispatch rules choose among them); an unreadable one is set aside, never paged. */
+  async respondersIn(tx: Tx, stateCode: string): Promise<Checked<ResponderToPage>> {
     const rows = await tx.selectFrom('responders').selectAll().where('state_code', '=', stateCode).execute();
-    return rows.map((r) => ({
+    return mapEach(rows, (r) => ({
       id: r.id,
       kind: checked('responders', r.id, 'kind', responderKindSchema, r.kind),
       stateCode: r.state_code,
