@@ -28,7 +28,7 @@ export interface AlarmView {
   resolutionNote: string | null;
 }
 
-export const toAlarmView = (a: Alarm): AlarmView => ({
+const toAlarmView = (a: Alarm): AlarmView => ({
   id: a.id,
   deviceId: a.deviceId,
   beneficiaryId: a.beneficiaryId,

@@ -3,7 +3,7 @@ import type { AlertsContext } from '../context.ts';
 import { fireStep } from './step-runner.ts';
 
 /** A step that cannot run (an unreadable row) is tried again after this, without blocking the loop. */
-export const RETRY_UNREADABLE_MS = 60_000;
+const RETRY_UNREADABLE_MS = 60_000;
 
 /**
  * P1: the due-step loop. Steps due together run in one transaction (one commit, one fsync on

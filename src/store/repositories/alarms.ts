@@ -100,7 +100,7 @@ export interface AlarmPressRecord {
 const T = 'alarms';
 const detailSchema = z.record(z.string(), z.unknown());
 
-export function toAlarm(r: AlarmTable): Alarm {
+function toAlarm(r: AlarmTable): Alarm {
   // An unreadable location is shown as unknown rather than holding up the alarm (P1).
   const loc = locationSchema.safeParse(safeJson(r.loc));
   return {
