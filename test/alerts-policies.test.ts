@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { DEFAULT_POLICY_DIR, loadPolicies } from '../src/alerts/escalation/policies.ts';
 import { startAlerts } from '../src/alerts/index.ts';
-import { DEFAULT_POLICY_DIR, loadPolicies } from '../src/alerts/policies.ts';
 import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
 import { EventBus } from '../src/events/index.ts';
 import { createLogger, createMetrics, systemClock } from '../src/platform/index.ts';
@@ -56,7 +56,6 @@ describe('escalation policies are data, validated at start', () => {
           logger,
           clock: systemClock,
           metrics: createMetrics(),
-          store: db.store,
           repos: db.repos,
           events: new EventBus(logger),
         }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CorruptRowError } from '../src/store/index.ts';
+import { isBadRow } from '../src/store/index.ts';
 import { ENGINES, freshStore, type TestStore } from './fixtures/databases.ts';
 
 const admin = { id: 'usr_admin', role: 'admin' as const, requestId: 'req-1' };
@@ -50,8 +50,8 @@ describe.each(ENGINES)('console, gateway and ingest-error repositories on %s', (
     await t.repos.consoleSessions.open({ idHash: 'h-bad', userId: user.id, now, expiresAt: now + HOUR }, now - HOUR);
     await t.store.db.updateTable('users').set({ role: 'overlord' }).where('id', '=', user.id).execute();
     const error = await t.repos.consoleSessions.findLive('h-bad', now + 1).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CorruptRowError);
-    expect(error).toMatchObject({ table: 'users', rowId: user.id, field: 'role' });
+    expect(isBadRow(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'CENTINELA_ERR_STORE_BAD_ROW', details: { table: 'users', id: user.id, field: 'role' } });
   });
 
   it('adds up unreadable-message counts across batches and lists the latest first', async () => {

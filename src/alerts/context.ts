@@ -1,16 +1,13 @@
-import type { Kysely } from 'kysely';
 import type { Policy } from '../domain/escalation.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger } from '../platform/index.ts';
-import type { Database, Engine, Repositories } from '../store/index.ts';
+import type { Repositories } from '../store/index.ts';
 import type { AlertsMetrics } from './metrics.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { Templates } from './templates.ts';
 
-/** What the pieces of the alerts part share; built once in index.ts. */
+/** What the pieces of the alerts part share; built once in index.ts. It holds no database. */
 export interface AlertsContext {
-  db: Kysely<Database>;
-  engine: Engine;
   clock: Clock;
   logger: Logger;
   events: EventBus;

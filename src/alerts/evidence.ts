@@ -1,7 +1,6 @@
 import { sha256Hex } from '../platform/secrets.ts';
 import { type Actor, toIso } from '../store/index.ts';
 import type { AlarmQueries } from './alarm-queries.ts';
-import { toAlarmView } from './alarm-queries.ts';
 import type { AlertsContext } from './context.ts';
 
 export interface EvidenceExport {
@@ -12,41 +11,41 @@ export interface EvidenceExport {
 }
 
 /**
- * docs/architecture.md "Beyond the alarm": an alarm's full timeline — device presses, notifications with every
- * attempt, who did what and when — as one JSON document. Its SHA-256 is appended to the
- * hash-chained audit log in the same step, so a prosecutor can check the copy was not altered.
+ * An alarm's full timeline — device presses, notifications with every attempt, who did what
+ * and when — as one JSON document. Its SHA-256 is appended to the hash-chained audit log in the
+ * same step, so a prosecutor can check the copy was not altered.
  */
 export async function exportEvidence(ctx: AlertsContext, queries: AlarmQueries, actor: Actor, alarmId: string): Promise<EvidenceExport> {
-  const alarm = toAlarmView(await queries.row(alarmId));
-  const presses = await ctx.db.selectFrom('alarm_presses').selectAll().where('alarm_id', '=', alarmId).orderBy('received_at').execute();
-  const reviews = await ctx.db.selectFrom('case_reviews').selectAll().where('alarm_id', '=', alarmId).execute();
+  const { alarms, caseReviews, audit } = ctx.repos;
+  const alarm = await queries.view(alarmId);
+  const presses = await alarms.presses(alarmId);
+  const reviews = await caseReviews.ofAlarm(alarmId);
   const document = {
     format: 'centinela.evidence/1',
     exportedAt: toIso(ctx.clock.now()),
     exportedBy: actor.id,
     alarm,
-    presses: presses.map((p) => ({ deviceAlarmId: p.device_alarm_id, deviceTs: toIso(p.device_ts), receivedAt: toIso(p.received_at) })),
+    presses: presses.map((p) => ({ deviceAlarmId: p.deviceAlarmId, deviceTs: toIso(p.deviceTs), receivedAt: toIso(p.receivedAt) })),
     timeline: await queries.timeline(alarmId),
     notifications: await queries.notifications(alarmId),
     caseReviews: reviews.map((r) => ({
       id: r.id,
       state: r.state,
-      openedAt: toIso(r.opened_at),
-      closedAt: toIso(r.closed_at),
-      assignedTo: r.assigned_to,
+      openedAt: toIso(r.openedAt),
+      closedAt: toIso(r.closedAt),
+      assignedTo: r.assignedTo,
     })),
   };
   const body = JSON.stringify(document);
   const sha256 = sha256Hex(body);
-  const auditSeq = await ctx.db.transaction().execute(async (trx) => {
-    await ctx.repos.audit.append(trx, actor, {
+  const auditSeq = await alarms.transaction(async (tx) => {
+    await audit.append(tx, actor, {
       action: 'export',
       recordType: 'alarm',
       recordId: alarmId,
       detail: { sha256, bytes: Buffer.byteLength(body) },
     });
-    const head = await trx.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
-    return head.seq;
+    return (await audit.head(tx)).seq;
   });
   return { body, sha256, auditSeq };
 }

@@ -1,30 +1,28 @@
-import type { Role } from '../domain/roles.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import type { Actor, Repositories, Store } from '../store/index.ts';
-import { checkSeizure, closeOfflineTask, openOfflineTask } from './after-alarm.ts';
-import { adoptPendingAlarms, notePress, openAlarm } from './alarm-opener.ts';
+import type { Actor, Repositories } from '../store/index.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
+import { runDueSteps } from './escalation/due-steps.ts';
+import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
+import { loadPolicies } from './escalation/policies.ts';
+import { checkSeizure } from './escalation/seizure.ts';
 import { type EvidenceExport, exportEvidence } from './evidence.ts';
 import { type ActedBy, applyTransition } from './lifecycle.ts';
 import { createAlertsMetrics } from './metrics.ts';
-import { ConsoleOutboxNotifier } from './notifiers/console-outbox.ts';
-import type { OutgoingMessage } from './notifiers/port.ts';
-import { WebhookNotifier } from './notifiers/webhook.ts';
-import { loadPolicies } from './policies.ts';
-import { Pump } from './pump.ts';
-import { type Notifiers, sendDue } from './sender.ts';
-import { runDueSteps } from './step-runner.ts';
+import { createNotifiers } from './notifiers/create-notifiers.ts';
+import type { TwilioInbound } from './notifiers/twilio-inbound.ts';
+import { closeOfflineTask, openOfflineTask } from './offline-tasks.ts';
+import { Pump } from './outbox/pump.ts';
+import { sendDue } from './outbox/sender.ts';
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
-import type { TwilioInbound } from './twilio-inbound.ts';
 
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
+export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
-export { loadPolicies, parsePolicy } from './policies.ts';
 export type { StreamMessage } from './stream-hub.ts';
 
 /** The slice of configuration alerts reads. */
@@ -42,7 +40,6 @@ export interface AlertsDeps {
   logger: Logger;
   clock: Clock;
   metrics: Metrics;
-  store: Store;
   repos: Repositories;
   events: EventBus;
 }
@@ -72,7 +69,6 @@ export interface AlertsApi {
 }
 
 export type { ActedBy };
-export type StreamRole = Role;
 
 /** Starts the alarm lifecycle and escalation engine (issue 4). */
 export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
@@ -84,8 +80,6 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
   let pump: Pump | undefined;
   const ctx: AlertsContext = {
-    db: deps.store.db,
-    engine: deps.store.engine,
     clock: deps.clock,
     logger,
     events: deps.events,
@@ -98,43 +92,18 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     kick: () => pump?.kick(),
   };
 
-  const showOnConsole = (m: OutgoingMessage) =>
-    hub.publish({
-      event: 'outbox.message',
-      data: { notificationId: m.notificationId, alarmId: m.alarmId, channel: m.channel, text: m.body },
-      personal: true,
-    });
-  const consoleOutbox = new ConsoleOutboxNotifier(showOnConsole);
-  const notifiers: Notifiers = { console: consoleOutbox, sms: consoleOutbox, voice: consoleOutbox, webhook: undefined };
-  const tw = deps.config.twilio;
-  let twilioApi: AlertsApi['twilio'];
-  if (tw) {
-    // Loaded only when configured: the SDK is large, and a centre without it pages through the
-    // console outbox. Loading it here, at start, keeps that cost off the first alarm.
-    const [{ createTwilioClient }, { TwilioSmsNotifier }, { TwilioVoiceNotifier }, { TwilioInbound }, { default: twilio }] =
-      await Promise.all([
-        import('./notifiers/twilio-client.ts'),
-        import('./notifiers/twilio-sms.ts'),
-        import('./notifiers/twilio-voice.ts'),
-        import('./twilio-inbound.ts'),
-        import('twilio'),
-      ]);
-    const client = createTwilioClient(tw);
-    notifiers.sms = new TwilioSmsNotifier(client, tw.from, publicUrl);
-    notifiers.voice = new TwilioVoiceNotifier(client, tw.from, publicUrl);
-    twilioApi = { authToken: tw.authToken, publicUrl, inbound: new TwilioInbound(ctx, publicUrl), validateRequest: twilio.validateRequest };
-  }
-  if (deps.config.webhook) notifiers.webhook = new WebhookNotifier(deps.config.webhook.url, deps.config.webhook.secret);
+  const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
+  const twilioApi: AlertsApi['twilio'] = twilio && {
+    authToken: twilio.authToken,
+    publicUrl,
+    inbound: new twilio.TwilioInbound(ctx, publicUrl),
+    validateRequest: twilio.validateRequest,
+  };
 
   pump = new Pump(async () => {
     await runDueSteps(ctx);
     await sendDue(ctx, notifiers);
-    const pending = await ctx.db
-      .selectFrom('alarm_steps')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('done_at', 'is', null)
-      .executeTakeFirst();
-    ctx.metrics.due.set(Number(pending?.n ?? 0));
+    ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
   }, logger);
 
   const off = [
@@ -164,11 +133,11 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     {
       policies: policies.map((p) => p.name),
       adopted,
-      sms: tw ? 'twilio' : 'console outbox',
-      voice: tw ? 'twilio' : 'console outbox',
+      sms: twilio ? 'twilio' : 'console outbox',
+      voice: twilio ? 'twilio' : 'console outbox',
       webhook: deps.config.webhook ? 'configured' : 'off',
     },
-    tw ? 'alerts started' : 'alerts started: Twilio not configured, SMS and voice notifications go to the console outbox',
+    twilio ? 'alerts started' : 'alerts started: Twilio not configured, SMS and voice notifications go to the console outbox',
   );
 
   const alarms = new AlarmQueries(ctx);

@@ -1,13 +1,8 @@
-import type { AlarmOutcome, AlarmState } from '../domain/alarm.ts';
 import { type LifecycleInput, transition } from '../domain/alarm-lifecycle.ts';
 import { CentinelaError, notFound } from '../domain/errors.ts';
-import type { PolicyStep } from '../domain/escalation.ts';
-import type { AlarmTable } from '../store/schema.ts';
-import { openCaseReview } from './case-reviews.ts';
+import type { Alarm, AlarmChange } from '../store/index.ts';
 import type { AlertsContext } from './context.ts';
-import { cancelPaging } from './outbox.ts';
-import { fireStep } from './step-runner.ts';
-import { appendTimeline } from './timeline.ts';
+import { fireStep } from './escalation/step-runner.ts';
 
 /** Who acted, and through which channel (the console/API, a keypress, an SMS reply). */
 export interface ActedBy {
@@ -17,9 +12,21 @@ export interface ActedBy {
 
 const stateConflict = (message: string, state: string) => new CentinelaError('CENTINELA_ERR_STATE_CONFLICT', message, { state });
 
+/** What a transition writes on the alarm, besides its new state. */
+function changeFor(input: LifecycleInput, alsoAcknowledged: boolean, by: ActedBy, now: number, note?: string): AlarmChange {
+  const change: AlarmChange = {};
+  if (alsoAcknowledged || input.type === 'acknowledge') Object.assign(change, { acknowledgedAt: now, acknowledgedBy: by.id });
+  if (input.type === 'dispatch') Object.assign(change, { dispatchedAt: now, dispatchedBy: by.id });
+  if (input.type === 'on_scene') Object.assign(change, { onSceneAt: now, onSceneBy: by.id });
+  if (input.type === 'resolve')
+    Object.assign(change, { resolvedAt: now, resolvedBy: by.id, outcome: input.outcome, resolutionNote: note ?? null });
+  return change;
+}
+
 /**
- * Applies one lifecycle transition. The UPDATE is conditional on the state read, so of two
- * operators acknowledging at once exactly one wins and the other gets 409 (first ack wins).
+ * Applies one lifecycle transition. The change is written only if the alarm is still in the
+ * state read, so of two operators acknowledging at once exactly one wins and the other gets 409
+ * (first acknowledgement wins).
  */
 export async function applyTransition(
   ctx: AlertsContext,
@@ -27,70 +34,61 @@ export async function applyTransition(
   input: LifecycleInput,
   by: ActedBy,
   note?: string,
-): Promise<AlarmTable> {
+): Promise<Alarm> {
+  const { alarms, escalationSteps, outbox, caseReviews } = ctx.repos;
   const now = ctx.clock.now();
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const alarm = await trx.selectFrom('alarms').selectAll().where('id', '=', alarmId).executeTakeFirst();
+  const result = await alarms.transaction(async (tx) => {
+    const alarm = await alarms.get(alarmId, tx);
     if (!alarm) throw notFound('alarm', alarmId);
-    const from = alarm.state as AlarmState;
-    const t = transition(from, input, { test: alarm.test === 1 });
+    const from = alarm.state;
+    const t = transition(from, input, { test: alarm.test });
     if (!t.ok) throw stateConflict(t.reason, from);
-    const set: Partial<AlarmTable> = { state: t.to, updated_at: now };
-    if (t.alsoAcknowledged || input.type === 'acknowledge') Object.assign(set, { acknowledged_at: now, acknowledged_by: by.id });
-    if (input.type === 'dispatch') Object.assign(set, { dispatched_at: now, dispatched_by: by.id });
-    if (input.type === 'on_scene') Object.assign(set, { on_scene_at: now, on_scene_by: by.id });
-    if (input.type === 'resolve')
-      Object.assign(set, { resolved_at: now, resolved_by: by.id, outcome: input.outcome, resolution_note: note ?? null });
-    const res = await trx.updateTable('alarms').set(set).where('id', '=', alarmId).where('state', '=', from).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw stateConflict(`the alarm changed meanwhile (it was ${from})`, from);
+    const change: AlarmChange = { state: t.to, ...changeFor(input, t.alsoAcknowledged === true, by, now, note) };
+    if (!(await alarms.changeIfIn(tx, alarmId, from, change, now)))
+      throw stateConflict(`the alarm changed meanwhile (it was ${from})`, from);
 
-    await appendTimeline(trx, {
-      alarmId,
-      at: now,
-      kind: t.to,
-      actor: by.id,
-      detail: { from, via: by.via, ...(input.type === 'resolve' ? { outcome: input.outcome } : {}), ...(note ? { note } : {}) },
-    });
+    const timeline = (kind: string, detail: Record<string, unknown>) =>
+      alarms.appendTimeline({ alarmId, at: now, kind, actor: by.id, detail }, tx);
+    await timeline(t.to, { from, via: by.via, ...(input.type === 'resolve' ? { outcome: input.outcome } : {}), ...(note ? { note } : {}) });
     for (const effect of t.effects) {
       if (effect.type === 'stop_paging') {
-        const cancelled = await cancelPaging(trx, alarmId, now, input.type === 'resolve');
-        let stop = trx
-          .updateTable('alarm_steps')
-          .set({ done_at: now, done_reason: input.type === 'resolve' ? 'resolved' : 'acknowledged', due_at: null })
-          .where('alarm_id', '=', alarmId)
-          .where('done_at', 'is', null);
+        const resolving = input.type === 'resolve';
+        const cancelled = await outbox.cancel(tx, alarmId, now, resolving);
         // Steps that say so keep running after an acknowledgement; a resolution stops them all.
-        if (input.type !== 'resolve') stop = stop.where('step', 'not like', '%"untilAcknowledged":false%');
-        await stop.execute();
-        await appendTimeline(trx, { alarmId, at: now, kind: 'paging_stopped', actor: by.id, detail: { cancelled } });
+        await escalationSteps.stopFor(tx, alarmId, now, resolving ? 'resolved' : 'acknowledged');
+        await timeline('paging_stopped', { cancelled });
       }
       if (effect.type === 'page_responder') {
-        // docs/architecture.md: the responder is paged when an operator dispatches, if not already paged.
-        const steps = await trx.selectFrom('alarm_steps').selectAll().where('alarm_id', '=', alarmId).execute();
-        for (const row of steps) {
-          const step = JSON.parse(row.step) as PolicyStep;
-          if (step.onDispatch && row.fired_count === 0) await fireStep(trx, ctx, row, now, true);
-        }
+        // The responder is paged when an operator dispatches, if not already paged.
+        const { items } = await escalationSteps.ofAlarm(tx, alarmId);
+        for (const step of items) if (step.step.onDispatch && step.firedCount === 0) await fireStep(tx, ctx, step, now, true);
       }
-      if (effect.type === 'open_case_review') await openCaseReview(trx, alarm, now);
+      if (effect.type === 'open_case_review') {
+        // P5: an attack under protection reopens the case, without waiting for the scheduled review.
+        const caseReviewId = await caseReviews.open(tx, alarm, now);
+        await alarms.appendTimeline(
+          { alarmId, at: now, kind: 'case_review_opened', actor: 'system:escalation', detail: { caseReviewId } },
+          tx,
+        );
+      }
     }
-    return { alarm: { ...alarm, ...set } as AlarmTable, from, to: t.to, effects: t.effects };
+    return { alarm: { ...alarm, ...change } as Alarm, from, to: t.to, effects: t.effects };
   });
   const { alarm, from, to } = result;
   ctx.events.emit('alarm.changed', {
     alarmId,
-    deviceId: alarm.device_id,
-    beneficiaryId: alarm.beneficiary_id,
+    deviceId: alarm.deviceId,
+    beneficiaryId: alarm.beneficiaryId,
     from,
     to,
     by: by.id,
     at: now,
-    ...(input.type === 'resolve' ? { outcome: input.outcome as AlarmOutcome } : {}),
+    ...(input.type === 'resolve' ? { outcome: input.outcome } : {}),
   });
   for (const effect of result.effects) {
     if (effect.type === 'downlink' && alarm.kind !== 'device_offline') {
       ctx.events.emit('downlink.requested', {
-        deviceId: alarm.device_id,
+        deviceId: alarm.deviceId,
         topic: 'ack',
         payload: { alarmId, state: effect.state },
         retain: false,

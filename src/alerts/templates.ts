@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CentinelaError } from '../domain/errors.ts';
 import { projectPath } from '../platform/index.ts';

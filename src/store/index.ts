@@ -7,10 +7,26 @@ export { type Leadership, type LeadershipOptions, startLeadership } from './lead
 export { migrateToLatest } from './migrations/index.ts';
 export type { ConsoleSessionRepository, LiveConsoleSession } from './repositories/console-sessions.ts';
 export type { GatewayRepository } from './repositories/gateways.ts';
-export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, User, VerifyResult } from './repositories/index.ts';
+export type {
+  Alarm,
+  AlarmChange,
+  AlarmForMessages,
+  AlarmPress,
+  AuditEntry,
+  CaseReview,
+  DeviceFilter,
+  EscalationStep,
+  NewNotification,
+  Notification,
+  PressOutcome,
+  Principal,
+  Tx,
+  User,
+  VerifyResult,
+} from './repositories/index.ts';
 export { createRepositories, type Repositories } from './repositories/index.ts';
 export type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from './repositories/ingest-errors.ts';
-export { CorruptRowError } from './row-check.ts';
+export { type Checked, isBadRow } from './row-check.ts';
 export { fromIso, toIso } from './rows.ts';
 export type { Database } from './schema.ts';
 export { type HistorySeed, seedHistory } from './seed-history.ts';

@@ -33,3 +33,11 @@ export interface Notifier {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;
 }
+
+/** The notifier of each channel; without a webhook configured, webhook steps page no one. */
+export interface Notifiers {
+  console: Notifier;
+  sms: Notifier;
+  voice: Notifier;
+  webhook: Notifier | undefined;
+}

@@ -125,7 +125,7 @@ export class AuditLog {
   }
 
   /** The hash of the chain's newest entry: what an evidence export is vouched for by. */
-  async head(): Promise<{ seq: number; hash: string }> {
-    return this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  async head(tx: Transaction<Database> | Kysely<Database> = this.db): Promise<{ seq: number; hash: string }> {
+    return tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { roleSchema } from '../../domain/roles.ts';
-import { checkField } from '../row-check.ts';
+import { checked } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { Principal } from './users.ts';
 
@@ -57,7 +57,7 @@ export class ConsoleSessionRepository {
       .where('revoked_at', '>=', row.created_at)
       .executeTakeFirst();
     if (revokedSince) return undefined;
-    const role = checkField(roleSchema, row.role, { table: 'users', id: row.userId, field: 'role' });
+    const role = checked('users', row.userId, 'role', roleSchema, row.role);
     return {
       idHash: row.id_hash,
       createdAt: row.created_at,

@@ -1,16 +1,20 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../database.ts';
-import { AlarmContextReader } from './alarm-context.ts';
 import { AlarmIntake } from './alarm-intake.ts';
+import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
+import { CaseReviewRepository } from './case-reviews.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
+import { EscalationStepRepository } from './escalation-steps.ts';
 import { GatewayRepository } from './gateways.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
+import { NotificationOutbox } from './notifications.ts';
+import { RecipientDirectory } from './recipients.ts';
 import { ResponderRepository } from './responders.ts';
 import { UserRepository } from './users.ts';
 
@@ -26,16 +30,24 @@ export function createRepositories(store: Store, clock: Clock) {
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
     consoleSessions: new ConsoleSessionRepository(store.db),
-    alarmContext: new AlarmContextReader(store.db),
     beneficiaryAliases: new BeneficiaryAliases(store.db, audit),
     gateways: new GatewayRepository(store.db, audit, clock),
     ingestErrors: new IngestErrorRepository(store.db),
+    alarms: new AlarmRepository(store.db),
+    escalationSteps: new EscalationStepRepository(store.db, store.engine),
+    outbox: new NotificationOutbox(store.db),
+    recipients: new RecipientDirectory(),
+    caseReviews: new CaseReviewRepository(store.db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
+export type { Alarm, AlarmChange, AlarmForMessages, AlarmPressRecord, NewTimelineEntry, TimelineEntry, Tx } from './alarms.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
+export type { CaseReview } from './case-reviews.ts';
 export type { DeviceFilter } from './devices.ts';
+export type { EscalationStep } from './escalation-steps.ts';
+export type { NewNotification, Notification, NotificationAttempt, RecipientType } from './notifications.ts';
 export type { Principal, User } from './users.ts';

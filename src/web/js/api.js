@@ -55,6 +55,6 @@ function safeJson(text) {
   }
 }
 
-/** Lists come as an array or as `{ items: [...] }` (DESIGN.md). */
+/** Lists come as an array or as `{ items: [...] }` (docs/architecture.md, "Interfaces"). */
 export const items = (/** @type {unknown} */ data) =>
   Array.isArray(data) ? data : data && typeof data === 'object' && 'items' in data && Array.isArray(data.items) ? data.items : [];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { notFound } from '../../../domain/errors.ts';
 import type { Aggressor } from '../../../domain/registry.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
@@ -46,9 +45,8 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
     { config: { access: ACCESS.alarmHandlers }, schema: { tags: ['console'], params, response: { 200: context } } },
     async (req) => {
       const actor = actorOf(req);
-      const alarm = await deps.repos.alarmContext.find(req.params.id);
-      if (!alarm) throw notFound('alarm', req.params.id);
-      const base = { alarmId: alarm.alarmId, loc: alarm.loc, note: alarm.note };
+      const alarm = await deps.repos.alarms.require(req.params.id);
+      const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note };
       if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [] };
       // Each repository read below is written to the audit chain (P6).
       const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);

@@ -1,4 +1,4 @@
-import type { Logger } from '../platform/index.ts';
+import type { Logger } from '../../platform/index.ts';
 
 /**
  * Runs the engine's work (due steps, then the outbox) now when kicked and otherwise on a short

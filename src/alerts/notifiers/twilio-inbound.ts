@@ -1,11 +1,10 @@
 import twilio from 'twilio';
-import { isAckReply } from '../domain/alarm-lifecycle.ts';
-import { isCentinelaError } from '../domain/errors.ts';
-import type { AlertsContext } from './context.ts';
-import { applyTransition } from './lifecycle.ts';
-import { fallBackToVoice } from './sender.ts';
-import { DEFAULT_LANGUAGE } from './templates.ts';
-import { appendTimeline } from './timeline.ts';
+import { isAckReply } from '../../domain/alarm-lifecycle.ts';
+import { isCentinelaError } from '../../domain/errors.ts';
+import type { AlertsContext } from '../context.ts';
+import { applyTransition } from '../lifecycle.ts';
+import { fallBackToVoice } from '../outbox/fallback.ts';
+import { DEFAULT_LANGUAGE } from '../templates.ts';
 
 const TERMINAL = ['delivered', 'undelivered', 'failed', 'answered', 'cancelled'];
 
@@ -16,60 +15,59 @@ export class TwilioInbound {
     private readonly publicUrl: string,
   ) {}
 
+  private notify(alarmId: string, notificationId: string, channel: string, status: string, at: number): void {
+    this.ctx.events.emit('notification.changed', { alarmId, notificationId, channel, status, at });
+  }
+
   /** SMS status callback: reached only when *delivered*; failed/undelivered falls back to voice. */
   async smsStatus(params: Record<string, string>): Promise<void> {
+    const { outbox, alarms } = this.ctx.repos;
     const sid = params.MessageSid ?? params.SmsSid;
     const status = params.MessageStatus ?? params.SmsStatus;
     if (!sid || !status) return;
-    const n = await this.ctx.db.selectFrom('notifications').selectAll().where('provider_id', '=', sid).executeTakeFirst();
+    const n = await outbox.byProviderId(sid);
     if (!n || TERMINAL.includes(n.status)) return;
     const now = this.ctx.clock.now();
     const mapped = status === 'delivered' ? 'delivered' : status === 'failed' || status === 'undelivered' ? status : 'sent';
-    await this.ctx.db
-      .updateTable('notifications')
-      .set({
+    await outbox.setStatus(
+      n.id,
+      {
         status: mapped,
-        updated_at: now,
-        ...(mapped === 'delivered' ? { reached_at: now } : {}),
-        ...(params.ErrorCode ? { last_error: `twilio error ${params.ErrorCode}` } : {}),
-      })
-      .where('id', '=', n.id)
-      .execute();
-    await appendTimeline(this.ctx.db, {
-      alarmId: n.alarm_id,
+        ...(mapped === 'delivered' ? { reachedAt: now } : {}),
+        ...(params.ErrorCode ? { lastError: `twilio error ${params.ErrorCode}` } : {}),
+      },
+      now,
+    );
+    await alarms.appendTimeline({
+      alarmId: n.alarmId,
       at: now,
       kind: 'provider_status',
       actor: 'twilio',
       detail: { notificationId: n.id, providerId: sid, status, ...(params.ErrorCode ? { errorCode: params.ErrorCode } : {}) },
     });
-    this.ctx.events.emit('notification.changed', {
-      alarmId: n.alarm_id,
-      notificationId: n.id,
-      channel: n.channel,
-      status: mapped,
-      at: now,
-    });
+    this.notify(n.alarmId, n.id, n.channel, mapped, now);
     if (mapped === 'failed' || mapped === 'undelivered') await fallBackToVoice(this.ctx, n.id, `sms ${mapped}`);
   }
 
   /**
-   * Call status callback. A finished call without a keypress reached no one (docs/architecture.md): it is
-   * recorded as such, never as delivered.
+   * Call status callback. A finished call without a keypress reached no one: it is recorded as
+   * such, never as delivered.
    */
   async voiceStatus(notificationId: string, params: Record<string, string>): Promise<void> {
+    const { outbox, alarms } = this.ctx.repos;
     const callStatus = params.CallStatus;
     if (!callStatus) return;
-    const n = await this.ctx.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
+    const n = await outbox.get(notificationId);
     if (n?.channel !== 'voice') return;
     const now = this.ctx.clock.now();
     const final = ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(callStatus);
     if (final && n.status !== 'answered') {
       const status = callStatus === 'completed' ? 'unanswered' : callStatus;
-      await this.ctx.db.updateTable('notifications').set({ status, updated_at: now }).where('id', '=', n.id).execute();
-      this.ctx.events.emit('notification.changed', { alarmId: n.alarm_id, notificationId: n.id, channel: 'voice', status, at: now });
+      await outbox.setStatus(n.id, { status }, now);
+      this.notify(n.alarmId, n.id, 'voice', status, now);
     }
-    await appendTimeline(this.ctx.db, {
-      alarmId: n.alarm_id,
+    await alarms.appendTimeline({
+      alarmId: n.alarmId,
       at: now,
       kind: 'provider_status',
       actor: 'twilio',
@@ -79,11 +77,7 @@ export class TwilioInbound {
 
   /** The TwiML of a call: speak the alarm, gather one key; "1" acknowledges. */
   async voiceTwiml(notificationId: string): Promise<string> {
-    const n = await this.ctx.db
-      .selectFrom('notifications')
-      .select(['body', 'language'])
-      .where('id', '=', notificationId)
-      .executeTakeFirst();
+    const n = await this.ctx.repos.outbox.get(notificationId);
     const r = new twilio.twiml.VoiceResponse();
     if (!n) {
       r.hangup();
@@ -99,8 +93,9 @@ export class TwilioInbound {
 
   /** A keypress: the call reached someone; from staff, "1" is the acknowledgement. */
   async gather(notificationId: string, digits: string | undefined): Promise<string> {
+    const { outbox, alarms } = this.ctx.repos;
     const r = new twilio.twiml.VoiceResponse();
-    const n = await this.ctx.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
+    const n = await outbox.get(notificationId);
     if (!n) {
       r.hangup();
       return r.toString();
@@ -111,27 +106,17 @@ export class TwilioInbound {
       return r.toString();
     }
     const now = this.ctx.clock.now();
-    await this.ctx.db
-      .updateTable('notifications')
-      .set({ status: 'answered', reached_at: now, updated_at: now })
-      .where('id', '=', n.id)
-      .execute();
-    await appendTimeline(this.ctx.db, {
-      alarmId: n.alarm_id,
+    await outbox.setStatus(n.id, { status: 'answered', reachedAt: now }, now);
+    await alarms.appendTimeline({
+      alarmId: n.alarmId,
       at: now,
       kind: 'call_answered',
       actor: 'twilio',
       detail: { notificationId: n.id, digits },
     });
-    this.ctx.events.emit('notification.changed', {
-      alarmId: n.alarm_id,
-      notificationId: n.id,
-      channel: 'voice',
-      status: 'answered',
-      at: now,
-    });
+    this.notify(n.alarmId, n.id, 'voice', 'answered', now);
     // Only a centre operator or supervisor takes charge by keypress; a contact's keypress confirms receipt.
-    if (n.recipient_type === 'user' && n.recipient_id) await this.acknowledge(n.alarm_id, n.recipient_id, 'voice');
+    if (n.recipientType === 'user' && n.recipientId) await this.acknowledge(n.alarmId, n.recipientId, 'voice');
     r.say({ language }, this.ctx.templates.render(n.language, 'voiceAcknowledged', {}));
     return r.toString();
   }
@@ -147,21 +132,13 @@ export class TwilioInbound {
       return r.toString();
     }
     if (!isAckReply(params.Body ?? '')) return r.toString();
-    const latest = await this.ctx.db
-      .selectFrom('notifications')
-      .innerJoin('alarms', 'alarms.id', 'notifications.alarm_id')
-      .select(['alarms.id as alarmId'])
-      .where('notifications.recipient_type', '=', 'user')
-      .where('notifications.recipient_id', '=', user.id)
-      .where('alarms.state', '=', 'open')
-      .orderBy('notifications.created_at', 'desc')
-      .executeTakeFirst();
-    if (!latest) {
+    const alarmId = await this.ctx.repos.outbox.newestOpenAlarmPagedTo(user.id);
+    if (!alarmId) {
       r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, 'smsNothingOpen', {}));
       return r.toString();
     }
-    const won = await this.acknowledge(latest.alarmId, user.id, 'sms');
-    r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, won ? 'smsAcknowledged' : 'smsNothingOpen', { ref: latest.alarmId }));
+    const won = await this.acknowledge(alarmId, user.id, 'sms');
+    r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, won ? 'smsAcknowledged' : 'smsNothingOpen', { ref: alarmId }));
     return r.toString();
   }
 
@@ -172,7 +149,7 @@ export class TwilioInbound {
     } catch (err) {
       // Someone else acknowledged first: first acknowledgement wins, this one is noted only.
       if (isCentinelaError(err) && err.code === 'CENTINELA_ERR_STATE_CONFLICT') {
-        await appendTimeline(this.ctx.db, {
+        await this.ctx.repos.alarms.appendTimeline({
           alarmId,
           at: this.ctx.clock.now(),
           kind: 'late_acknowledgement',

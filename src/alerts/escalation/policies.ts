@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CentinelaError } from '../domain/errors.ts';
-import { type Policy, policySchema } from '../domain/escalation.ts';
-import { projectPath } from '../platform/index.ts';
+import { CentinelaError } from '../../domain/errors.ts';
+import { type Policy, policySchema } from '../../domain/escalation.ts';
+import { projectPath } from '../../platform/index.ts';
 
 export const DEFAULT_POLICY_DIR = projectPath('src', 'alerts', 'policies');
 

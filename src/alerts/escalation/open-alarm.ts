@@ -1,0 +1,78 @@
+import { initialSchedule, type Policy, type PolicyStep, policyFor } from '../../domain/escalation.ts';
+import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
+import { fireStep } from './step-runner.ts';
+
+/**
+ * Copies the policy in force onto a freshly raised alarm and schedules its steps: editing a
+ * policy never changes a running escalation. Copying only onto an alarm without a policy makes
+ * this idempotent: the event and the start-up sweep may both try, one wins.
+ */
+export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<boolean> {
+  try {
+    return await open(ctx, alarmId, true);
+  } catch (err) {
+    // P1: a step that cannot fire must not keep the escalation from starting. The steps are
+    // scheduled without firing, and the due-step loop runs them one by one (and sets aside the one
+    // that still fails).
+    ctx.logger.error({ err, alarmId }, 'the first steps of an alarm failed; scheduling them for the due-step loop');
+    return open(ctx, alarmId, false);
+  }
+}
+
+async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): Promise<boolean> {
+  const { alarms, escalationSteps } = ctx.repos;
+  const now = ctx.clock.now();
+  const opened = await alarms.transaction(async (tx) => {
+    const alarm = await alarms.get(alarmId, tx);
+    if (!alarm || alarm.policy !== null) return undefined;
+    const policy = policyFor(ctx.policies, alarm.kind) as Policy;
+    if (!(await alarms.startEscalation(tx, alarmId, policy, now))) return undefined;
+    // Steps are timed from when the alarm reached us: one raised just before a crash is
+    // late by the downtime, never skipped (P1).
+    const schedule = initialSchedule(policy, alarm.receivedAt).map((s) => ({ ...s, step: policy.steps[s.index] as PolicyStep }));
+    const steps = await escalationSteps.schedule(tx, alarmId, schedule, alarm.state === 'resolved' ? now : null);
+    await alarms.appendTimeline({ alarmId, at: now, kind: 'escalation_started', actor: ENGINE_ACTOR, detail: { policy: policy.name } }, tx);
+    // Seconds matter: the 0 s steps fire in the same commit that opens the escalation.
+    if (fireDueNow) for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
+    return alarm;
+  });
+  if (!opened) return false;
+  ctx.hub.publish({ event: 'alarm.opened', data: { alarmId, deviceId: opened.deviceId, kind: opened.kind, at: now }, personal: true });
+  // Device feedback: the press was received and is being handled (issue 4 §7).
+  if (opened.kind !== 'device_offline') {
+    ctx.events.emit('downlink.requested', {
+      deviceId: opened.deviceId,
+      topic: 'ack',
+      payload: { alarmId, state: 'received' },
+      retain: false,
+    });
+  }
+  ctx.kick();
+  return true;
+}
+
+/** P1: at start, alarms raised just before a crash (no policy yet) get their escalation. */
+export async function adoptPendingAlarms(ctx: AlertsContext): Promise<number> {
+  let adopted = 0;
+  for (const id of await ctx.repos.alarms.awaitingEscalation()) {
+    try {
+      if (await openAlarm(ctx, id)) adopted += 1;
+    } catch (err) {
+      // One unreadable alarm must not keep the others from escalating.
+      ctx.logger.error({ err, alarmId: id }, 'could not start the escalation of an alarm');
+    }
+  }
+  return adopted;
+}
+
+/** A repeat press joins the open alarm: counted and timestamped on the timeline. */
+export async function notePress(ctx: AlertsContext, alarmId: string, pressCount: number, at: number): Promise<void> {
+  await ctx.repos.alarms.appendTimeline({
+    alarmId,
+    at: ctx.clock.now(),
+    kind: 'press_joined',
+    actor: 'device',
+    detail: { pressCount, pressedAt: at },
+  });
+  ctx.hub.publish({ event: 'alarm.press_joined', data: { alarmId, pressCount, at }, personal: true });
+}

@@ -1,0 +1,289 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { STEP_CHANNELS, STEP_TARGETS, type StepChannel, type StepTarget } from '../../domain/escalation.ts';
+import { newId } from '../ids.ts';
+import { type Checked, checked, mapEach } from '../row-check.ts';
+import type { Database } from '../schema.ts';
+import type { NotificationTable } from '../schema-alerts.ts';
+import type { Tx } from './alarms.ts';
+
+type Db = Kysely<Database> | Tx;
+
+export const RECIPIENT_TYPES = ['console', 'webhook', 'contact', 'responder', 'user'] as const;
+export type RecipientType = (typeof RECIPIENT_TYPES)[number];
+
+export interface NewNotification {
+  alarmId: string;
+  stepId: string | null;
+  target: StepTarget;
+  recipientType: RecipientType;
+  recipientId: string | null;
+  /** Phone number or URL; personal data, never logged. */
+  address: string | null;
+  channel: StepChannel;
+  language: string;
+  template: string;
+  body: string;
+  /** Acknowledgement cancels it while still queued (paging stops: first acknowledgement wins). */
+  untilAck: boolean;
+}
+
+export interface Notification extends NewNotification {
+  id: string;
+  status: string;
+  attempts: number;
+  providerId: string | null;
+  nextAttemptAt: number | null;
+  reachedAt: number | null;
+  createdAt: number;
+}
+
+export interface NotificationAttempt {
+  attempt: number;
+  at: number;
+  status: string;
+  httpStatus: number | null;
+  providerId: string | null;
+  error: string | null;
+}
+
+export interface AttemptResult {
+  attempt: number;
+  at: number;
+  status: string;
+  httpStatus: number | null;
+  providerId: string | null;
+  error: string | null;
+  nextAttemptAt: number | null;
+}
+
+const T = 'notifications';
+
+const toNotification = (r: NotificationTable): Notification => ({
+  id: r.id,
+  alarmId: r.alarm_id,
+  stepId: r.step_id,
+  target: checked(T, r.id, 'target', z.enum(STEP_TARGETS), r.target),
+  recipientType: checked(T, r.id, 'recipient_type', z.enum(RECIPIENT_TYPES), r.recipient_type),
+  recipientId: r.recipient_id,
+  address: r.address,
+  channel: checked(T, r.id, 'channel', z.enum(STEP_CHANNELS), r.channel),
+  language: r.language,
+  template: r.template,
+  body: r.body,
+  untilAck: r.until_ack === 1,
+  status: r.status,
+  attempts: r.attempts,
+  providerId: r.provider_id,
+  nextAttemptAt: r.next_attempt_at,
+  reachedAt: r.reached_at,
+  createdAt: r.created_at,
+});
+
+/**
+ * The notification outbox: a message is queued in the transaction that decides it, and the
+ * sender delivers it later. Rows are claimed with a conditional UPDATE and a lease, so a node
+ * that dies mid-send loses its claim and the message is sent again (at least once).
+ */
+export class NotificationOutbox {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async queue(tx: Db, n: NewNotification, now: number): Promise<string> {
+    const id = newId('ntf');
+    await tx
+      .insertInto('notifications')
+      .values({
+        id,
+        alarm_id: n.alarmId,
+        step_id: n.stepId,
+        target: n.target,
+        recipient_type: n.recipientType,
+        recipient_id: n.recipientId,
+        address: n.address,
+        channel: n.channel,
+        language: n.language,
+        template: n.template,
+        body: n.body,
+        until_ack: n.untilAck ? 1 : 0,
+        status: 'queued',
+        attempts: 0,
+        provider_id: null,
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        reached_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return id;
+  }
+
+  /** Cancels an alarm's queued messages: those marked until-acknowledged, or `everything`. */
+  async cancel(tx: Tx, alarmId: string, now: number, everything: boolean): Promise<number> {
+    let q = tx
+      .updateTable('notifications')
+      .set({ status: 'cancelled', updated_at: now, next_attempt_at: null })
+      .where('alarm_id', '=', alarmId)
+      .where('status', 'in', ['queued', 'retry']);
+    if (!everything) q = q.where('until_ack', '=', 1);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /**
+   * Claims the messages due now (queued, to retry, or whose sender's lease ran out) in one
+   * transaction; the conditional UPDATE keeps two nodes from claiming the same row.
+   */
+  async claimDue(now: number, leaseMs: number, limit: number): Promise<Checked<Notification>> {
+    const candidates = await this.db
+      .selectFrom('notifications')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', 'in', ['queued', 'retry']), eb('next_attempt_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+        ]),
+      )
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    if (candidates.length === 0) return { items: [], bad: [] };
+    const rows = await this.db.transaction().execute(async (trx) => {
+      const out: NotificationTable[] = [];
+      for (const { id } of candidates) {
+        const res = await trx
+          .updateTable('notifications')
+          .set({ status: 'sending', lease_until: now + leaseMs, updated_at: now })
+          .where('id', '=', id)
+          .where((eb) =>
+            eb.or([eb('status', 'in', ['queued', 'retry']), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
+          )
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 1)
+          out.push(await trx.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+      }
+      return out;
+    });
+    return mapEach(rows, toNotification);
+  }
+
+  /** Gives up on a message that cannot be read, so the sender does not claim it again. */
+  async markUnreadable(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({ status: 'failed', lease_until: null, next_attempt_at: null, last_error: 'unreadable row', updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Records one delivery attempt. A provider callback may have overtaken the sender (delivered
+   * before `sent` was recorded): the later state is kept. Returns the message's status now.
+   */
+  async recordAttempt(tx: Tx, n: Notification, a: AttemptResult): Promise<string> {
+    await tx
+      .insertInto('notification_attempts')
+      .values({
+        id: newId('att'),
+        notification_id: n.id,
+        attempt: a.attempt,
+        at: a.at,
+        http_status: a.httpStatus,
+        provider_id: a.providerId,
+        status: a.status,
+        error: a.error,
+      })
+      .execute();
+    const current = await tx.selectFrom('notifications').select('status').where('id', '=', n.id).executeTakeFirstOrThrow();
+    const status = current.status === 'sending' ? a.status : current.status;
+    await tx
+      .updateTable('notifications')
+      .set({
+        status,
+        attempts: a.attempt,
+        provider_id: a.providerId ?? n.providerId,
+        next_attempt_at: a.nextAttemptAt,
+        lease_until: null,
+        last_error: a.error,
+        updated_at: a.at,
+      })
+      .where('id', '=', n.id)
+      .execute();
+    return status;
+  }
+
+  async get(id: string, tx: Db = this.db): Promise<Notification | undefined> {
+    const row = await tx.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toNotification(row) : undefined;
+  }
+
+  async byProviderId(providerId: string): Promise<Notification | undefined> {
+    const row = await this.db.selectFrom('notifications').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
+    return row ? toNotification(row) : undefined;
+  }
+
+  /** A provider's news about a message: its status, when it reached the person, its error. */
+  async setStatus(id: string, change: { status: string; reachedAt?: number; lastError?: string }, now: number): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({
+        status: change.status,
+        updated_at: now,
+        ...(change.reachedAt !== undefined ? { reached_at: change.reachedAt } : {}),
+        ...(change.lastError !== undefined ? { last_error: change.lastError } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The newest open alarm a staff member was paged about (an SMS reply acknowledges it). */
+  async newestOpenAlarmPagedTo(userId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .innerJoin('alarms', 'alarms.id', 'notifications.alarm_id')
+      .select(['alarms.id as alarmId'])
+      .where('notifications.recipient_type', '=', 'user')
+      .where('notifications.recipient_id', '=', userId)
+      .where('alarms.state', '=', 'open')
+      .orderBy('notifications.created_at', 'desc')
+      .executeTakeFirst();
+    return row?.alarmId;
+  }
+
+  /** An alarm's messages in the order they were queued, each with every attempt. */
+  async ofAlarm(alarmId: string): Promise<(Notification & { history: NotificationAttempt[] })[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('alarm_id', '=', alarmId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const attempts = rows.length
+      ? await this.db
+          .selectFrom('notification_attempts')
+          .selectAll()
+          .where(
+            'notification_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('attempt')
+          .execute()
+      : [];
+    return rows.map((r) => ({
+      ...toNotification(r),
+      history: attempts
+        .filter((a) => a.notification_id === r.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          at: a.at,
+          status: a.status,
+          httpStatus: a.http_status,
+          providerId: a.provider_id,
+          error: a.error,
+        })),
+    }));
+  }
+}
