@@ -1,0 +1,84 @@
+import type { AlarmPayload, DeviceEventPayload, Heartbeat } from '../../domain/wire.ts';
+import type { IngestContext, Uplink } from '../context.ts';
+import { handleAlarm } from '../handlers/alarm.ts';
+import { handleDeviceEvent } from '../handlers/event.ts';
+import { handleHeartbeat } from '../handlers/heartbeat.ts';
+import type { GatewayMetrics } from './metrics.ts';
+
+export type ProtocolName = 'gt06' | 'dc09' | 'sbd' | 'inreach';
+
+/** How long a hardware id → device id answer is trusted (a re-registered IMEI takes effect after). */
+const CACHE_MS = 30_000;
+
+/**
+ * The one bridge from a decoded protocol frame into the MQTT contract's handlers: a frame
+ * becomes the same heartbeat / alarm / event an MQTT device would publish, so validation, the
+ * durable alarm write (P1) and every downstream event stay on one path.
+ */
+export class DeviceIntake {
+  private readonly cache = new Map<string, { deviceId: string | undefined; until: number }>();
+
+  constructor(
+    readonly ctx: IngestContext,
+    readonly metrics: GatewayMetrics,
+  ) {}
+
+  /**
+   * The device registered with this hardware id, or undefined — then the frame is recorded as an
+   * ingest error under `unregistered:<protocol>:<id>` for technicians, and counted.
+   */
+  async resolve(protocol: ProtocolName, hardwareId: string, receivedAt: number): Promise<string | undefined> {
+    const hit = this.cache.get(hardwareId);
+    let deviceId = hit && hit.until > receivedAt ? hit.deviceId : undefined;
+    if (!hit || hit.until <= receivedAt) {
+      deviceId = await this.ctx.repos.devices.byHardwareId(hardwareId);
+      if (this.cache.size > 50_000) this.cache.clear();
+      // Unknown ids are not cached: registering the device takes effect at its next frame.
+      if (deviceId) this.cache.set(hardwareId, { deviceId, until: receivedAt + CACHE_MS });
+    }
+    if (!deviceId) {
+      this.metrics.frames.inc({ protocol, outcome: 'unregistered' });
+      this.ctx.errors.record(
+        `unregistered:${protocol}:${hardwareId}`,
+        protocol,
+        'unregistered_hardware_id',
+        `no device has hardware id ${hardwareId}`,
+        receivedAt,
+      );
+    }
+    return deviceId;
+  }
+
+  /** Resolves once the alarm is durable (P1): only then may the protocol acknowledge it. */
+  alarm(deviceId: string, payload: AlarmPayload, frame: Buffer, receivedAt: number): Promise<void> {
+    return handleAlarm(this.ctx, this.uplink(deviceId, 'alarm', payload, receivedAt, frame));
+  }
+
+  heartbeat(deviceId: string, payload: Heartbeat, receivedAt: number): void {
+    handleHeartbeat(this.ctx, this.uplink(deviceId, 'heartbeat', payload, receivedAt));
+  }
+
+  event(deviceId: string, payload: DeviceEventPayload, receivedAt: number): void {
+    handleDeviceEvent(this.ctx, this.uplink(deviceId, 'event', payload, receivedAt));
+  }
+
+  /** A session-oriented protocol's connection opened or closed (GT06 over TCP). */
+  connected(deviceId: string, at: number): void {
+    this.ctx.connections.connected(deviceId, at);
+  }
+
+  disconnected(deviceId: string, at: number, vanished: boolean): void {
+    this.ctx.connections.disconnected(deviceId, at, vanished);
+  }
+
+  private uplink(deviceId: string, kind: Uplink['kind'], payload: unknown, receivedAt: number, frame?: Buffer): Uplink {
+    return {
+      deviceId,
+      kind,
+      payload: Buffer.from(JSON.stringify(payload)),
+      receivedAt,
+      fromWill: false,
+      frameHex: frame?.toString('hex'),
+    };
+  }
+}
