@@ -61,7 +61,18 @@ export type SplitResult =
   /** The stream cannot be resynchronised: close the socket. */
   | { kind: 'fatal'; reason: 'garbage' | 'oversized' | 'bad_length' };
 
-export function splitFrame(buf: Buffer): SplitResult {
+export interface Envelope {
+  protocol: number;
+  info: Buffer;
+  serial: number;
+  /** Bytes the frame takes, start bits to stop bits. */
+  total: number;
+}
+
+/** Framing, length and CRC only: what both sides (server and tracker) read first. */
+export function readEnvelope(
+  buf: Buffer,
+): { kind: 'frame'; envelope: Envelope } | Exclude<SplitResult, { kind: 'frame' } | { kind: 'bad'; reason: 'malformed' }> {
   if (buf.length < 2)
     return buf.length === 1 && buf[0] !== 0x78 && buf[0] !== 0x79 ? { kind: 'fatal', reason: 'garbage' } : { kind: 'need_more' };
   const long = buf[0] === 0x79 && buf[1] === 0x79;
@@ -77,9 +88,21 @@ export function splitFrame(buf: Buffer): SplitResult {
   if (buf[total - 2] !== 0x0d || buf[total - 1] !== 0x0a) return { kind: 'bad', reason: 'bad_stop', used: total };
   const crcAt = total - 4;
   if (crc16X25(buf, 2, crcAt) !== buf.readUInt16BE(crcAt)) return { kind: 'bad', reason: 'bad_crc', used: total };
-  const protocol = buf[2 + lenBytes] as number;
-  const info = buf.subarray(3 + lenBytes, crcAt - 2);
-  const serial = buf.readUInt16BE(crcAt - 2);
+  return {
+    kind: 'frame',
+    envelope: {
+      protocol: buf[2 + lenBytes] as number,
+      info: buf.subarray(3 + lenBytes, crcAt - 2),
+      serial: buf.readUInt16BE(crcAt - 2),
+      total,
+    },
+  };
+}
+
+export function splitFrame(buf: Buffer): SplitResult {
+  const r = readEnvelope(buf);
+  if (r.kind !== 'frame') return r;
+  const { protocol, info, serial, total } = r.envelope;
   const message = decodeInfo(protocol, info);
   if (!message) return { kind: 'bad', reason: 'malformed', used: total };
   return { kind: 'frame', frame: { protocol, serial, message, raw: Buffer.from(buf.subarray(0, total)) }, used: total };
