@@ -62,6 +62,12 @@ export class DeviceIntake {
     handleDeviceEvent(this.ctx, this.uplink(deviceId, 'event', payload, receivedAt));
   }
 
+  /** Device-originated proof of life with no telemetry (P3: liveness only from the device's own frames). */
+  polled(deviceId: string, at: number, via: string): void {
+    this.ctx.metrics.messages.inc({ kind: 'poll' });
+    this.ctx.events.emit('device.polled', { deviceId, at, via });
+  }
+
   /** A session-oriented protocol's connection opened or closed (GT06 over TCP). */
   connected(deviceId: string, at: number): void {
     this.ctx.connections.connected(deviceId, at);

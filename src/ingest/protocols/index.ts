@@ -2,6 +2,8 @@ import type { GatewaysConfig } from '../../config/schema.ts';
 import { CentinelaError } from '../../domain/errors.ts';
 import type { Clock, Logger, Metrics } from '../../platform/index.ts';
 import type { IngestContext } from '../context.ts';
+import { loadDc09Keys } from './dc09/keys.ts';
+import { startDc09Gateway } from './dc09/listener.ts';
 import { DeviceIntake } from './device-intake.ts';
 import { startGt06Gateway } from './gt06/listener.ts';
 import type { InreachIntake } from './inreach/intake.ts';
@@ -15,6 +17,8 @@ export type { InreachIntake } from './inreach/intake.ts';
 /** The ports the protocol gateways actually bound (the real one when 0 was asked). */
 export interface ProtocolPorts {
   gt06: number | undefined;
+  /** TCP and UDP on the same number. */
+  dc09: number | undefined;
 }
 
 export interface ProtocolGateways {
@@ -62,8 +66,23 @@ export async function startProtocolGateways(
             startGt06Gateway({ host: config.host, port: config.gt06Port as number, limits: DEFAULT_LIMITS, logger, intake, now }),
           );
     if (gt06) started.push(gt06);
-    if (started.length > 0) logger.info({ gt06: gt06?.port }, 'protocol gateways listening');
-    return { ports: { gt06: gt06?.port }, intake, inreach: undefined, stop };
+    const dc09 =
+      config.dc09Port === undefined
+        ? undefined
+        : await explained('CENTINELA_DC09_PORT', config.dc09Port, () =>
+            startDc09Gateway({
+              host: config.host,
+              port: config.dc09Port as number,
+              limits: DEFAULT_LIMITS,
+              logger,
+              intake,
+              keys: loadDc09Keys(config.dc09KeysFile),
+              now,
+            }),
+          );
+    if (dc09) started.push(dc09);
+    if (started.length > 0) logger.info({ gt06: gt06?.port, dc09: dc09?.port }, 'protocol gateways listening');
+    return { ports: { gt06: gt06?.port, dc09: dc09?.port }, intake, inreach: undefined, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -74,7 +74,7 @@ export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> 
       // A location carries no battery: it becomes a heartbeat once the device has told us one.
       if (s.state.lastBattery !== undefined)
         intake.heartbeat(deviceId, { ...heartbeat(f.serial, undefined, m.position.at, loc), battery: s.state.lastBattery }, receivedAt);
-      else intake.connected(deviceId, receivedAt);
+      else intake.polled(deviceId, m.position.at, 'gt06 position');
       return;
     }
     // Alarm packet: the answer is the device's "help is coming" — sent only once stored (P1).
