@@ -75,6 +75,11 @@ export const envSchema = z
     /** JSON file of SIA DC-09 accounts and their AES-128/192/256 keys (docs/protocols.md). */
     CENTINELA_DC09_KEYS_FILE: nonEmpty,
     CENTINELA_SBD_PORT: optionalPort,
+    /** The Iridium gateway's DirectIP MT address, `host:port`, for alarm acknowledgements to terminals. */
+    CENTINELA_SBD_MT_ADDRESS: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port of the Iridium DirectIP MT gateway, e.g. 12.47.179.12:10800')
+      .optional(),
     CENTINELA_INREACH_TOKEN: z
       .string()
       .trim()
@@ -151,6 +156,7 @@ export interface GatewaysConfig {
   dc09Port: number | undefined;
   dc09KeysFile: string | undefined;
   sbdPort: number | undefined;
+  sbdMtAddress: { host: string; port: number } | undefined;
   inreachToken: string | undefined;
 }
 
@@ -192,6 +198,12 @@ export function toConfig(env: Env): Config {
       dc09Port: env.CENTINELA_DC09_PORT,
       dc09KeysFile: env.CENTINELA_DC09_KEYS_FILE,
       sbdPort: env.CENTINELA_SBD_PORT,
+      sbdMtAddress: env.CENTINELA_SBD_MT_ADDRESS
+        ? {
+            host: env.CENTINELA_SBD_MT_ADDRESS.slice(0, env.CENTINELA_SBD_MT_ADDRESS.lastIndexOf(':')),
+            port: Number(env.CENTINELA_SBD_MT_ADDRESS.slice(env.CENTINELA_SBD_MT_ADDRESS.lastIndexOf(':') + 1)),
+          }
+        : undefined,
       inreachToken: env.CENTINELA_INREACH_TOKEN,
     },
   };

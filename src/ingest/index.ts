@@ -54,6 +54,7 @@ const NO_GATEWAYS: GatewaysConfig = {
   dc09Port: undefined,
   dc09KeysFile: undefined,
   sbdPort: undefined,
+  sbdMtAddress: undefined,
   inreachToken: undefined,
 };
 

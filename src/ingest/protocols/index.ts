@@ -8,6 +8,8 @@ import { DeviceIntake } from './device-intake.ts';
 import { startGt06Gateway } from './gt06/listener.ts';
 import type { InreachIntake } from './inreach/intake.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { startSbdGateway } from './sbd/listener.ts';
+import { SbdMtClient } from './sbd/mt-client.ts';
 import { DEFAULT_LIMITS, type TcpGateway } from './tcp-gateway.ts';
 
 export type { GatewaysConfig } from '../../config/schema.ts';
@@ -19,7 +21,11 @@ export interface ProtocolPorts {
   gt06: number | undefined;
   /** TCP and UDP on the same number. */
   dc09: number | undefined;
+  sbd: number | undefined;
 }
+
+/** The Iridium gateway opens one short connection per message: no reason to hold one for long. */
+const SBD_LIMITS = { ...DEFAULT_LIMITS, idleMs: 60_000, maxBufferBytes: 4096 };
 
 export interface ProtocolGateways {
   ports: ProtocolPorts;
@@ -81,8 +87,16 @@ export async function startProtocolGateways(
             }),
           );
     if (dc09) started.push(dc09);
-    if (started.length > 0) logger.info({ gt06: gt06?.port, dc09: dc09?.port }, 'protocol gateways listening');
-    return { ports: { gt06: gt06?.port, dc09: dc09?.port }, intake, inreach: undefined, stop };
+    const mt = config.sbdMtAddress ? new SbdMtClient(config.sbdMtAddress, intake, now) : undefined;
+    const sbd =
+      config.sbdPort === undefined
+        ? undefined
+        : await explained('CENTINELA_SBD_PORT', config.sbdPort, () =>
+            startSbdGateway({ host: config.host, port: config.sbdPort as number, limits: SBD_LIMITS, logger, intake, mt, now }),
+          );
+    if (sbd) started.push(sbd);
+    if (started.length > 0) logger.info({ gt06: gt06?.port, dc09: dc09?.port, sbd: sbd?.port }, 'protocol gateways listening');
+    return { ports: { gt06: gt06?.port, dc09: dc09?.port, sbd: sbd?.port }, intake, inreach: undefined, stop };
   } catch (err) {
     await stop();
     throw err;
