@@ -34,7 +34,7 @@ export class SimulatedIridiumGateway {
 
   /** Starts the MT listener; returns its `host:port` for CENTINELA_SBD_MT_ADDRESS. */
   async listenMt(): Promise<string> {
-    this.server = net.createServer((socket) => {
+    const server = net.createServer((socket) => {
       let buf = Buffer.alloc(0);
       socket.on('data', (d: Buffer) => {
         buf = Buffer.concat([buf, d]);
@@ -57,8 +57,9 @@ export class SimulatedIridiumGateway {
       });
       socket.on('error', () => {});
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   nextMt(): Promise<MtReceived> {
