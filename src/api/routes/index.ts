@@ -7,6 +7,7 @@ import { contactRoutes } from './contacts.ts';
 import { deviceModelRoutes } from './device-models.ts';
 import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
+import { inreachRoutes } from './ingest/inreach.ts';
 import { ingestRoutes } from './ingest.ts';
 import { operationsRoutes } from './operations.ts';
 import { responderRoutes } from './responders.ts';
@@ -23,6 +24,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   userRoutes,
   auditRoutes,
   ingestRoutes,
+  inreachRoutes,
   alertsRoutes,
   healthRoutes,
   consoleRoutes,

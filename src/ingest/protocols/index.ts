@@ -6,7 +6,7 @@ import { loadDc09Keys } from './dc09/keys.ts';
 import { startDc09Gateway } from './dc09/listener.ts';
 import { DeviceIntake } from './device-intake.ts';
 import { startGt06Gateway } from './gt06/listener.ts';
-import type { InreachIntake } from './inreach/intake.ts';
+import { createInreachIntake, type InreachIntake } from './inreach/intake.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { startSbdGateway } from './sbd/listener.ts';
 import { SbdMtClient } from './sbd/mt-client.ts';
@@ -96,7 +96,8 @@ export async function startProtocolGateways(
           );
     if (sbd) started.push(sbd);
     if (started.length > 0) logger.info({ gt06: gt06?.port, dc09: dc09?.port, sbd: sbd?.port }, 'protocol gateways listening');
-    return { ports: { gt06: gt06?.port, dc09: dc09?.port, sbd: sbd?.port }, intake, inreach: undefined, stop };
+    const inreach = config.inreachToken ? createInreachIntake(config.inreachToken, intake) : undefined;
+    return { ports: { gt06: gt06?.port, dc09: dc09?.port, sbd: sbd?.port }, intake, inreach, stop };
   } catch (err) {
     await stop();
     throw err;
