@@ -21,11 +21,21 @@ export type Dc09Keys = Map<string, Buffer>;
 
 export function loadDc09Keys(file: string | undefined): Dc09Keys {
   if (!file) return new Map();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CentinelaError(
+      'CENTINELA_ERR_CONFIG_INVALID',
+      `CENTINELA_DC09_KEYS_FILE: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `CENTINELA_DC09_KEYS_FILE: cannot read ${file}: ${(err as Error).message}`);
+    raw = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text it failed on: that could be a key.
+    throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `CENTINELA_DC09_KEYS_FILE: ${file} is not valid JSON`);
   }
   const parsed = keysFileSchema.safeParse(raw);
   if (!parsed.success) {
