@@ -38,7 +38,7 @@ const TRACKING = new Set<number>([
 ]);
 
 export const MAX_EVENTS = 500;
-const eventSchema = z.object({
+export const inreachEventSchema = z.object({
   imei: z.string().regex(/^\d{15}$/),
   messageCode: z.number().int().min(0).max(255),
   freeText: z.string().max(500).nullish(),
@@ -49,15 +49,15 @@ const eventSchema = z.object({
     .nullish(),
   status: z.object({ lowBattery: z.number().int().optional() }).passthrough().nullish(),
 });
-export type InreachEvent = z.infer<typeof eventSchema>;
-const bodySchema = z.object({ Version: z.string().max(10).optional(), Events: z.array(z.unknown()).max(MAX_EVENTS) });
+export type InreachEvent = z.infer<typeof inreachEventSchema>;
+export const inreachPushSchema = z.object({ Version: z.string().max(10).optional(), Events: z.array(z.unknown()).max(MAX_EVENTS) });
 
 export function createInreachIntake(token: string, intake: DeviceIntake): InreachIntake {
   const expected = Buffer.from(token);
   const count = (outcome: string, n = 1) => intake.metrics.frames.inc({ protocol: 'inreach', outcome }, n);
 
   async function one(raw: unknown, receivedAt: number): Promise<boolean> {
-    const parsed = eventSchema.safeParse(raw);
+    const parsed = inreachEventSchema.safeParse(raw);
     if (!parsed.success) {
       count('malformed');
       return false;
@@ -117,7 +117,7 @@ export function createInreachIntake(token: string, intake: DeviceIntake): Inreac
       return b.length === expected.length && timingSafeEqual(b, expected);
     },
     accept: async (body, receivedAt) => {
-      const parsed = bodySchema.safeParse(body);
+      const parsed = inreachPushSchema.safeParse(body);
       if (!parsed.success) {
         count('malformed');
         return { accepted: 0, ignored: 1 };
