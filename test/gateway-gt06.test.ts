@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Gt06Tracker } from '../devices/gt06/tracker.ts';
 import { startGatewayWorld } from './fixtures/gateway-world.ts';
+import { alarm, connectDevice, registerDevice } from './fixtures/mqtt.ts';
 
 type World = Awaited<ReturnType<typeof startGatewayWorld>>;
 let w: World;
@@ -167,5 +168,29 @@ describe('bad input on the GT06 port', () => {
     c.socket.write(Buffer.from('78780a1344050300020007e4430d0a', 'hex'));
     await c.closed;
     expect(await w.metric('centinela_gateway_frames_total', 'protocol="gt06",outcome="before_login"')).toBeGreaterThan(0);
+  });
+
+  test('stalled and garbage-sending GT06 sockets, held open, never stop an MQTT alarm or a GT06 SOS', async () => {
+    // 50 sockets stalled mid-frame, 50 flooding garbage into the same process.
+    const stalled = await Promise.all(Array.from({ length: 50 }, () => rawClient()));
+    for (const c of stalled) c.socket.write(Buffer.from('78781f12', 'hex'));
+    const garbage = await Promise.all(Array.from({ length: 50 }, () => rawClient()));
+    for (const c of garbage) c.socket.write(Buffer.alloc(2048, 0x41));
+    await Promise.all(garbage.map((c) => c.closed));
+
+    const device = await registerDevice(w.c.repos, `mqtt-beside-gt06-${Date.now()}`);
+    const client = await connectDevice(w.c.parts.ingest.mqttPort as number, device);
+    await client.publishAsync(`v1/devices/${device.id}/alarm`, alarm('beside-1'), { qos: 1 });
+    expect(await w.c.store.db.selectFrom('alarms').select('id').where('device_id', '=', device.id).execute()).toHaveLength(1);
+    await client.endAsync();
+
+    const imei = nextImei();
+    const kase = await w.caseWithHardware(imei);
+    const t = await tracker(imei);
+    await t.login();
+    await t.alarm({ at: new Date(), ...MEXICO_CITY });
+    expect(await w.c.store.db.selectFrom('alarms').select('id').where('device_id', '=', kase.deviceId).execute()).toHaveLength(1);
+    t.close();
+    for (const c of stalled) c.socket.destroy();
   });
 });

@@ -94,7 +94,10 @@ describe('an Iridium terminal through SBD DirectIP', () => {
     const down = w.c.events.next('gateway.down', (e) => e.gateway === 'sbd-mt');
     const t = new SbdTerminal(iridium, imei);
     expect(await t.send({ type: 'alarm', at: Date.now(), kind: 'sos', seq: 9 })).toEqual(moConfirmation(true));
-    expect((await down).reason).toMatch(/ECONNREFUSED|closed/);
+    const e = await down;
+    expect(e.reason).toMatch(/ECONNREFUSED|closed/);
+    // Terminals are still heard through MO: none is listed as cut off.
+    expect(e.deviceIds).toEqual([]);
     const alarms = await w.c.store.db.selectFrom('alarms').select('id').where('device_id', '=', kase.deviceId).execute();
     expect(alarms).toHaveLength(1);
   });

@@ -46,8 +46,11 @@ export interface EventMap {
    * telemetry (a DC-09 NULL poll, a Contact ID periodic test, a position without battery).
    */
   'device.polled': { deviceId: string; at: number; via: string };
-  /** A protocol gateway (its listener, or the upstream that pushes to it) stopped working. */
-  'gateway.down': { gateway: string; at: number; reason: string };
+  /**
+   * A protocol gateway (its listener, or the upstream it depends on) stopped working. `deviceIds`:
+   * the devices last heard through it, which cannot be heard while it is down.
+   */
+  'gateway.down': { gateway: string; at: number; reason: string; deviceIds: string[] };
   'gateway.up': { gateway: string; at: number };
 
   // ---- alerts ----

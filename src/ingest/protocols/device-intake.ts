@@ -17,6 +17,8 @@ const CACHE_MS = 30_000;
  */
 export class DeviceIntake {
   private readonly cache = new Map<string, { deviceId: string | undefined; until: number }>();
+  /** The devices heard through each protocol since start: who is cut off when its gateway is down. */
+  private readonly heard = new Map<ProtocolName, Set<string>>();
 
   constructor(
     readonly ctx: IngestContext,
@@ -36,7 +38,11 @@ export class DeviceIntake {
       // Unknown ids are not cached: registering the device takes effect at its next frame.
       if (deviceId) this.cache.set(hardwareId, { deviceId, until: receivedAt + CACHE_MS });
     }
-    if (!deviceId) {
+    if (deviceId) {
+      let set = this.heard.get(protocol);
+      if (!set) this.heard.set(protocol, (set = new Set()));
+      set.add(deviceId);
+    } else {
       this.metrics.frames.inc({ protocol, outcome: 'unregistered' });
       this.ctx.errors.record(
         `unregistered:${protocol}:${hardwareId}`,
@@ -66,6 +72,16 @@ export class DeviceIntake {
   polled(deviceId: string, at: number, via: string): void {
     this.ctx.metrics.messages.inc({ kind: 'poll' });
     this.ctx.events.emit('device.polled', { deviceId, at, via });
+  }
+
+  /** A gateway stopped working: a technician matter; `protocol` names whose devices it cuts off. */
+  gatewayDown(gateway: string, protocol: ProtocolName | undefined, at: number, reason: string): void {
+    const deviceIds = protocol ? [...(this.heard.get(protocol) ?? [])] : [];
+    this.ctx.events.emit('gateway.down', { gateway, at, reason, deviceIds });
+  }
+
+  gatewayUp(gateway: string, at: number): void {
+    this.ctx.events.emit('gateway.up', { gateway, at });
   }
 
   /** A session-oriented protocol's connection opened or closed (GT06 over TCP). */

@@ -51,6 +51,8 @@ export interface TcpGatewayOptions<F, S> {
   /** One frame, in order; the next waits for this one (an alarm is stored before its ACK, P1). */
   onFrame(session: Session<S>, frame: F): Promise<void> | void;
   onClose?(session: Session<S>, vanished: boolean): void;
+  /** The listener failed after it started: its devices can no longer reach Centinela. */
+  onDown?(reason: string): void;
 }
 
 export interface TcpGateway {
@@ -154,12 +156,20 @@ export async function startTcpGateway<F, S>(opts: TcpGatewayOptions<F, S>): Prom
       resolve();
     });
   });
-  server.on('error', (err) => logger.error({ err, protocol }, 'gateway listener error'));
+  let stopping = false;
+  server.on('error', (err) => {
+    logger.error({ err, protocol }, 'gateway listener error');
+    opts.onDown?.((err as NodeJS.ErrnoException).code ?? 'listener error');
+  });
+  server.on('close', () => {
+    if (!stopping) opts.onDown?.('listener closed');
+  });
 
   return {
     port: (server.address() as AddressInfo).port,
     connections: () => sockets.size,
     stop: async () => {
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;

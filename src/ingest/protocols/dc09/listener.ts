@@ -32,6 +32,7 @@ export async function startDc09Gateway(opts: Dc09GatewayOptions): Promise<TcpGat
     initialState: () => null,
     split: splitFrame,
     onFrame: async (session, frame) => session.send(await receiver.handle(frame)),
+    onDown: (reason) => opts.intake.gatewayDown('dc09', 'dc09', opts.now(), reason),
   });
 
   const udp = dgram.createSocket('udp4');

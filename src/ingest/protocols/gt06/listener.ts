@@ -109,6 +109,7 @@ export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> 
     initialState: () => ({ deviceId: undefined, imei: undefined, lastLoc: undefined, lastBattery: undefined }),
     split: splitFrame,
     onFrame,
+    onDown: (reason) => intake.gatewayDown('gt06', 'gt06', opts.now(), reason),
     onClose: (s, vanished) => {
       if (s.state.deviceId) intake.disconnected(s.state.deviceId, opts.now(), vanished);
     },

@@ -97,5 +97,6 @@ export function startSbdGateway(opts: SbdGatewayOptions): Promise<TcpGateway> {
     initialState: () => null,
     split: splitMessage,
     onFrame,
+    onDown: (reason) => intake.gatewayDown('sbd', 'sbd', opts.now(), reason),
   });
 }

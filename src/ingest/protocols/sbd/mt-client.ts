@@ -25,7 +25,7 @@ export class SbdMtClient {
       const confirmation = await this.exchange(encodeMt(id, imei, payload));
       if (this.down) {
         this.down = false;
-        this.intake.ctx.events.emit('gateway.up', { gateway: 'sbd-mt', at: this.now() });
+        this.intake.gatewayUp('sbd-mt', this.now());
       }
       this.intake.metrics.frames.inc({ protocol: 'sbd', outcome: confirmation && confirmation.status >= 0 ? 'mt_queued' : 'mt_refused' });
       return confirmation;
@@ -33,7 +33,8 @@ export class SbdMtClient {
       this.intake.metrics.frames.inc({ protocol: 'sbd', outcome: 'mt_failed' });
       if (!this.down) {
         this.down = true;
-        this.intake.ctx.events.emit('gateway.down', { gateway: 'sbd-mt', at: this.now(), reason: (err as Error).message.slice(0, 120) });
+        // Terminals are still heard (MO); only their acknowledgements cannot reach them: no device listed.
+        this.intake.gatewayDown('sbd-mt', undefined, this.now(), (err as Error).message.slice(0, 120));
       }
       return undefined;
     }
