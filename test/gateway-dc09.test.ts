@@ -118,6 +118,19 @@ describe('what the DC-09 receiver refuses', () => {
     expect(await w.metric('centinela_gateway_frames_total', 'protocol="dc09",outcome="outside_time_window"')).toBeGreaterThan(0);
   });
 
+  test('a retired device is not heard any more: NAK, and an ingest error on the device for technicians', async () => {
+    const account = nextAccount();
+    const kase = await w.caseWithHardware(account);
+    await w.api('PATCH', `/api/devices/${kase.deviceId}`, 'admin', { retiredAt: new Date(Date.now() - 60_000).toISOString() });
+    const c = await communicator(account, 'udp');
+    expect((await c.poll()).id).toBe('NAK');
+    const errors = (await w.api('GET', `/api/devices/${kase.deviceId}/ingest-errors`, 'technician')).json() as {
+      counts: { reason: string }[];
+    };
+    expect(errors.counts.map((x) => x.reason)).toEqual(['retired_device']);
+    c.close();
+  });
+
   test('a message type this receiver does not handle (SIA-DCS) is answered DUH', async () => {
     const account = nextAccount();
     await w.caseWithHardware(account);

@@ -33,7 +33,7 @@ describe('devices known by the id their own protocol carries (hardwareId)', () =
     expect((await api('GET', '/api/devices/gt06-hw-1', undefined, 'technician')).json().hardwareId).toBe('868120000000001');
     const patched = await api('PATCH', '/api/devices/gt06-hw-1', { hardwareId: '868120000000002' });
     expect(patched.json().hardwareId).toBe('868120000000002');
-    expect(await t.centinela.repos.devices.byHardwareId('868120000000002')).toBe('gt06-hw-1');
+    expect(await t.centinela.repos.devices.byHardwareId('868120000000002')).toEqual({ id: 'gt06-hw-1', retiredAt: null });
     expect(await t.centinela.repos.devices.byHardwareId('868120000000001')).toBeUndefined();
   });
 

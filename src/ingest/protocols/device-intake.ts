@@ -16,7 +16,7 @@ const CACHE_MS = 30_000;
  * durable alarm write (P1) and every downstream event stay on one path.
  */
 export class DeviceIntake {
-  private readonly cache = new Map<string, { deviceId: string | undefined; until: number }>();
+  private readonly cache = new Map<string, { deviceId: string; retiredAt: number | null; until: number }>();
   /** The devices heard through each protocol since start: who is cut off when its gateway is down. */
   private readonly heard = new Map<ProtocolName, Set<string>>();
 
@@ -30,19 +30,15 @@ export class DeviceIntake {
    * ingest error under `unregistered:<protocol>:<id>` for technicians, and counted.
    */
   async resolve(protocol: ProtocolName, hardwareId: string, receivedAt: number): Promise<string | undefined> {
-    const hit = this.cache.get(hardwareId);
-    let deviceId = hit && hit.until > receivedAt ? hit.deviceId : undefined;
+    let hit = this.cache.get(hardwareId);
     if (!hit || hit.until <= receivedAt) {
-      deviceId = await this.ctx.repos.devices.byHardwareId(hardwareId);
+      const found = await this.ctx.repos.devices.byHardwareId(hardwareId);
       if (this.cache.size > 50_000) this.cache.clear();
+      hit = found ? { deviceId: found.id, retiredAt: found.retiredAt, until: receivedAt + CACHE_MS } : undefined;
       // Unknown ids are not cached: registering the device takes effect at its next frame.
-      if (deviceId) this.cache.set(hardwareId, { deviceId, until: receivedAt + CACHE_MS });
+      if (hit) this.cache.set(hardwareId, hit);
     }
-    if (deviceId) {
-      let set = this.heard.get(protocol);
-      if (!set) this.heard.set(protocol, (set = new Set()));
-      set.add(deviceId);
-    } else {
+    if (!hit) {
       this.metrics.frames.inc({ protocol, outcome: 'unregistered' });
       this.ctx.errors.record(
         `unregistered:${protocol}:${hardwareId}`,
@@ -51,8 +47,18 @@ export class DeviceIntake {
         `no device has hardware id ${hardwareId}`,
         receivedAt,
       );
+      return undefined;
     }
-    return deviceId;
+    // As the MQTT authenticator does: a retired device is not heard any more.
+    if (hit.retiredAt !== null && hit.retiredAt <= receivedAt) {
+      this.metrics.frames.inc({ protocol, outcome: 'retired' });
+      this.ctx.errors.record(hit.deviceId, protocol, 'retired_device', `frame from retired device (hardware id ${hardwareId})`, receivedAt);
+      return undefined;
+    }
+    let set = this.heard.get(protocol);
+    if (!set) this.heard.set(protocol, (set = new Set()));
+    set.add(hit.deviceId);
+    return hit.deviceId;
   }
 
   /** Resolves once the alarm is durable (P1): only then may the protocol acknowledge it. */

@@ -126,14 +126,14 @@ export class DeviceRepository {
   /** A clear conflict naming the hardware id (the unique index is the last word under a race). */
   private async refuseTakenHardwareId(hardwareId: string | null | undefined, deviceId: string): Promise<void> {
     if (!hardwareId) return;
-    const holder = await this.byHardwareId(hardwareId);
+    const holder = (await this.byHardwareId(hardwareId))?.id;
     if (holder && holder !== deviceId) throw conflict('device hardware id', hardwareId);
   }
 
   /** Issue 17: the device a protocol gateway's frame belongs to, by the id its protocol carries. */
-  async byHardwareId(hardwareId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('devices').select('id').where('hardware_id', '=', hardwareId).executeTakeFirst();
-    return row?.id;
+  async byHardwareId(hardwareId: string): Promise<{ id: string; retiredAt: number | null } | undefined> {
+    const row = await this.db.selectFrom('devices').select(['id', 'retired_at']).where('hardware_id', '=', hardwareId).executeTakeFirst();
+    return row ? { id: row.id, retiredAt: row.retired_at } : undefined;
   }
 
   /** What intake needs per message: whose device it is and whether it is on test. */
