@@ -55,8 +55,8 @@ export class DeviceIntake {
       this.ctx.errors.record(hit.deviceId, protocol, 'retired_device', `frame from retired device (hardware id ${hardwareId})`, receivedAt);
       return undefined;
     }
-    let set = this.heard.get(protocol);
-    if (!set) this.heard.set(protocol, (set = new Set()));
+    const set = this.heard.get(protocol) ?? new Set<string>();
+    this.heard.set(protocol, set);
     set.add(hit.deviceId);
     return hit.deviceId;
   }

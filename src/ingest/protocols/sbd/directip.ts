@@ -148,7 +148,7 @@ export interface MtConfirmation {
 
 export function parseMtConfirmation(msg: Buffer): MtConfirmation | undefined {
   const c = readIes(msg)?.get(IE.mtConfirmation);
-  if (!c || c.length !== 25) return undefined;
+  if (c?.length !== 25) return undefined;
   return {
     clientMessageId: c.readUInt32BE(0),
     imei: c.subarray(4, 19).toString('latin1'),
