@@ -104,6 +104,28 @@ describe('a GT06 panic tracker over TCP', () => {
     await disconnected;
   });
 
+  test('a tracker that reconnects is not reported vanished when its old socket is closed later', async () => {
+    const imei = nextImei();
+    const kase = await w.caseWithHardware(imei);
+    const disconnects: boolean[] = [];
+    const off = w.c.events.on('device.disconnected', (e) => {
+      if (e.deviceId === kase.deviceId) disconnects.push(e.lastWill);
+    });
+    const old = await tracker(imei);
+    await old.login();
+    const fresh = await tracker(imei);
+    await fresh.login();
+    // The old socket is cut (as a half-open one would time out): the device is still connected.
+    old.write(Buffer.from('GET / HTTP/1.1\r\n'));
+    await expect(old.heartbeat()).rejects.toThrow(/closed/);
+    expect(disconnects).toEqual([]);
+    const gone = w.c.events.next('device.disconnected', (e) => e.deviceId === kase.deviceId);
+    fresh.close();
+    await gone;
+    expect(disconnects).toEqual([false]);
+    off();
+  });
+
   test('a power cut and a vibration alarm become device events, not alarms', async () => {
     const imei = nextImei();
     const kase = await w.caseWithHardware(imei);

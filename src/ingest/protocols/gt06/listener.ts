@@ -39,6 +39,12 @@ export interface Gt06GatewayOptions extends Pick<TcpGatewayOptions<Gt06Frame, Gt
 export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> {
   const { intake } = opts;
   const count = (outcome: string) => intake.metrics.frames.inc({ protocol: 'gt06', outcome });
+  /**
+   * Each device's newest connection. A tracker that reconnects leaves its old socket half-open
+   * until it times out; that late close must not say the device vanished (after an alarm, a
+   * disconnection reads as a possible seizure).
+   */
+  const current = new Map<string, Session<Gt06Session>>();
 
   async function onFrame(s: Session<Gt06Session>, f: Gt06Frame): Promise<void> {
     const receivedAt = opts.now();
@@ -48,6 +54,7 @@ export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> 
       // Unregistered: no answer (the device keeps retrying login, which a technician sees counted).
       if (!deviceId) return s.close('unregistered');
       s.state.deviceId = deviceId;
+      current.set(deviceId, s);
       s.state.imei = m.imei;
       count('accepted');
       s.send(encodeResponse(f.protocol, f.serial));
@@ -111,7 +118,10 @@ export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> 
     onFrame,
     onDown: (reason) => intake.gatewayDown('gt06', 'gt06', opts.now(), reason),
     onClose: (s, vanished) => {
-      if (s.state.deviceId) intake.disconnected(s.state.deviceId, opts.now(), vanished);
+      const deviceId = s.state.deviceId;
+      if (!deviceId || current.get(deviceId) !== s) return;
+      current.delete(deviceId);
+      intake.disconnected(deviceId, opts.now(), vanished);
     },
   });
 }
