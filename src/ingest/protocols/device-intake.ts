@@ -1,4 +1,4 @@
-import type { AlarmPayload, DeviceEventPayload, Heartbeat } from '../../domain/wire.ts';
+import { type AlarmPayload, type DeviceEventPayload, type Heartbeat, normalizeDeviceTime } from '../../domain/wire.ts';
 import type { IngestContext, Uplink } from '../context.ts';
 import { handleAlarm } from '../handlers/alarm.ts';
 import { handleDeviceEvent } from '../handlers/event.ts';
@@ -6,6 +6,22 @@ import { handleHeartbeat } from '../handlers/heartbeat.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 export type ProtocolName = 'gt06' | 'dc09' | 'sbd' | 'inreach';
+
+/** Retransmissions land in one press when the device's clock cannot tell them apart (see below). */
+const DEDUP_BUCKET_MS = 10 * 60_000;
+
+/**
+ * The time part of a protocol alarm's id, so that a retransmission is one press (P1) but a new
+ * alarm never passes for an old one. A device time is used when it is plausible; a device with no
+ * clock (no GPS fix, reboot) sends a constant one, and its counters restart — with that time the
+ * id of a new SOS could equal an old one and be dropped as a duplicate. Then a 10-minute window of
+ * receive time stands in: a retransmission that straddles two windows joins the open alarm.
+ */
+export function alarmIdTime(deviceTime: number, receivedAt: number): string {
+  return normalizeDeviceTime(deviceTime, receivedAt).clockSuspect ? receiveWindow(receivedAt) : String(deviceTime);
+}
+
+export const receiveWindow = (receivedAt: number): string => `r${Math.floor(receivedAt / DEDUP_BUCKET_MS)}`;
 
 /** How long a hardware id → device id answer is trusted (a re-registered IMEI takes effect after). */
 const CACHE_MS = 30_000;

@@ -1,10 +1,7 @@
-import type { DeviceIntake } from '../device-intake.ts';
+import { type DeviceIntake, receiveWindow } from '../device-intake.ts';
 import { meaningOf, parseContactId } from './contact-id.ts';
 import { ack, checkEnvelope, type Dc09Header, type Dc09Message, duh, inWindow, nak, parseBody } from './frame.ts';
 import type { Dc09Keys } from './keys.ts';
-
-/** Retransmissions of one message land in one alarm press; a wrapped sequence days later does not. */
-const DEDUP_BUCKET_MS = 10 * 60_000;
 
 /**
  * The alarm-receiving-centre side of DC-09, shared by TCP and UDP: one frame in, one answer out.
@@ -68,7 +65,8 @@ export class Dc09Receiver {
     const meaning = meaningOf(cid);
     const loc = location(m.extended);
     if (meaning.type === 'alarm') {
-      const id = `dc09-${m.seq}-${cid.qualifier}${cid.code}-${cid.partition}-${cid.zone}-${Math.floor(receivedAt / DEDUP_BUCKET_MS)}`;
+      // A retransmission re-stamps the message: only the receive-time window can tell it apart.
+      const id = `dc09-${m.seq}-${cid.qualifier}${cid.code}-${cid.partition}-${cid.zone}-${receiveWindow(receivedAt)}`;
       await this.intake.alarm(deviceId, { id, ts, kind: meaning.kind, note: meaning.note, ...(loc ? { loc } : {}) }, frame, receivedAt);
     } else if (meaning.type === 'event') {
       this.intake.event(deviceId, { ts, kind: meaning.kind, detail: { source: meaning.note } }, receivedAt);

@@ -1,5 +1,5 @@
 import type { AlarmPayload, DeviceEventKind, Location } from '../../../domain/wire.ts';
-import type { DeviceIntake } from '../device-intake.ts';
+import { alarmIdTime, type DeviceIntake } from '../device-intake.ts';
 import type { Session, TcpGateway, TcpGatewayOptions } from '../tcp-gateway.ts';
 import { startTcpGateway } from '../tcp-gateway.ts';
 import { encodeResponse, type Gt06Frame, type Gt06Position, type Gt06Status, MSG, splitFrame } from './decoder.ts';
@@ -91,8 +91,8 @@ export function startGt06Gateway(opts: Gt06GatewayOptions): Promise<TcpGateway> 
     const event = EVENT_KINDS[m.status.alarm];
     const ts = m.position.at;
     if (alarmKind) {
-      // The serial wraps at 65,536 and restarts with the device: the device time makes the id unique.
-      const id = `gt06-${f.serial}-${ts}`;
+      // The serial wraps at 65,536 and restarts with the device: the time part makes the id unique.
+      const id = `gt06-${f.serial}-${alarmIdTime(ts, receivedAt)}`;
       await intake.alarm(deviceId, { id, ts, kind: alarmKind, ...(loc ? { loc } : {}) }, f.raw, receivedAt);
     } else if (event) {
       intake.event(

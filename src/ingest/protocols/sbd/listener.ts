@@ -1,6 +1,6 @@
 import type { Location } from '../../../domain/wire.ts';
 import type { Logger } from '../../../platform/logger.ts';
-import type { DeviceIntake } from '../device-intake.ts';
+import { alarmIdTime, type DeviceIntake } from '../device-intake.ts';
 import { type GatewayLimits, type Session, startTcpGateway, type TcpGateway } from '../tcp-gateway.ts';
 import { type MoMessage, moConfirmation, parseMo, SESSION_STATUS, sessionSucceeded, splitMessage } from './directip.ts';
 import type { SbdMtClient } from './mt-client.ts';
@@ -83,7 +83,12 @@ export function startSbdGateway(opts: SbdGatewayOptions): Promise<TcpGateway> {
       return;
     }
     // The terminal resends an unacknowledged alarm with the same sequence and time: one press.
-    await intake.alarm(deviceId, { id: `sbd-${p.seq}-${p.at}`, ts: p.at, kind: p.kind, ...(loc ? { loc } : {}) }, frame, receivedAt);
+    await intake.alarm(
+      deviceId,
+      { id: `sbd-${p.seq}-${alarmIdTime(p.at, receivedAt)}`, ts: p.at, kind: p.kind, ...(loc ? { loc } : {}) },
+      frame,
+      receivedAt,
+    );
     if (opts.mt) void opts.mt.send(m.header.imei, alarmAckPayload(p.seq));
   }
 
