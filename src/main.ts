@@ -79,7 +79,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     shutdown.add('alerts', () => alerts.stop());
     const ingest = await startIngest({
       ...common,
-      config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx },
+      config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx, gateways: config.gateways },
     });
     shutdown.add('ingest', () => ingest.stop());
     ingestApi = ingest.api;

@@ -30,6 +30,8 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/twilio/gather/:notificationId',
   'POST /api/twilio/inbound-sms',
   'POST /api/twilio/voice-status/:notificationId',
+  // Garmin IPC Outbound (only when CENTINELA_INREACH_TOKEN is set); 401 without that token.
+  'POST /api/gateways/inreach',
 ]);
 
 const concrete = (url: string) => url.replace(/:(\w+)/g, 'no-such-$1').replace(/\*$/, 'index.html');

@@ -15,13 +15,15 @@ export function deviceCommand(program: Command): void {
     .requiredOption('--model <model>', 'device model id from the catalogue')
     .option('--beneficiary <id>', 'beneficiary the device protects')
     .option('--state <code>', 'Mexican state code (ISO 3166-2:MX, e.g. VER)', 'CMX')
+    .option('--hardware-id <id>', "what the device's own protocol calls it: GT06/Iridium/inReach IMEI or SIA DC-09 account")
     .action(
-      action(async (opts: { id: string; model: string; beneficiary?: string; state: string }, cmd: Command) => {
+      action(async (opts: { id: string; model: string; beneficiary?: string; state: string; hardwareId?: string }, cmd: Command) => {
         const parsed = deviceCreateSchema.safeParse({
           id: opts.id,
           modelId: opts.model,
           beneficiaryId: opts.beneficiary,
           stateCode: opts.state,
+          hardwareId: opts.hardwareId,
           installedAt: new Date().toISOString(),
         });
         if (!parsed.success) {
@@ -42,7 +44,7 @@ export function deviceCommand(program: Command): void {
         print(
           cmd.optsWithGlobals(),
           { device: created, secret },
-          `registered ${created.id} (${created.modelId})\nMQTT username: ${created.id}\nMQTT secret (shown once): ${secret}`,
+          `registered ${created.id} (${created.modelId})${created.hardwareId ? ` hardware id ${created.hardwareId}` : ''}\nMQTT username: ${created.id}\nMQTT secret (shown once): ${secret}`,
         );
       }),
     );

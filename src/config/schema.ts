@@ -68,6 +68,23 @@ export const envSchema = z
     TWILIO_API_BASE: url(['http', 'https']),
     CENTINELA_WATCHDOG_URL: url(['http', 'https']),
     CENTINELA_WATCHDOG_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+    /** Protocol gateways (issue 17): each listens only when its port (or token) is set. */
+    CENTINELA_GATEWAY_HOST: z.string().default('0.0.0.0'),
+    CENTINELA_GT06_PORT: optionalPort,
+    CENTINELA_DC09_PORT: optionalPort,
+    /** JSON file of SIA DC-09 accounts and their AES-128/192/256 keys (docs/protocols.md). */
+    CENTINELA_DC09_KEYS_FILE: nonEmpty,
+    CENTINELA_SBD_PORT: optionalPort,
+    /** The Iridium gateway's DirectIP MT address, `host:port`, for alarm acknowledgements to terminals. */
+    CENTINELA_SBD_MT_ADDRESS: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port of the Iridium DirectIP MT gateway, e.g. 12.47.179.12:10800')
+      .optional(),
+    CENTINELA_INREACH_TOKEN: z
+      .string()
+      .trim()
+      .min(24, 'must be at least 24 characters (a shared secret for Garmin IPC Outbound)')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const allOrNone = (names: (keyof typeof env)[]) => {
@@ -85,6 +102,25 @@ export const envSchema = z
     allOrNone(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
     allOrNone(['INFLUX_URL', 'INFLUX_TOKEN', 'INFLUX_ORG', 'INFLUX_BUCKET']);
     allOrNone(['CENTINELA_MQTT_TLS_PORT', 'CENTINELA_MQTT_TLS_CERT', 'CENTINELA_MQTT_TLS_KEY']);
+    if (env.CENTINELA_DC09_KEYS_FILE !== undefined && env.CENTINELA_DC09_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CENTINELA_DC09_KEYS_FILE'],
+        message: 'needs CENTINELA_DC09_PORT (the keys serve the DC-09 receiver)',
+      });
+    }
+    const gatewayPorts = (['CENTINELA_GT06_PORT', 'CENTINELA_DC09_PORT', 'CENTINELA_SBD_PORT'] as const).filter(
+      (n) => env[n] !== undefined && env[n] !== 0,
+    );
+    for (const n of gatewayPorts) {
+      if (
+        env[n] === env.CENTINELA_HTTP_PORT ||
+        env[n] === env.CENTINELA_MQTT_PORT ||
+        gatewayPorts.some((o) => o !== n && env[o] === env[n])
+      ) {
+        ctx.addIssue({ code: 'custom', path: [n], message: 'must differ from the other Centinela ports' });
+      }
+    }
     if (env.CENTINELA_HTTP_PORT !== 0 && env.CENTINELA_HTTP_PORT === env.CENTINELA_MQTT_PORT) {
       ctx.addIssue({ code: 'custom', path: ['CENTINELA_MQTT_PORT'], message: 'must differ from CENTINELA_HTTP_PORT' });
     }
@@ -110,6 +146,18 @@ export interface Config {
   webhook: { url: string; secret: string | undefined } | undefined;
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
   watchdog: { url: string; intervalS: number } | undefined;
+  gateways: GatewaysConfig;
+}
+
+/** Protocol gateways for devices that do not speak the MQTT contract (issue 17). */
+export interface GatewaysConfig {
+  host: string;
+  gt06Port: number | undefined;
+  dc09Port: number | undefined;
+  dc09KeysFile: string | undefined;
+  sbdPort: number | undefined;
+  sbdMtAddress: { host: string; port: number } | undefined;
+  inreachToken: string | undefined;
 }
 
 export function toConfig(env: Env): Config {
@@ -144,5 +192,19 @@ export function toConfig(env: Env): Config {
     webhook: env.CENTINELA_WEBHOOK_URL ? { url: env.CENTINELA_WEBHOOK_URL, secret: env.CENTINELA_WEBHOOK_SECRET } : undefined,
     alerts: { policyDir: env.CENTINELA_POLICY_DIR, templateDir: env.CENTINELA_TEMPLATE_DIR },
     watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
+    gateways: {
+      host: env.CENTINELA_GATEWAY_HOST,
+      gt06Port: env.CENTINELA_GT06_PORT,
+      dc09Port: env.CENTINELA_DC09_PORT,
+      dc09KeysFile: env.CENTINELA_DC09_KEYS_FILE,
+      sbdPort: env.CENTINELA_SBD_PORT,
+      sbdMtAddress: env.CENTINELA_SBD_MT_ADDRESS
+        ? {
+            host: env.CENTINELA_SBD_MT_ADDRESS.slice(0, env.CENTINELA_SBD_MT_ADDRESS.lastIndexOf(':')),
+            port: Number(env.CENTINELA_SBD_MT_ADDRESS.slice(env.CENTINELA_SBD_MT_ADDRESS.lastIndexOf(':') + 1)),
+          }
+        : undefined,
+      inreachToken: env.CENTINELA_INREACH_TOKEN,
+    },
   };
 }

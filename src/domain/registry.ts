@@ -39,6 +39,14 @@ export type DeviceModel = z.infer<typeof deviceModelSchema>;
 
 // ---- Devices -------------------------------------------------------------------------------
 
+/**
+ * What a device's own protocol calls it (issue 17): a GT06 or Iridium IMEI, an inReach IMEI, a
+ * SIA DC-09 account number. Unique across devices; absent for devices speaking the MQTT contract.
+ */
+export const hardwareIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'expected 1–64 letters, digits, ".", "_", ":" or "-" (an IMEI, serial or account number)');
+
 export const deviceCreateSchema = z.object({
   id: idSchema,
   modelId: idSchema,
@@ -50,6 +58,7 @@ export const deviceCreateSchema = z.object({
   /** Per-device overrides of the model's supervision window. */
   heartbeatIntervalS: z.number().int().positive().nullish(),
   offlineAfterS: z.number().int().positive().nullish(),
+  hardwareId: hardwareIdSchema.nullish(),
 });
 export type DeviceCreate = z.infer<typeof deviceCreateSchema>;
 export const deviceUpdateSchema = deviceCreateSchema.omit({ id: true }).partial();
@@ -67,6 +76,7 @@ export const deviceSchema = z.object({
   offlineAfterS: z.number().nullable(),
   onTestUntil: z.string().nullable(),
   createdAt: z.string(),
+  hardwareId: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 /** P6: what a technician may see of a device — nothing that leads to the person. */

@@ -62,6 +62,8 @@ export const DEVICE_EVENT_KINDS = [
   'camera_blind',
   'storage_full',
   'reboot',
+  /** The person cancelled an SOS on the device (Garmin inReach "Cancel SOS"): shown, never a silent close. */
+  'sos_cancelled',
 ] as const;
 export type DeviceEventKind = (typeof DEVICE_EVENT_KINDS)[number];
 export const deviceEventSchema = z.object({

@@ -13,6 +13,7 @@ export const RELAYED_EVENTS: readonly EventName[] = [
   // is one Redis message per node; batching them is the next step for large clusters.
   'heartbeat.received',
   'device.event.received',
+  'device.polled',
   'device.silent',
   'device.recovered',
   'device.connected',

@@ -41,6 +41,17 @@ export interface EventMap {
   /** `lastWill`: the broker published the device's last will (it vanished without a goodbye). */
   'device.disconnected': { deviceId: string; at: number; lastWill: boolean };
   'ingest.rejected': { deviceId: string; topic: string; reason: string; at: number };
+  /**
+   * Issue 17: a device behind a protocol gateway proved it is alive with a frame that carries no
+   * telemetry (a DC-09 NULL poll, a Contact ID periodic test, a position without battery).
+   */
+  'device.polled': { deviceId: string; at: number; via: string };
+  /**
+   * A protocol gateway (its listener, or the upstream it depends on) stopped working. `deviceIds`:
+   * the devices last heard through it, which cannot be heard while it is down.
+   */
+  'gateway.down': { gateway: string; at: number; reason: string; deviceIds: string[] };
+  'gateway.up': { gateway: string; at: number };
 
   // ---- alerts ----
   'alarm.changed': {

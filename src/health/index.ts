@@ -10,6 +10,7 @@ import { CentreOutages } from './centre-outages.ts';
 import { DeviceDirectory } from './device-directory.ts';
 import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
 import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
+import { wireGatewayLiveness } from './gateway-liveness.ts';
 import { type Incident, type IncidentFilter, Incidents } from './incidents.ts';
 import { healthJobs } from './job-definitions.ts';
 import { JobScheduler, type JobStatus } from './jobs.ts';
@@ -180,6 +181,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
         await known(e.deviceId);
       });
     }),
+    ...wireGatewayLiveness(events, seen, logger),
   ];
 
   function tick(): void {

@@ -16,6 +16,8 @@ export interface Uplink {
   receivedAt: number;
   /** True when the broker published the device's last will (it vanished). */
   fromWill: boolean;
+  /** The protocol frame this message was decoded from (hex), for a device behind a protocol gateway. */
+  frameHex?: string | undefined;
 }
 
 /** What message handlers need; built once by startIngest. */

@@ -14,6 +14,13 @@ import { wireDownlink } from './downlink.ts';
 import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
+import {
+  type GatewaysConfig,
+  type InreachIntake,
+  type ProtocolGateways,
+  type ProtocolPorts,
+  startProtocolGateways,
+} from './protocols/index.ts';
 
 export type { Gateway } from '../domain/gateway.ts';
 export type { TelemetryTable as TelemetryRow } from '../store/schema-ingest.ts';
@@ -27,6 +34,8 @@ export interface IngestConfig {
   externalUrl: string | undefined;
   redisUrl: string | undefined;
   influx: { url: string; token: string; org: string; bucket: string } | undefined;
+  /** Protocol gateways (issue 17); absent = none. */
+  gateways?: GatewaysConfig | undefined;
 }
 
 export interface IngestDeps {
@@ -39,6 +48,16 @@ export interface IngestDeps {
   events: EventBus;
 }
 
+const NO_GATEWAYS: GatewaysConfig = {
+  host: '0.0.0.0',
+  gt06Port: undefined,
+  dc09Port: undefined,
+  dc09KeysFile: undefined,
+  sbdPort: undefined,
+  sbdMtAddress: undefined,
+  inreachToken: undefined,
+};
+
 /** Telemetry is kept this long unless the retention job is told otherwise. */
 export const TELEMETRY_RETENTION_DAYS = 400;
 
@@ -48,6 +67,10 @@ export interface IngestApi {
   mqttPort: number | undefined;
   /** The TLS listener's port, when one is configured (the real one when 0 was asked). */
   mqttTlsPort: number | undefined;
+  /** The ports the protocol gateways bound (issue 17). */
+  protocolPorts: ProtocolPorts;
+  /** The inReach IPC Outbound intake, when its token is configured (src/api/routes/ingest/inreach.ts). */
+  inreach: InreachIntake | undefined;
   telemetry(q: { deviceId: string; from: number; to: number; limit: number }): Promise<TelemetryTable[]>;
   /** Writes buffered telemetry now (tests, shutdown). */
   flushTelemetry(): Promise<void>;
@@ -123,11 +146,21 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
         platformMetrics: deps.metrics,
       });
   const offDownlink = wireDownlink(deps.events, transport.publish, logger);
+  let protocols: ProtocolGateways;
+  try {
+    protocols = await startProtocolGateways(deps.config.gateways ?? NO_GATEWAYS, { ctx, metrics: deps.metrics, logger, clock: deps.clock });
+  } catch (err) {
+    offDownlink();
+    await transport.stop();
+    throw err;
+  }
 
   const withSecret = async (gateway: Promise<Gateway>, secret: string) => ({ gateway: await gateway, secret });
   const api: IngestApi = {
     mqttPort: 'port' in transport ? transport.port : undefined,
     mqttTlsPort: 'tlsPort' in transport ? transport.tlsPort : undefined,
+    protocolPorts: protocols.ports,
+    inreach: protocols.inreach,
     telemetry: async (q) => {
       await telemetry.flush();
       return embedded.query(q);
@@ -162,6 +195,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     stop: async () => {
       offDownlink();
       monitor.stop();
+      await protocols.stop();
       await transport.stop();
       await telemetry.close();
       await errors.close();

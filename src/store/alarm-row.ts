@@ -15,6 +15,7 @@ export function alarmRow(alarm: NewAlarm): AlarmTable {
     loc: null,
     note: null,
     raw: null,
+    frame_hex: null,
     press_count: 1,
     last_press_at: alarm.received_at,
     policy: null,

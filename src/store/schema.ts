@@ -36,6 +36,8 @@ export interface DeviceTable {
   secret_hash: string;
   created_at: number;
   updated_at: number;
+  /** IMEI, serial or DC-09 account for devices behind a protocol gateway (migration 012). */
+  hardware_id: string | null;
 }
 
 export interface BeneficiaryTable {
@@ -128,6 +130,8 @@ export interface AlarmTable {
   loc: string | null;
   note: string | null;
   raw: string | null;
+  /** The protocol frame an alarm came in (hex), for devices behind a protocol gateway (migration 012). */
+  frame_hex: string | null;
   press_count: number;
   last_press_at: number;
   policy: string | null;

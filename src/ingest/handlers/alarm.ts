@@ -63,6 +63,7 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     loc: read.loc,
     note: read.note,
     raw: read.raw,
+    frameHex: u.frameHex,
   };
   const stop = ctx.metrics.alarmStoreSeconds.startTimer();
   let outcome: Awaited<ReturnType<typeof ctx.repos.alarmIntake.record>>;

@@ -20,6 +20,8 @@ export interface AlarmPress {
   note?: string | undefined;
   /** Base64 of the raw payload, kept for unreadable alarms (P2). */
   raw?: string | undefined;
+  /** The protocol frame (hex) of a device behind a protocol gateway (issue 17). */
+  frameHex?: string | undefined;
 }
 
 export interface PressOutcome {
@@ -83,6 +85,7 @@ export class AlarmIntake {
               loc: p.loc ? JSON.stringify(p.loc) : null,
               note: p.note ?? null,
               raw: p.raw ?? null,
+              frame_hex: p.frameHex ?? null,
             }),
           )
           .execute();

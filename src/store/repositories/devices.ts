@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { notFound } from '../../domain/errors.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import type { Device, DeviceCreate, DeviceUpdate } from '../../domain/registry.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
@@ -19,6 +19,7 @@ const toDevice = (r: DeviceTable): Device => ({
   offlineAfterS: r.offline_after_s,
   onTestUntil: toIso(r.on_test_until),
   createdAt: toIso(r.created_at) as string,
+  hardwareId: r.hardware_id ?? null,
 });
 
 export interface DeviceFilter {
@@ -60,6 +61,7 @@ export class DeviceRepository {
   }
 
   async create(actor: Actor, input: DeviceCreate, secretHash: string): Promise<Device> {
+    await this.refuseTakenHardwareId(input.hardwareId, input.id);
     const now = this.clock.now();
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -76,6 +78,7 @@ export class DeviceRepository {
             heartbeat_interval_s: input.heartbeatIntervalS ?? null,
             offline_after_s: input.offlineAfterS ?? null,
             on_test_until: null,
+            hardware_id: input.hardwareId ?? null,
             secret_hash: secretHash,
             created_at: now,
             updated_at: now,
@@ -99,6 +102,10 @@ export class DeviceRepository {
     if (patch.retiredAt !== undefined) set.retired_at = fromIso(patch.retiredAt);
     if (patch.heartbeatIntervalS !== undefined) set.heartbeat_interval_s = patch.heartbeatIntervalS ?? null;
     if (patch.offlineAfterS !== undefined) set.offline_after_s = patch.offlineAfterS ?? null;
+    if (patch.hardwareId !== undefined) {
+      await this.refuseTakenHardwareId(patch.hardwareId, id);
+      set.hardware_id = patch.hardwareId ?? null;
+    }
     try {
       await this.db.transaction().execute(async (trx) => {
         const res = await trx.updateTable('devices').set(set).where('id', '=', id).executeTakeFirst();
@@ -114,6 +121,19 @@ export class DeviceRepository {
       mapConstraintError(err, 'device', id);
     }
     return this.require(id);
+  }
+
+  /** A clear conflict naming the hardware id (the unique index is the last word under a race). */
+  private async refuseTakenHardwareId(hardwareId: string | null | undefined, deviceId: string): Promise<void> {
+    if (!hardwareId) return;
+    const holder = (await this.byHardwareId(hardwareId))?.id;
+    if (holder && holder !== deviceId) throw conflict('device hardware id', hardwareId);
+  }
+
+  /** Issue 17: the device a protocol gateway's frame belongs to, by the id its protocol carries. */
+  async byHardwareId(hardwareId: string): Promise<{ id: string; retiredAt: number | null } | undefined> {
+    const row = await this.db.selectFrom('devices').select(['id', 'retired_at']).where('hardware_id', '=', hardwareId).executeTakeFirst();
+    return row ? { id: row.id, retiredAt: row.retired_at } : undefined;
   }
 
   /** What intake needs per message: whose device it is and whether it is on test. */
