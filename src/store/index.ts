@@ -1,5 +1,6 @@
 export { type Actor, systemActor } from './actor.ts';
 export { alarmRow, type NewAlarm } from './alarm-row.ts';
+export { BadRows, badRow } from './bad-rows.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
 export { newId } from './ids.ts';
@@ -9,3 +10,4 @@ export type { AlarmPress, AuditEntry, DeviceFilter, PressOutcome, Principal, Use
 export { createRepositories, type Repositories } from './repositories/index.ts';
 export { fromIso, toIso } from './rows.ts';
 export type { Database } from './schema.ts';
+export { WriteQueue } from './write-queue.ts';
