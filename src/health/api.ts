@@ -48,7 +48,6 @@ export interface HealthApiDeps {
 /** The health part's answers, each delegated to the module that owns the concept. */
 export function healthApi(d: HealthApiDeps): HealthApi {
   const now = () => d.clock.now();
-  const report = { asOf: 0, suppressSmallGroups: false };
   return {
     flush: d.flush,
     tick: d.tick,
@@ -73,11 +72,11 @@ export function healthApi(d: HealthApiDeps): HealthApi {
     incidents: (filter) => d.repos.incidents.list(filter),
     reliabilityReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'reliability', params, { ...report, asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'reliability', params, { asOf: now(), suppressSmallGroups: suppress });
     },
     costReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'cost', params, { ...report, asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'cost', params, { asOf: now(), suppressSmallGroups: suppress });
     },
     jobs: () => d.scheduler.status(),
     runJob: async (name) => {

@@ -20,7 +20,6 @@ export type { DeviceDiagnosis } from './diagnosis-service.ts';
 export type { FleetFilter, FleetItem } from './fleet.ts';
 export type { JobStatus } from './jobs.ts';
 export { buildReport, type ReportParams } from './report-service.ts';
-export { MAX_TEST_MS } from './service-windows.ts';
 
 /** The slice of configuration health reads. Timings are optional so tests can shorten them. */
 export interface HealthConfig {

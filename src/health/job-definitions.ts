@@ -28,7 +28,7 @@ async function snapshot(ctx: JobContext, report: 'reliability' | 'cost', from: n
 }
 
 /** Opens a technician task for every device whose last test alarm is older than its model's interval. */
-export async function testReminders(ctx: JobContext, now: number): Promise<string> {
+async function testReminders(ctx: JobContext, now: number): Promise<string> {
   const lastTest = await ctx.repos.healthReports.lastTestAlarms();
   let opened = 0;
   for (const d of ctx.directory.all()) {
@@ -54,7 +54,7 @@ export function closeTestTasks(events: EventBus, incidents: Repositories['incide
  * samples, device events, old job runs, and the per-day heartbeat counts beyond what reports
  * look back on.
  */
-export async function retention(ctx: JobContext, now: number): Promise<string> {
+async function retention(ctx: JobContext, now: number): Promise<string> {
   const r = ctx.retention;
   const pruned = await ctx.repos.healthTelemetry.prune({
     samples: now - r.samplesDays * DAY,

@@ -1,8 +1,7 @@
 import type { HeartbeatCount, HeartbeatSample } from '../domain/health.ts';
+import { DAY_MS } from '../domain/reports-spans.ts';
 import type { EventBus, EventMap } from '../events/index.ts';
 import type { Repositories, WriteQueue } from '../store/index.ts';
-
-export const DAY_MS = 86_400_000;
 
 export interface TelemetryOptions {
   /** Keep one sample per device at most this often (battery drain needs hours, not seconds). */

@@ -42,11 +42,6 @@ export const jsonText = <T>(schema: z.ZodType<T>) =>
  */
 export class BadRows {
   private readonly listeners = new Set<(err: CentinelaError) => void>();
-  private seen = 0;
-
-  get count(): number {
-    return this.seen;
-  }
 
   listen(listener: (err: CentinelaError) => void): () => void {
     this.listeners.add(listener);
@@ -61,7 +56,6 @@ export class BadRows {
         out.push(decodeRow(table, idOf(row), schema, row));
       } catch (err) {
         if (!(err instanceof CentinelaError)) throw err;
-        this.seen += 1;
         for (const listener of this.listeners) listener(err);
       }
     }
