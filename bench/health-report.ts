@@ -10,6 +10,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildReport } from '../src/health/index.ts';
+import { systemClock } from '../src/platform/index.ts';
+import { createRepositories } from '../src/store/index.ts';
 import { benchStore, insertFleet } from './health-fleet-data.ts';
 
 const DEVICES = Number(process.argv[2] ?? 10_000);
@@ -24,6 +26,7 @@ const rand = () => {
 };
 
 const { store, cleanup } = await benchStore();
+const repos = createRepositories(store, systemClock);
 const db = store.sqlite;
 if (!db) throw new Error('SQLite only');
 const t0 = performance.now();
@@ -107,8 +110,8 @@ for (const [kind, groupBy] of [
   const started = performance.now();
   const report =
     kind === 'reliability'
-      ? await buildReport(store, 'reliability', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true })
-      : await buildReport(store, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true });
+      ? await buildReport(repos, 'reliability', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true })
+      : await buildReport(repos, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true });
   const ms = performance.now() - started;
   loop.disable();
   console.log(

@@ -45,7 +45,6 @@ const health = await startHealth({
   logger,
   clock: systemClock,
   metrics: createMetrics(),
-  store,
   repos: createRepositories(store, systemClock),
   events,
 });

@@ -26,7 +26,7 @@ describe.each(ENGINES)('scheduled jobs on %s', (engine) => {
       },
     });
     const clock = new ManualClock(Date.UTC(2026, 6, 1));
-    const scheduler = new JobScheduler(db.store, logger, clock, 'America/Mexico_City');
+    const scheduler = new JobScheduler(db.repos.jobRuns, logger, clock, 'America/Mexico_City');
     let attempts = 0;
     let okRuns = 0;
     scheduler.register([

@@ -40,7 +40,6 @@ async function startNode(schemaDb: TestStore): Promise<HealthNode> {
     logger,
     clock: systemClock,
     metrics: createMetrics(),
-    store,
     repos: createRepositories(store, systemClock),
     events,
   });

@@ -54,8 +54,8 @@ export function reportCommand(program: Command): void {
           const params = { from, to, groupBy: opts.groupBy as GroupBy };
           const run = { asOf: now, suppressSmallGroups: opts.suppressSmallGroups === true };
           const result = await withStore(
-            async ({ store }): Promise<{ rows: unknown[]; total: unknown }> =>
-              kind === 'reliability' ? buildReport(store, 'reliability', params, run) : buildReport(store, 'cost', params, run),
+            async ({ repos }): Promise<{ rows: unknown[]; total: unknown }> =>
+              kind === 'reliability' ? buildReport(repos, 'reliability', params, run) : buildReport(repos, 'cost', params, run),
           );
           const rows = [...result.rows, result.total] as unknown as Record<string, unknown>[];
           const global = cmd.optsWithGlobals();

@@ -13,7 +13,7 @@ export const ERRORS = {
   CENTINELA_ERR_STATE_CONFLICT: { fault: 'caller', retryable: false },
   CENTINELA_ERR_RATE_LIMITED: { fault: 'caller', retryable: true },
   CENTINELA_ERR_STORE_UNAVAILABLE: { fault: 'ours', retryable: true },
-  /** A stored row that does not match its domain type (corrupt JSON, unknown state). */
+  /** A stored row does not match its domain type (unknown state, corrupt JSON): named by table, id and field. */
   CENTINELA_ERR_STORE_BAD_ROW: { fault: 'ours', retryable: false },
   CENTINELA_ERR_PORT_IN_USE: { fault: 'caller', retryable: false },
   CENTINELA_ERR_PROVIDER_UNAVAILABLE: { fault: 'provider', retryable: true },

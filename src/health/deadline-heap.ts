@@ -29,10 +29,6 @@ export class DeadlineHeap<T = undefined> {
     a[i] = entry;
   }
 
-  peek(): HeapEntry<T> | undefined {
-    return this.items[0];
-  }
-
   pop(): HeapEntry<T> | undefined {
     const a = this.items;
     const top = a[0];

@@ -1,17 +1,15 @@
 import type { GroupBy } from '../domain/reports-types.ts';
-import type { Store } from '../store/index.ts';
-import { newId } from '../store/index.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Repositories, WriteQueue } from '../store/index.ts';
 import type { DeviceDirectory } from './device-directory.ts';
-import type { Incidents } from './incidents.ts';
 import type { JobDefinition } from './jobs.ts';
 import { buildReport } from './report-service.ts';
 
 const DAY = 86_400_000;
 
 export interface JobContext {
-  store: Store;
+  repos: Pick<Repositories, 'centreOutages' | 'healthReports' | 'protectionGaps' | 'incidents' | 'healthTelemetry' | 'jobRuns'>;
   directory: DeviceDirectory;
-  incidents: Incidents;
   /** Writes buffered telemetry before a job reads it. */
   flush(): Promise<void>;
   retention: { samplesDays: number; eventsDays: number; jobRunsDays: number; heartbeatDaysDays: number; telemetryDays: number };
@@ -23,34 +21,32 @@ async function snapshot(ctx: JobContext, report: 'reliability' | 'cost', from: n
   await ctx.flush();
   const body =
     report === 'reliability'
-      ? await buildReport(ctx.store, 'reliability', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false })
-      : await buildReport(ctx.store, 'cost', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false });
-  await ctx.store.db
-    .insertInto('health_report_snapshots')
-    .values({ id: newId('snap'), report, period_from: from, period_to: to, group_by: groupBy, created_at: now, body: JSON.stringify(body) })
-    .execute();
+      ? await buildReport(ctx.repos, 'reliability', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false })
+      : await buildReport(ctx.repos, 'cost', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false });
+  await ctx.repos.healthReports.saveSnapshot({ report, from, to, groupBy, at: now, body });
   return `${body.rows.length} groups`;
 }
 
 /** Opens a technician task for every device whose last test alarm is older than its model's interval. */
-export async function testReminders(ctx: JobContext, now: number): Promise<string> {
-  const last = await ctx.store.db
-    .selectFrom('alarms')
-    .select(['device_id', (eb) => eb.fn.max<number>('received_at').as('last')])
-    .where((eb) => eb.or([eb('test', '=', 1), eb('kind', '=', 'test')]))
-    .groupBy('device_id')
-    .execute();
-  const lastTest = new Map(last.map((r) => [r.device_id, Number(r.last)]));
+async function testReminders(ctx: JobContext, now: number): Promise<string> {
+  const lastTest = await ctx.repos.healthReports.lastTestAlarms();
   let opened = 0;
   for (const d of ctx.directory.all()) {
     if (d.installedAt === null || d.installedAt > now || (d.retiredAt !== null && d.retiredAt <= now)) continue;
     const since = lastTest.get(d.id) ?? d.installedAt;
     if (now - since > d.testIntervalDays * DAY) {
-      await ctx.incidents.open(d.id, 'test_overdue', now);
+      await ctx.repos.incidents.open(d.id, 'test_overdue', now);
       opened += 1;
     }
   }
   return `${opened} devices due a test`;
+}
+
+/** A test alarm (or any alarm while on test) closes the device's overdue-test task. */
+export function closeTestTasks(events: EventBus, incidents: Repositories['incidents'], writes: WriteQueue): () => void {
+  return events.on('alarm.raised', (e) => {
+    if (e.test || e.kind === 'test') writes.enqueue('test done', () => incidents.close(e.deviceId, 'test_overdue', e.receivedAt, 'tested'));
+  });
 }
 
 /**
@@ -58,28 +54,16 @@ export async function testReminders(ctx: JobContext, now: number): Promise<strin
  * samples, device events, old job runs, and the per-day heartbeat counts beyond what reports
  * look back on.
  */
-export async function retention(ctx: JobContext, now: number): Promise<string> {
+async function retention(ctx: JobContext, now: number): Promise<string> {
   const r = ctx.retention;
-  const db = ctx.store.db;
-  const samples = await db
-    .deleteFrom('health_samples')
-    .where('received_at', '<', now - r.samplesDays * DAY)
-    .executeTakeFirst();
-  const events = await db
-    .deleteFrom('health_device_events')
-    .where('at', '<', now - r.eventsDays * DAY)
-    .executeTakeFirst();
-  const runs = await db
-    .deleteFrom('health_job_runs')
-    .where('started_at', '<', now - r.jobRunsDays * DAY)
-    .executeTakeFirst();
-  const days = await db
-    .deleteFrom('health_heartbeat_days')
-    .where('day', '<', now - r.heartbeatDaysDays * DAY)
-    .executeTakeFirst();
+  const pruned = await ctx.repos.healthTelemetry.prune({
+    samples: now - r.samplesDays * DAY,
+    events: now - r.eventsDays * DAY,
+    heartbeatDays: now - r.heartbeatDaysDays * DAY,
+  });
+  const runs = await ctx.repos.jobRuns.pruneBefore(now - r.jobRunsDays * DAY);
   const points = ctx.pruneTelemetry ? await ctx.pruneTelemetry(now - r.telemetryDays * DAY) : 0;
-  const n = (x: { numDeletedRows: bigint }) => Number(x.numDeletedRows);
-  return `pruned ${n(samples)} samples, ${points} telemetry points, ${n(events)} events, ${n(runs)} job runs, ${n(days)} day counts`;
+  return `pruned ${pruned.samples} samples, ${points} telemetry points, ${pruned.events} events, ${runs} job runs, ${pruned.days} day counts`;
 }
 
 const startOfUtcDay = (t: number) => Math.floor(t / DAY) * DAY;

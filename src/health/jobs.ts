@@ -1,7 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock, Logger } from '../platform/index.ts';
-import type { Store } from '../store/index.ts';
-import { newId } from '../store/index.ts';
+import type { Repositories } from '../store/index.ts';
 
 export interface JobDefinition {
   name: string;
@@ -29,7 +28,7 @@ export class JobScheduler {
   private readonly defs = new Map<string, JobDefinition>();
 
   constructor(
-    private readonly store: Store,
+    private readonly runs: Repositories['jobRuns'],
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly timezone: string,
@@ -60,12 +59,8 @@ export class JobScheduler {
   async runNow(name: string): Promise<JobStatus['lastRun']> {
     const def = this.defs.get(name);
     if (!def) throw new Error(`no job named ${name}`);
-    const id = newId('job');
     const startedAt = this.clock.now();
-    await this.store.db
-      .insertInto('health_job_runs')
-      .values({ id, job: name, started_at: startedAt, finished_at: null, outcome: 'running', error: null })
-      .execute();
+    const id = await this.runs.started(name, startedAt);
     let outcome = 'ok';
     let error: string | null = null;
     try {
@@ -77,20 +72,14 @@ export class JobScheduler {
       this.logger.error({ err, job: name }, 'scheduled job failed; it runs again at its next time');
     }
     const finishedAt = this.clock.now();
-    await this.store.db.updateTable('health_job_runs').set({ finished_at: finishedAt, outcome, error }).where('id', '=', id).execute();
+    await this.runs.finished(id, finishedAt, outcome, error);
     return { startedAt: new Date(startedAt).toISOString(), finishedAt: new Date(finishedAt).toISOString(), outcome, error };
   }
 
   async status(): Promise<JobStatus[]> {
     const out: JobStatus[] = [];
     for (const d of this.defs.values()) {
-      const last = await this.store.db
-        .selectFrom('health_job_runs')
-        .selectAll()
-        .where('job', '=', d.name)
-        .orderBy('started_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const last = await this.runs.last(d.name);
       const next = this.tasks.get(d.name)?.getNextRun() ?? null;
       out.push({
         name: d.name,
@@ -98,8 +87,8 @@ export class JobScheduler {
         cron: d.cron,
         lastRun: last
           ? {
-              startedAt: new Date(last.started_at).toISOString(),
-              finishedAt: last.finished_at === null ? null : new Date(last.finished_at).toISOString(),
+              startedAt: new Date(last.startedAt).toISOString(),
+              finishedAt: last.finishedAt === null ? null : new Date(last.finishedAt).toISOString(),
               outcome: last.outcome,
               error: last.error,
             }

@@ -1,3 +1,4 @@
+import type { LastSeen, TransitionRecord } from '../domain/health.ts';
 import {
   initialLiveness,
   type Liveness,
@@ -7,23 +8,17 @@ import {
   stepLiveness,
 } from '../domain/liveness.ts';
 import type { EventBus } from '../events/index.ts';
-import type { Logger } from '../platform/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Repositories, WriteQueue } from '../store/index.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import type { DeviceDirectory, DeviceMeta } from './device-directory.ts';
-import type { LivenessStore } from './liveness-store.ts';
 import type { ProtectionGaps } from './protection-gaps.ts';
-import { type TransitionRecord, writeTransitions } from './transition-writer.ts';
-import type { WriteQueue } from './write-queue.ts';
 
 export interface SupervisorDeps {
   directory: DeviceDirectory;
-  livenessStore: LivenessStore;
-  store: Store;
+  liveness: Repositories['liveness'];
   gaps: ProtectionGaps;
   events: EventBus;
   writes: WriteQueue;
-  logger: Logger;
 }
 
 /**
@@ -48,9 +43,6 @@ export class Supervisor {
   get deadlines(): number {
     return this.heap.size;
   }
-  get supervised(): number {
-    return this.states.size;
-  }
 
   /**
    * Rebuilds from the stored states after a start. Supervised devices get a fresh window from
@@ -63,7 +55,7 @@ export class Supervisor {
       this.states.set(meta.id, state ?? initialLiveness(now));
       if (!state) fresh.push(meta.id);
     }
-    if (fresh.length > 0) this.deps.writes.enqueue('liveness', () => this.deps.livenessStore.recordNeverSeen(fresh, now));
+    if (fresh.length > 0) this.deps.writes.enqueue('liveness', () => this.deps.liveness.recordNeverSeen(fresh, now));
     for (const meta of this.deps.directory.all()) {
       if (stored.has(meta.id)) this.apply(meta, { type: 'restarted' }, now);
       if (meta.retiredAt !== null && meta.retiredAt <= now) this.apply(meta, { type: 'retired' }, now);
@@ -74,7 +66,7 @@ export class Supervisor {
   track(meta: DeviceMeta, now: number): void {
     if (this.states.has(meta.id)) return;
     this.states.set(meta.id, initialLiveness(now));
-    this.deps.writes.enqueue('liveness', () => this.deps.livenessStore.recordNeverSeen([meta.id], now));
+    this.deps.writes.enqueue('liveness', () => this.deps.liveness.recordNeverSeen([meta.id], now));
   }
 
   /** Applies one input; returns false for a device the directory does not know. */
@@ -97,11 +89,11 @@ export class Supervisor {
   }
 
   /** Last-heard times to save in the next batch. */
-  takeDirty(now: number): { deviceId: string; state: Liveness; now: number }[] {
-    const out = [];
+  takeDirty(now: number): LastSeen[] {
+    const out: LastSeen[] = [];
     for (const id of this.lastSeenDirty) {
       const state = this.states.get(id);
-      if (state) out.push({ deviceId: id, state, now });
+      if (state) out.push({ deviceId: id, lastSeenAt: state.lastSeenAt, windowFrom: state.windowFrom, now });
     }
     this.lastSeenDirty.clear();
     return out;
@@ -146,10 +138,7 @@ export class Supervisor {
   private async writePending(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    await writeTransitions(
-      this.deps.store,
-      batch.map((p) => p.record),
-    );
+    await this.deps.liveness.writeTransitions(batch.map((p) => p.record));
     const { events } = this.deps;
     for (const { record: r, beneficiaryId, effects, gapDurationMs } of batch) {
       events.emit('device.state.changed', { deviceId: r.deviceId, beneficiaryId, from: r.from, to: r.to, at: r.at });

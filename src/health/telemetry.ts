@@ -1,22 +1,7 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { EventMap } from '../events/index.ts';
-import type { Store } from '../store/index.ts';
-import { newId } from '../store/index.ts';
-import { sqliteBatch } from './sqlite-batch.ts';
-
-export const DAY_MS = 86_400_000;
-
-/** The latest heartbeat of a device, kept in memory for the fleet list and diagnosis. */
-export interface LatestHeartbeat {
-  at: number;
-  receivedAt: number;
-  battery: number;
-  charging: boolean;
-  network: string;
-  rssi: number | null;
-  bars: number | null;
-  clockSuspect: boolean;
-}
+import type { HeartbeatCount, LatestHeartbeat } from '../domain/health.ts';
+import { DAY_MS } from '../domain/reports-spans.ts';
+import type { EventBus, EventMap } from '../events/index.ts';
+import type { Repositories, WriteQueue } from '../store/index.ts';
 
 export interface TelemetryOptions {
   /** Keep one sample per device at most this often (battery drain needs hours, not seconds). */
@@ -31,11 +16,11 @@ export interface TelemetryOptions {
 export class TelemetrySummary {
   private readonly latest = new Map<string, LatestHeartbeat>();
   private readonly lastSampled = new Map<string, { receivedAt: number; battery: number }>();
-  private counts = new Map<string, { deviceId: string; day: number; received: number; clockSuspect: number }>();
+  private counts = new Map<string, HeartbeatCount>();
   private pendingSamples: (LatestHeartbeat & { deviceId: string })[] = [];
 
   constructor(
-    private readonly store: Store,
+    private readonly repo: Repositories['healthTelemetry'],
     private readonly options: TelemetryOptions,
   ) {}
 
@@ -77,63 +62,25 @@ export class TelemetrySummary {
     const samples = this.pendingSamples;
     this.counts = new Map();
     this.pendingSamples = [];
-    const db = this.store.db;
-    // Chunks with a yield between them: the alarm path shares this event loop (P1).
-    const fast = sqliteBatch(this.store.sqlite);
-    for (let i = 0; i < counts.length; i += 200) {
-      const chunk = counts.slice(i, i + 200);
-      if (fast) {
-        fast.counts(chunk);
-        await yieldToEventLoop();
-        continue;
-      }
-      await db.transaction().execute(async (trx) => {
-        for (const c of chunk) {
-          await trx
-            .insertInto('health_heartbeat_days')
-            .values({ device_id: c.deviceId, day: c.day, received: c.received, clock_suspect: c.clockSuspect })
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'day']).doUpdateSet((eb) => ({
-                received: eb('health_heartbeat_days.received', '+', c.received),
-                clock_suspect: eb('health_heartbeat_days.clock_suspect', '+', c.clockSuspect),
-              })),
-            )
-            .execute();
-        }
-      });
-      await yieldToEventLoop();
-    }
-    for (let i = 0; i < samples.length; i += 500) {
-      if (fast) {
-        fast.samples(samples.slice(i, i + 500));
-        await yieldToEventLoop();
-        continue;
-      }
-      await db
-        .insertInto('health_samples')
-        .values(
-          samples.slice(i, i + 500).map((s) => ({
-            device_id: s.deviceId,
-            at: s.at,
-            received_at: s.receivedAt,
-            battery: s.battery,
-            charging: s.charging ? 1 : 0,
-            network: s.network,
-            rssi: s.rssi,
-            bars: s.bars,
-          })),
-        )
-        .execute();
-      await yieldToEventLoop();
-    }
+    await this.repo.addCounts(counts);
+    await this.repo.addSamples(samples);
   }
 
   /** Device events diagnosis reads (reboots, power, low battery) and ingest's rejections. */
-  async recordEvent(deviceId: string, kind: string, at: number, detail: unknown): Promise<void> {
-    const text = detail === undefined || detail === null ? null : JSON.stringify(detail).slice(0, 500);
-    await this.store.db
-      .insertInto('health_device_events')
-      .values({ id: newId('dev'), device_id: deviceId, kind, at, detail: text })
-      .execute();
+  recordEvent(deviceId: string, kind: string, at: number, detail: unknown): Promise<void> {
+    return this.repo.recordEvent(deviceId, kind, at, detail);
+  }
+
+  /** Heartbeats received on this node, device events and ingest's rejections (each recorded once across a cluster). */
+  listen(events: EventBus, writes: WriteQueue): (() => void)[] {
+    return [
+      events.on('heartbeat.received', (e) => this.onHeartbeat(e)),
+      events.on('device.event.received', (e) => {
+        writes.enqueue('device event', () => this.recordEvent(e.deviceId, e.kind, e.at, e.detail ?? null));
+      }),
+      events.on('ingest.rejected', (e) => {
+        writes.enqueue('ingest error', () => this.recordEvent(e.deviceId, 'ingest_rejected', e.at, { reason: e.reason }));
+      }),
+    ];
   }
 }

@@ -1,13 +1,12 @@
 import type { Clock, Logger } from '../platform/index.ts';
 
 /**
- * An alarm centre that dies silently is the worst failure (docs/architecture.md "Beyond the alarm"): Centinela
+ * An alarm centre that dies silently is the worst failure: Centinela
  * pings an outside dead-man endpoint; when the pings stop, someone outside is told.
  * The URL may hold the monitor's secret, so it is never logged.
  */
 export function startWatchdog(config: { url: string; intervalS: number }, logger: Logger, clock: Clock, alive: () => boolean) {
   let failures = 0;
-  let pings = 0;
   const ping = async () => {
     if (!alive()) return;
     try {
@@ -19,7 +18,6 @@ export function startWatchdog(config: { url: string; intervalS: number }, logger
       });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`watchdog answered HTTP ${res.status}`);
-      pings += 1;
       if (failures > 0) logger.info({ failures }, 'watchdog reachable again');
       failures = 0;
     } catch (err) {
@@ -31,8 +29,5 @@ export function startWatchdog(config: { url: string; intervalS: number }, logger
   void ping();
   const timer = setInterval(() => void ping(), config.intervalS * 1000);
   timer.unref();
-  return {
-    stats: () => ({ pings, failures }),
-    stop: () => clearInterval(timer),
-  };
+  return { stop: () => clearInterval(timer) };
 }

@@ -30,3 +30,4 @@ export { type Checked, isBadRow } from './row-check.ts';
 export { fromIso, toIso } from './rows.ts';
 export type { Database } from './schema.ts';
 export { type HistorySeed, seedHistory } from './seed-history.ts';
+export { WriteQueue } from './write-queue.ts';

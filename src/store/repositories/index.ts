@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import { BadRows } from '../bad-rows.ts';
 import type { Store } from '../database.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AlarmRepository } from './alarms.ts';
@@ -8,10 +9,20 @@ import { BeneficiaryAliases } from './beneficiary-aliases.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
+import { DatabaseScope } from './database-scope.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
 import { EscalationStepRepository } from './escalation-steps.ts';
 import { GatewayRepository } from './gateways.ts';
+import { CentreOutageRepository } from './health-centre-outages.ts';
+import { IncidentRepository } from './health-incidents.ts';
+import { JobRunRepository } from './health-job-runs.ts';
+import { LivenessRepository } from './health-liveness.ts';
+import { MaintenanceRepository } from './health-maintenance.ts';
+import { ProtectionGapRepository } from './health-protection-gaps.ts';
+import { HealthReportRepository } from './health-reports.ts';
+import { SupervisedDeviceRepository } from './health-supervised-devices.ts';
+import { HealthTelemetryRepository } from './health-telemetry.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
@@ -20,6 +31,7 @@ import { UserRepository } from './users.ts';
 
 export function createRepositories(store: Store, clock: Clock) {
   const audit = new AuditLog(store.db, store.engine, clock);
+  const badRows = new BadRows();
   return {
     audit,
     alarmIntake: new AlarmIntake(store.db),
@@ -38,6 +50,17 @@ export function createRepositories(store: Store, clock: Clock) {
     outbox: new NotificationOutbox(store.db),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
+    badRows,
+    databaseScope: new DatabaseScope(store.db, store.engine),
+    supervisedDevices: new SupervisedDeviceRepository(store.db, badRows),
+    liveness: new LivenessRepository(store.db, store.sqlite, badRows),
+    incidents: new IncidentRepository(store.db, badRows),
+    protectionGaps: new ProtectionGapRepository(store.db),
+    centreOutages: new CentreOutageRepository(store.db),
+    maintenance: new MaintenanceRepository(store.db, badRows),
+    jobRuns: new JobRunRepository(store.db),
+    healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
+    healthReports: new HealthReportRepository(store.db, badRows),
   };
 }
 
@@ -49,5 +72,6 @@ export { AuditLog } from './audit.ts';
 export type { CaseReview } from './case-reviews.ts';
 export type { DeviceFilter } from './devices.ts';
 export type { EscalationStep } from './escalation-steps.ts';
+export type { RegistryCursor } from './health-supervised-devices.ts';
 export type { NewNotification, Notification, NotificationAttempt, RecipientType } from './notifications.ts';
 export type { Principal, User } from './users.ts';

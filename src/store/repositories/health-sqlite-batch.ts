@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
-import { newId } from '../store/index.ts';
-import type { TransitionRecord } from './transition-writer.ts';
+import type { HeartbeatCount, LastSeen, LatestHeartbeat, TransitionRecord } from '../../domain/health.ts';
+import { newId } from '../ids.ts';
 
 /**
  * The SQLite form of the batched health writes: prepared statements inside one better-sqlite3
@@ -47,18 +47,7 @@ export class SqliteHealthBatch {
     );
   }
 
-  samples(
-    rows: {
-      deviceId: string;
-      at: number;
-      receivedAt: number;
-      battery: number;
-      charging: boolean;
-      network: string;
-      rssi: number | null;
-      bars: number | null;
-    }[],
-  ): void {
+  samples(rows: (LatestHeartbeat & { deviceId: string })[]): void {
     this.db.transaction(() => {
       for (const s of rows) this.sample.run(s.deviceId, s.at, s.receivedAt, s.battery, s.charging ? 1 : 0, s.network, s.rssi, s.bars);
     })();
@@ -78,13 +67,13 @@ export class SqliteHealthBatch {
     })();
   }
 
-  counts(rows: { deviceId: string; day: number; received: number; clockSuspect: number }[]): void {
+  counts(rows: HeartbeatCount[]): void {
     this.db.transaction(() => {
       for (const c of rows) this.addCount.run(c.deviceId, c.day, c.received, c.clockSuspect);
     })();
   }
 
-  lastSeenTimes(rows: { deviceId: string; lastSeenAt: number | null; windowFrom: number | null; now: number }[]): void {
+  lastSeenTimes(rows: LastSeen[]): void {
     this.db.transaction(() => {
       for (const r of rows) this.lastSeen.run(r.lastSeenAt, r.windowFrom, r.now, r.deviceId);
     })();

@@ -1,0 +1,87 @@
+import { notFound } from '../domain/errors.ts';
+import type { Incident, IncidentFilter, MaintenanceWindow } from '../domain/health.ts';
+import type { LivenessState } from '../domain/liveness.ts';
+import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
+import type { Clock } from '../platform/index.ts';
+import type { Actor, Repositories } from '../store/index.ts';
+import type { DeviceDirectory } from './device-directory.ts';
+import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
+import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
+import type { JobScheduler, JobStatus } from './jobs.ts';
+import { buildReport, type ReportParams } from './report-service.ts';
+import type { ServiceWindows } from './service-windows.ts';
+import type { Supervisor } from './supervisor.ts';
+import type { TelemetrySummary } from './telemetry.ts';
+
+/** What the HTTP layer (and tests) may ask of health. */
+export interface HealthApi {
+  /** Writes everything buffered (telemetry counts, last-heard times) and waits for queued records. */
+  flush(): Promise<void>;
+  liveness(deviceId: string): { state: LivenessState; since: number; lastSeenAt: number | null } | undefined;
+  fleet(filter: FleetFilter): FleetItem[];
+  diagnosis(deviceId: string): Promise<DeviceDiagnosis>;
+  putOnTest(actor: Actor, deviceId: string, durationMs: number): Promise<{ deviceId: string; onTestUntil: string }>;
+  scheduleMaintenance(actor: Actor, deviceId: string, startsAt: number, endsAt: number, reason: string | null): Promise<MaintenanceWindow>;
+  incidents(filter: IncidentFilter): Promise<Incident[]>;
+  reliabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<ReliabilityRow>>;
+  costReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<CostRow>>;
+  jobs(): Promise<JobStatus[]>;
+  runJob(name: string): Promise<JobStatus['lastRun']>;
+  /** Fires due deadlines now (the timer does it every tickMs). */
+  tick(): void;
+}
+
+export interface HealthApiDeps {
+  repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'protectionGaps'>;
+  clock: Clock;
+  directory: DeviceDirectory;
+  supervisor: Supervisor;
+  telemetry: TelemetrySummary;
+  windows: ServiceWindows;
+  scheduler: JobScheduler;
+  flush(): Promise<void>;
+  tick(): void;
+  /** Waits until queued records are written. */
+  drain(): Promise<void>;
+}
+
+/** The health part's answers, each delegated to the module that owns the concept. */
+export function healthApi(d: HealthApiDeps): HealthApi {
+  const now = () => d.clock.now();
+  return {
+    flush: d.flush,
+    tick: d.tick,
+    liveness: (id) => d.supervisor.liveness(id),
+    fleet: (filter) => fleetList({ directory: d.directory, supervisor: d.supervisor, telemetry: d.telemetry }, filter, now()),
+    diagnosis: async (id) => {
+      await d.flush();
+      return diagnoseDevice(
+        { stored: d.repos.healthTelemetry, directory: d.directory, supervisor: d.supervisor, telemetry: d.telemetry },
+        id,
+        now(),
+      );
+    },
+    putOnTest: (actor, deviceId, durationMs) => d.windows.putOnTest(actor, deviceId, durationMs),
+    scheduleMaintenance: async (actor, deviceId, startsAt, endsAt, reason) => {
+      const w = await d.windows.scheduleMaintenance(actor, deviceId, startsAt, endsAt, reason);
+      // A window that starts now takes effect before the answer.
+      d.tick();
+      await d.drain();
+      return w;
+    },
+    incidents: (filter) => d.repos.incidents.list(filter),
+    reliabilityReport: async (params, suppress) => {
+      await d.flush();
+      return buildReport(d.repos, 'reliability', params, { asOf: now(), suppressSmallGroups: suppress });
+    },
+    costReport: async (params, suppress) => {
+      await d.flush();
+      return buildReport(d.repos, 'cost', params, { asOf: now(), suppressSmallGroups: suppress });
+    },
+    jobs: () => d.scheduler.status(),
+    runJob: async (name) => {
+      if (!d.scheduler.has(name)) throw notFound('job', name);
+      return d.scheduler.runNow(name);
+    },
+  };
+}

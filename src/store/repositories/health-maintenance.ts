@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { MaintenanceWindow } from '../../domain/health.ts';
+import type { BadRows } from '../bad-rows.ts';
+import { newId } from '../ids.ts';
+import type { Database } from '../schema.ts';
+
+const row = z
+  .object({ id: z.string(), device_id: z.string(), starts_at: z.number(), ends_at: z.number(), reason: z.string().nullable() })
+  .refine((r) => r.ends_at > r.starts_at, { message: 'ends before it starts', path: ['ends_at'] })
+  .transform((r): MaintenanceWindow => ({ id: r.id, deviceId: r.device_id, startsAt: r.starts_at, endsAt: r.ends_at, reason: r.reason }));
+
+/** Planned maintenance windows: not in service, no deadlines run. */
+export class MaintenanceRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly badRows: BadRows,
+  ) {}
+
+  async create(
+    actorId: string,
+    w: { deviceId: string; startsAt: number; endsAt: number; reason: string | null },
+    now: number,
+  ): Promise<MaintenanceWindow> {
+    const id = newId('mnt');
+    await this.db
+      .insertInto('health_maintenance')
+      .values({
+        id,
+        device_id: w.deviceId,
+        starts_at: w.startsAt,
+        ends_at: w.endsAt,
+        reason: w.reason,
+        created_by: actorId,
+        created_at: now,
+      })
+      .execute();
+    return { id, ...w };
+  }
+
+  /** Windows still to start or to end. */
+  async pending(now: number): Promise<MaintenanceWindow[]> {
+    const rows = await this.db.selectFrom('health_maintenance').selectAll().where('ends_at', '>', now).execute();
+    return this.badRows.decodeAll('health_maintenance', rows, (r) => r.id, row);
+  }
+}

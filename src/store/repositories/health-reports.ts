@@ -1,0 +1,167 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { DEVICE_OFFLINE_TASK } from '../../domain/alarm.ts';
+import { LIVENESS_STATES } from '../../domain/liveness.ts';
+import type { Span } from '../../domain/reports-spans.ts';
+import type { DeviceHistory, GroupBy } from '../../domain/reports-types.ts';
+import { type BadRows, flag } from '../bad-rows.ts';
+import { newId } from '../ids.ts';
+import type { Database } from '../schema.ts';
+
+const intervalRow = z.object({
+  id: z.string(),
+  device_id: z.string(),
+  state: z.enum(LIVENESS_STATES),
+  started_at: z.number(),
+  ended_at: z.number().nullable(),
+});
+
+/**
+ * What reliability and cost reports read: a period's history, a chunk of devices at a time
+ * (better-sqlite3 is synchronous, so one huge read would stall the alarm path, P1), and the
+ * snapshots the nightly jobs keep.
+ */
+export class HealthReportRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly badRows: BadRows,
+  ) {}
+
+  /**
+   * The histories of up to `limit` devices in service during [from, to) whose id sorts after
+   * `after`, in id order. Heartbeats are summed per month in SQL: a year of daily rows for the
+   * fleet never crosses into JavaScript.
+   */
+  async deviceHistories(
+    after: string,
+    period: { from: number; to: number; months: { from: number; to: number }[] },
+    limit: number,
+  ): Promise<DeviceHistory[]> {
+    const { from, to } = period;
+    const devices = await this.db
+      .selectFrom('devices as d')
+      .innerJoin('device_models as m', 'm.id', 'd.model_id')
+      .select([
+        'd.id',
+        'm.kind',
+        'd.model_id',
+        'd.state_code',
+        'd.beneficiary_id',
+        'm.monthly_cost_mxn',
+        'd.heartbeat_interval_s',
+        'm.heartbeat_interval_s as model_heartbeat_interval_s',
+        'm.alarm_capable',
+        'd.requested_at',
+        'd.installed_at',
+        'd.retired_at',
+      ])
+      .where('d.id', '>', after)
+      .where('d.installed_at', 'is not', null)
+      .where('d.installed_at', '<', to)
+      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]))
+      .orderBy('d.id')
+      .limit(limit)
+      .execute();
+    if (devices.length === 0) return [];
+    const ids = devices.map((d) => d.id);
+    const histories = new Map<string, DeviceHistory>(
+      devices.map((d) => [
+        d.id,
+        {
+          device: {
+            id: d.id,
+            kind: d.kind,
+            modelId: d.model_id,
+            stateCode: d.state_code,
+            beneficiaryId: d.beneficiary_id,
+            monthlyCostMxn: d.monthly_cost_mxn,
+            heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
+            alarmCapable: flag.parse(d.alarm_capable),
+            requestedAt: d.requested_at,
+            installedAt: d.installed_at,
+            retiredAt: d.retired_at,
+          },
+          intervals: [],
+          maintenance: [],
+          heartbeatDays: [],
+          alarms: [],
+        },
+      ]),
+    );
+    const intervals = await this.db
+      .selectFrom('health_intervals')
+      .select(['id', 'device_id', 'state', 'started_at', 'ended_at'])
+      .where('device_id', 'in', ids)
+      .where('started_at', '<', to)
+      .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]))
+      .execute();
+    for (const i of this.badRows.decodeAll('health_intervals', intervals, (r) => r.id, intervalRow))
+      histories.get(i.device_id)?.intervals.push({ state: i.state, start: i.started_at, end: i.ended_at });
+    const windows = await this.db
+      .selectFrom('health_maintenance')
+      .select(['device_id', 'starts_at', 'ends_at'])
+      .where('device_id', 'in', ids)
+      .where('starts_at', '<', to)
+      .where('ends_at', '>', from)
+      .execute();
+    for (const w of windows) histories.get(w.device_id)?.maintenance.push([w.starts_at, w.ends_at] as Span);
+    for (const m of period.months) {
+      const sums = await this.db
+        .selectFrom('health_heartbeat_days')
+        .select(['device_id', (eb) => eb.fn.sum<number>('received').as('received')])
+        .where('device_id', 'in', ids)
+        .where('day', '>=', m.from)
+        .where('day', '<', m.to)
+        .groupBy('device_id')
+        .execute();
+      for (const s of sums) histories.get(s.device_id)?.heartbeatDays.push({ day: m.from, received: Number(s.received) });
+    }
+    const alarms = await this.db
+      .selectFrom('alarms')
+      .select(['device_id', 'kind', 'test', 'outcome', 'received_at', 'acknowledged_at', 'dispatched_at', 'on_scene_at'])
+      .where('device_id', 'in', ids)
+      .where('received_at', '>=', from)
+      .where('received_at', '<', to)
+      // Check-on-the-person tasks after silence are not presses: they would skew every alarm figure.
+      .where('kind', '<>', DEVICE_OFFLINE_TASK)
+      .execute();
+    for (const a of alarms) {
+      histories.get(a.device_id)?.alarms.push({
+        kind: a.kind,
+        test: a.test === 1,
+        outcome: a.outcome,
+        receivedAt: a.received_at,
+        acknowledgedAt: a.acknowledged_at,
+        dispatchedAt: a.dispatched_at,
+        onSceneAt: a.on_scene_at,
+      });
+    }
+    return [...histories.values()];
+  }
+
+  /** When each device last raised a test alarm (a test press or any alarm while on test). */
+  async lastTestAlarms(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select(['device_id', (eb) => eb.fn.max<number>('received_at').as('last')])
+      .where((eb) => eb.or([eb('test', '=', 1), eb('kind', '=', 'test')]))
+      .groupBy('device_id')
+      .execute();
+    return new Map(rows.map((r) => [r.device_id, Number(r.last)]));
+  }
+
+  async saveSnapshot(s: { report: string; from: number; to: number; groupBy: GroupBy; at: number; body: unknown }): Promise<void> {
+    await this.db
+      .insertInto('health_report_snapshots')
+      .values({
+        id: newId('snap'),
+        report: s.report,
+        period_from: s.from,
+        period_to: s.to,
+        group_by: s.groupBy,
+        created_at: s.at,
+        body: JSON.stringify(s.body),
+      })
+      .execute();
+  }
+}
