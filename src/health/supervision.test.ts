@@ -32,12 +32,12 @@ async function memoryDatabase(clock: ManualClock): Promise<{ store: Store; repos
 }
 
 /** One run of Centinela's supervision (a restart is a second run on the same database). */
-async function startSupervision(repos: Repositories, clock: ManualClock) {
+async function startSupervision(repos: Repositories, clock: ManualClock, writeLog = logger) {
   const events = new EventBus(logger);
   const heard: { name: EventName; deviceId?: string }[] = [];
   for (const name of ['device.state.changed', 'device.silent', 'device.recovered'] as const)
     events.on(name, (e) => void heard.push({ name, deviceId: e.deviceId }));
-  const writes = new WriteQueue(logger);
+  const writes = new WriteQueue(writeLog);
   const directory = new DeviceDirectory(repos.supervisedDevices);
   const gaps = new ProtectionGaps(directory);
   const supervisor = new Supervisor({ directory, liveness: repos.liveness, gaps, events, writes });
@@ -104,6 +104,26 @@ describe('supervision on a manual clock', () => {
     expect(run.state('btn-1')).toBe('online');
     expect(run.heard.at(-1)).toEqual({ name: 'device.recovered', deviceId: 'btn-1' });
     expect(await db.repos.incidents.list({ open: true })).toEqual([]);
+  });
+
+  it('two devices registered after the start and heard at once are both online, with no failed write', async () => {
+    const clock = new ManualClock(T0);
+    const db = await memoryDatabase(clock);
+    store = db.store;
+    const failures: string[] = [];
+    const writeLog = createLogger({ level: 'error', destination: { write: (line: string) => void failures.push(line) } });
+    const run = await startSupervision(db.repos, clock, writeLog);
+    // Registered after supervision read the registry: each is looked up when first heard.
+    await addButton(db.repos, clock, 'btn-new-1');
+    await addButton(db.repos, clock, 'btn-new-2');
+    run.supervision.seen('btn-new-1');
+    run.supervision.seen('btn-new-2');
+    await run.advance(0);
+
+    expect(failures).toEqual([]);
+    expect([run.state('btn-new-1'), run.state('btn-new-2')]).toEqual(['online', 'online']);
+    const stored = await db.repos.liveness.loadAll();
+    expect([stored.get('btn-new-1')?.state, stored.get('btn-new-2')?.state]).toEqual(['online', 'online']);
   });
 
   it('after Centinela was down an hour, its devices get a fresh window instead of an offline storm', async () => {

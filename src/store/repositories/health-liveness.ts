@@ -51,6 +51,9 @@ export class LivenessRepository {
         await trx
           .insertInto('health_intervals')
           .values(chunk.map((id) => ({ id: newId('liv'), device_id: id, state: 'never_seen', started_at: at, ended_at: null })))
+          // A device heard while its lookup was in flight may have its first transition written
+          // before this record: it already has its open interval, and keeps it.
+          .onConflict((oc) => oc.doNothing())
           .execute();
         await trx
           .insertInto('health_liveness')
