@@ -44,7 +44,7 @@ describe('health rows at the store edge', () => {
     expect(reported.map((e) => [e.code, e.message, e.details])).toEqual([
       [
         'CENTINELA_ERR_STORE_BAD_ROW',
-        expect.stringContaining('health_liveness row "btn-2": state'),
+        expect.stringContaining('health_liveness "btn-2": field state'),
         { table: 'health_liveness', id: 'btn-2', field: 'state' },
       ],
     ]);
