@@ -49,6 +49,8 @@ export interface BeneficiaryTable {
   risk_level: string;
   language: string;
   presumed_aggressors: string;
+  /** JSON list of addresses (migration 013). */
+  addresses: string;
   created_at: number;
   updated_at: number;
 }

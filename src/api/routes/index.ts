@@ -9,6 +9,7 @@ import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { ingestRoutes } from './ingest.ts';
 import { operationsRoutes } from './operations.ts';
+import { importRoutes } from './registry/imports.ts';
 import { responderRoutes } from './responders.ts';
 import { userRoutes } from './users.ts';
 
@@ -22,6 +23,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   responderRoutes,
   userRoutes,
   auditRoutes,
+  importRoutes,
   ingestRoutes,
   alertsRoutes,
   healthRoutes,

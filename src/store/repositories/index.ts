@@ -6,6 +6,7 @@ import { BeneficiaryRepository } from './beneficiaries.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
+import { ImportRepository } from './imports.ts';
 import { ResponderRepository } from './responders.ts';
 import { UserRepository } from './users.ts';
 
@@ -20,6 +21,7 @@ export function createRepositories(store: Store, clock: Clock) {
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
+    imports: new ImportRepository(store.db, audit, clock),
   };
 }
 
@@ -28,4 +30,5 @@ export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
 export type { DeviceFilter } from './devices.ts';
+export type { ImportOutcome } from './imports.ts';
 export type { Principal, User } from './users.ts';
