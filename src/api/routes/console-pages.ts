@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Language } from './console-i18n.ts';
+import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './console-vendor.ts';
 
 /**
  * No inline script or style anywhere: everything comes from /assets on this origin. Scripts may
@@ -7,7 +8,7 @@ import type { Language } from './console-i18n.ts';
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -52,6 +53,8 @@ export function shellPage(lang: Language, t: (k: string) => string): string {
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
+<link rel="stylesheet" href="/assets/css/admin.css">
+<script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>

@@ -21,6 +21,12 @@ const userCreate = z.object({
   password: z.string().min(12, 'a password needs at least 12 characters').max(200).optional(),
 });
 
+const userUpdate = z.object({
+  role: roleSchema.optional(),
+  phone: e164Schema.nullable().optional().describe('null removes the phone'),
+});
+const passwordReset = z.object({ password: userCreate.shape.password.unwrap() });
+
 /** Staff accounts. Tokens are shown once; revocation takes effect on the next request. */
 export const userRoutes: RouteModule = (app, deps) => {
   app.get(
@@ -69,5 +75,24 @@ export const userRoutes: RouteModule = (app, deps) => {
     '/api/users/:id/disable',
     { config: { access: ['admin'] }, schema: { tags: ['users'], params, response: { 200: user } } },
     (req) => deps.repos.users.disable(actorOf(req), req.params.id),
+  );
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { access: ['admin'] },
+      schema: { tags: ['users'], summary: 'Change a role or phone', params, body: userUpdate, response: { 200: user } },
+    },
+    (req) => deps.repos.users.update(actorOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/users/:id/password',
+    {
+      config: { access: ['admin'] },
+      schema: { tags: ['users'], summary: "Reset a person's console password", params, body: passwordReset },
+    },
+    async (req, reply) => {
+      await deps.repos.users.setPassword(actorOf(req), req.params.id, await hashSecret(req.body.password));
+      return reply.code(204).send();
+    },
   );
 };

@@ -1,0 +1,91 @@
+// Editors for a beneficiary's lists: addresses and presumed aggressors. Each row is a few plain
+// inputs; the list goes to the API as it is and the API's schema judges it.
+import { label, t } from '../i18n.js';
+import { html } from './html.js';
+import { RESPONDER_KINDS, stateOptions } from './options.js';
+
+/**
+ * @typedef {{ id: string, value: any, set: (v: any) => void, describedBy: string | undefined, invalid: boolean }} EditorProps
+ */
+
+/** Numbers for lat/lon when they read as numbers; otherwise the text, for the API to refuse. */
+const num = (/** @type {string} */ s) => (s.trim() === '' ? undefined : Number.isNaN(Number(s)) ? s : Number(s));
+
+/** @param {EditorProps} p */
+export function AddressesEditor({ id, value, set, describedBy }) {
+  const list = /** @type {any[]} */ (value ?? []);
+  const update = (/** @type {number} */ i, /** @type {Record<string, unknown>} */ patch) =>
+    set(list.map((a, j) => (j === i ? Object.fromEntries(Object.entries({ ...a, ...patch }).filter(([, v]) => v !== undefined)) : a)));
+  return html`<div class="list-editor" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
+    ${list.map(
+      (a, i) => html`<div class="list-row">
+        <label>${t('admin.addr.label')} <input value=${a.label ?? ''} onInput=${(/** @type {any} */ e) => update(i, { label: e.currentTarget.value })} /></label>
+        <label class="grow">${t('admin.addr.text')} <input value=${a.text ?? ''} onInput=${(/** @type {any} */ e) => update(i, { text: e.currentTarget.value })} /></label>
+        <label>${t('admin.addr.lat')} <input inputmode="decimal" value=${a.lat ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lat: num(e.currentTarget.value) })} /></label>
+        <label>${t('admin.addr.lon')} <input inputmode="decimal" value=${a.lon ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lon: num(e.currentTarget.value) })} /></label>
+        <button type="button" class="ghost" onClick=${() => set(list.filter((_, j) => j !== i))}>${t('admin.remove')}</button>
+      </div>`,
+    )}
+    <button type="button" class="ghost" onClick=${() => set([...list, { label: t('admin.addr.home'), text: '' }])}>${t('admin.addr.add')}</button>
+  </div>`;
+}
+
+const AGGRESSOR_TYPES = ['authority', 'responder', 'non_state', 'unknown'];
+
+/** A fresh aggressor of a type, with the fields that type needs. */
+function blank(/** @type {string} */ type) {
+  if (type === 'authority') return { type, responderKind: 'municipal_police', stateCode: '' };
+  if (type === 'responder') return { type, responderId: '' };
+  return { type };
+}
+
+/** @param {EditorProps} p */
+export function AggressorsEditor({ id, value, set, describedBy }) {
+  const list = /** @type {any[]} */ (value ?? []);
+  const update = (/** @type {number} */ i, /** @type {any} */ next) => set(list.map((a, j) => (j === i ? next : a)));
+  const text = (/** @type {number} */ i, /** @type {string} */ key) => (/** @type {any} */ e) => {
+    const v = e.currentTarget.value;
+    const next = { ...list[i], [key]: v };
+    if (v === '' && (key === 'municipality' || key === 'description')) delete next[key];
+    update(i, next);
+  };
+  return html`<div class="list-editor" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
+    ${list.map(
+      (a, i) => html`<div class="list-row">
+        <label
+          >${t('admin.aggr.type')}
+          <select value=${a.type} onChange=${(/** @type {any} */ e) => update(i, blank(e.currentTarget.value))}>
+            ${AGGRESSOR_TYPES.map((k) => html`<option value=${k}>${t(`admin.aggr.${k}`)}</option>`)}
+          </select></label
+        >
+        ${
+          a.type === 'authority' &&
+          html`<label
+            >${t('admin.aggr.kind')}
+            <select value=${a.responderKind} onChange=${text(i, 'responderKind')}>
+              ${RESPONDER_KINDS.map((k) => html`<option value=${k}>${label('rkind', k)}</option>`)}
+            </select></label
+          >
+          <label
+            >${t('admin.state')}
+            <select value=${a.stateCode} onChange=${text(i, 'stateCode')}>
+              <option value="">${t('admin.choose')}</option>
+              ${stateOptions().map((o) => html`<option value=${o.value}>${o.label}</option>`)}
+            </select></label
+          >
+          <label>${t('admin.municipality')} <input value=${a.municipality ?? ''} onInput=${text(i, 'municipality')} /></label>`
+        }
+        ${
+          a.type === 'responder' &&
+          html`<label>${t('admin.aggr.responderId')} <input value=${a.responderId} onInput=${text(i, 'responderId')} /></label>`
+        }
+        ${
+          a.type === 'non_state' &&
+          html`<label class="grow">${t('admin.aggr.description')} <input value=${a.description ?? ''} onInput=${text(i, 'description')} /></label>`
+        }
+        <button type="button" class="ghost" onClick=${() => set(list.filter((_, j) => j !== i))}>${t('admin.remove')}</button>
+      </div>`,
+    )}
+    <button type="button" class="ghost" onClick=${() => set([...list, blank('authority')])}>${t('admin.aggr.add')}</button>
+  </div>`;
+}
