@@ -19,10 +19,14 @@ export function AddressesEditor({ id, value, set, describedBy }) {
   return html`<div class="list-editor" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
     ${list.map(
       (a, i) => html`<div class="list-row">
-        <label>${t('admin.addr.label')} <input value=${a.label ?? ''} onInput=${(/** @type {any} */ e) => update(i, { label: e.currentTarget.value })} /></label>
-        <label class="grow">${t('admin.addr.text')} <input value=${a.text ?? ''} onInput=${(/** @type {any} */ e) => update(i, { text: e.currentTarget.value })} /></label>
-        <label>${t('admin.addr.lat')} <input inputmode="decimal" value=${a.lat ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lat: num(e.currentTarget.value) })} /></label>
-        <label>${t('admin.addr.lon')} <input inputmode="decimal" value=${a.lon ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lon: num(e.currentTarget.value) })} /></label>
+        <span><label for=${`${id}-${i}-label`}>${t('admin.addr.label')}</label>
+          <input id=${`${id}-${i}-label`} value=${a.label ?? ''} onInput=${(/** @type {any} */ e) => update(i, { label: e.currentTarget.value })} /></span>
+        <span class="grow"><label for=${`${id}-${i}-text`}>${t('admin.addr.text')}</label>
+          <input id=${`${id}-${i}-text`} value=${a.text ?? ''} onInput=${(/** @type {any} */ e) => update(i, { text: e.currentTarget.value })} /></span>
+        <span><label for=${`${id}-${i}-lat`}>${t('admin.addr.lat')}</label>
+          <input id=${`${id}-${i}-lat`} inputmode="decimal" value=${a.lat ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lat: num(e.currentTarget.value) })} /></span>
+        <span><label for=${`${id}-${i}-lon`}>${t('admin.addr.lon')}</label>
+          <input id=${`${id}-${i}-lon`} inputmode="decimal" value=${a.lon ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lon: num(e.currentTarget.value) })} /></span>
         <button type="button" class="ghost" onClick=${() => set(list.filter((_, j) => j !== i))}>${t('admin.remove')}</button>
       </div>`,
     )}
@@ -49,39 +53,65 @@ export function AggressorsEditor({ id, value, set, describedBy }) {
     if (v === '' && (key === 'municipality' || key === 'description')) delete next[key];
     update(i, next);
   };
+  /** One labelled control of row i: label and control tied by id, so each has a plain name. */
+  const cell = (/** @type {number} */ i, /** @type {string} */ key, /** @type {string} */ text, /** @type {any} */ control, grow = false) =>
+    html`<span class=${grow ? 'grow' : undefined}><label for=${`${id}-${i}-${key}`}>${text}</label>${control}</span>`;
   return html`<div class="list-editor" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
     ${list.map(
       (a, i) => html`<div class="list-row">
-        <label
-          >${t('admin.aggr.type')}
-          <select value=${a.type} onChange=${(/** @type {any} */ e) => update(i, blank(e.currentTarget.value))}>
+        ${cell(
+          i,
+          'type',
+          t('admin.aggr.type'),
+          html`<select id=${`${id}-${i}-type`} value=${a.type} onChange=${(/** @type {any} */ e) => update(i, blank(e.currentTarget.value))}>
             ${AGGRESSOR_TYPES.map((k) => html`<option value=${k}>${t(`admin.aggr.${k}`)}</option>`)}
-          </select></label
-        >
+          </select>`,
+        )}
         ${
-          a.type === 'authority' &&
-          html`<label
-            >${t('admin.aggr.kind')}
-            <select value=${a.responderKind} onChange=${text(i, 'responderKind')}>
+          a.type === 'authority' && [
+            cell(
+              i,
+              'kind',
+              t('admin.aggr.kind'),
+              html`<select id=${`${id}-${i}-kind`} value=${a.responderKind} onChange=${text(i, 'responderKind')}>
               ${RESPONDER_KINDS.map((k) => html`<option value=${k}>${label('rkind', k)}</option>`)}
-            </select></label
-          >
-          <label
-            >${t('admin.state')}
-            <select value=${a.stateCode} onChange=${text(i, 'stateCode')}>
+            </select>`,
+            ),
+            cell(
+              i,
+              'state',
+              t('admin.state'),
+              html`<select id=${`${id}-${i}-state`} value=${a.stateCode} onChange=${text(i, 'stateCode')}>
               <option value="">${t('admin.choose')}</option>
               ${stateOptions().map((o) => html`<option value=${o.value}>${o.label}</option>`)}
-            </select></label
-          >
-          <label>${t('admin.municipality')} <input value=${a.municipality ?? ''} onInput=${text(i, 'municipality')} /></label>`
+            </select>`,
+            ),
+            cell(
+              i,
+              'municipality',
+              t('admin.municipality'),
+              html`<input id=${`${id}-${i}-municipality`} value=${a.municipality ?? ''} onInput=${text(i, 'municipality')} />`,
+            ),
+          ]
         }
         ${
           a.type === 'responder' &&
-          html`<label>${t('admin.aggr.responderId')} <input value=${a.responderId} onInput=${text(i, 'responderId')} /></label>`
+          cell(
+            i,
+            'responder',
+            t('admin.aggr.responderId'),
+            html`<input id=${`${id}-${i}-responder`} value=${a.responderId} onInput=${text(i, 'responderId')} />`,
+          )
         }
         ${
           a.type === 'non_state' &&
-          html`<label class="grow">${t('admin.aggr.description')} <input value=${a.description ?? ''} onInput=${text(i, 'description')} /></label>`
+          cell(
+            i,
+            'description',
+            t('admin.aggr.description'),
+            html`<input id=${`${id}-${i}-description`} value=${a.description ?? ''} onInput=${text(i, 'description')} />`,
+            true,
+          )
         }
         <button type="button" class="ghost" onClick=${() => set(list.filter((_, j) => j !== i))}>${t('admin.remove')}</button>
       </div>`,
