@@ -74,7 +74,7 @@ describe('the administrator console', () => {
     expect(await verifySecret(secret, stored?.secretHash ?? '')).toBe(true);
     const qr = await secretBox.locator('img').getAttribute('src');
     expect(qr).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(await secretBox.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(await secretBox.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await seeText(row(page, 'device-list', 'pb-adm-1'), 'Guerrero');
     await screenshot(page, 'admin-device-secret');
     expect(await unlabelledControls(page)).toEqual([]);
@@ -331,7 +331,7 @@ describe('technicians and analysts', () => {
       }
       // The API refuses them too, even when asked directly from their own session.
       const statuses = await page.evaluate(async () => {
-        const session = await (await fetch('/api/console/session')).json();
+        const session = (await (await fetch('/api/console/session')).json()) as { csrfToken: string };
         const headers = { 'x-centinela-csrf': session.csrfToken, 'content-type': 'text/csv' };
         return Promise.all([
           fetch('/api/users').then((r) => r.status),
