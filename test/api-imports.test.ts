@@ -113,6 +113,23 @@ describe.each(ENGINES)('CSV imports on %s', (engine) => {
         installedAt: '2026-01-10T10:00:00.000Z',
       });
     });
+
+    it('registers devices with no secret yet when asked to issue them at installation', async () => {
+      const res = await post('devices', 'id,modelId,stateCode\npb-later-1,panic-button,GRO\n', '?secrets=later');
+      expect(res.status).toBe(201);
+      expect(res.body.secrets).toBeUndefined();
+      const stored = (await t.centinela.repos.devices.credentials('pb-later-1'))?.secretHash as string;
+      for (const guess of ['', 'unissued', 'dev_x']) expect(await verifySecret(guess, stored)).toBe(false);
+      const issued = await fetch(`${t.centinela.httpUrl}/api/devices/pb-later-1/secret`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.tokens.admin}` },
+      });
+      const { secret, setup } = (await issued.json()) as { secret: string; setup: { url: string; qr: string } };
+      expect(setup.url).toBe(`mqtt://pb-later-1:${secret}@127.0.0.1:${t.centinela.parts.ingest.mqttPort}`);
+      expect(setup.qr).toMatch(/^data:image\/svg\+xml;base64,/);
+      const now = (await t.centinela.repos.devices.credentials('pb-later-1'))?.secretHash as string;
+      expect(await verifySecret(secret, now)).toBe(true);
+    });
   });
 
   describe('bad input: nothing is written and every bad line is named', () => {

@@ -309,6 +309,19 @@ describe('the administrator console', () => {
     const [id, secret] = (lines[1] ?? '').split(',');
     expect(await verifySecret(secret ?? '', (await t.centinela.repos.devices.credentials(id ?? ''))?.secretHash ?? '')).toBe(true);
     await screenshot(page, 'admin-import-done');
+
+    // A delivery list registered now, secrets issued later at each installation.
+    await page.getByLabel('Archivo CSV (UTF-8)').setInputFiles({
+      name: 'entrega.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('id,modelId,stateCode\npb-csv-3,panic-button,VER\n'),
+    });
+    await page.getByLabel(/Emitir las claves MQTT al instalar/).check();
+    await page.getByRole('button', { name: 'Revisar sin importar' }).click();
+    await page.getByRole('button', { name: 'Importar 1 filas' }).click();
+    await seeText(page.locator('#import-done'), 'Importación completa: 1 registros creados.');
+    expect(await page.locator('#import-secrets').count()).toBe(0);
+    expect((await t.centinela.repos.devices.credentials('pb-csv-3'))?.secretHash).toBe('unissued');
   });
 
   it('loads with no console error and no CSP violation (the 400s of refused forms aside)', () => {

@@ -18,15 +18,18 @@ export function importCommand(program: Command): void {
     .argument('<kind>', IMPORT_KINDS.join('|'))
     .argument('<file>', 'the CSV file')
     .option('--dry-run', 'check everything, the database included, and write nothing')
+    .option('--secrets-later', 'devices: issue no MQTT secrets now (issue each at installation: POST /api/devices/ID/secret)')
     .action(
-      action(async (kindArg: string, file: string, opts: { dryRun?: boolean }, cmd: Command) => {
+      action(async (kindArg: string, file: string, opts: { dryRun?: boolean; secretsLater?: boolean }, cmd: Command) => {
         const kind = importKindSchema.safeParse(kindArg);
         if (!kind.success) throw new CentinelaError('CENTINELA_ERR_VALIDATION', `kind: expected one of ${IMPORT_KINDS.join(', ')}`);
         const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
           throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
         });
         const dryRun = opts.dryRun === true;
-        const result = await withStore(({ repos }) => importCsv(repos, systemActor('cli'), kind.data, bytes, { dryRun }));
+        const result = await withStore(({ repos }) =>
+          importCsv(repos, systemActor('cli'), kind.data, bytes, { dryRun, issueSecrets: opts.secretsLater !== true }),
+        );
         const output: OutputOptions = cmd.optsWithGlobals();
         if (!result.ok) {
           const lines = new Set(result.problems.map((p) => p.line)).size;

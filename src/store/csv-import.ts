@@ -4,6 +4,12 @@ import { generateCredential, hashSecret } from '../platform/secrets.ts';
 import type { Actor } from './actor.ts';
 import type { Repositories } from './repositories/index.ts';
 
+/**
+ * The stored "hash" of a device whose secret is issued later, at installation: not a scrypt
+ * hash, so verifySecret (src/platform/secrets.ts) refuses every password until one is issued.
+ */
+export const UNISSUED_SECRET = 'unissued';
+
 /** Rows echoed back by a dry run, so the person sees how the file was read before importing it. */
 const PREVIEW_ROWS = 50;
 
@@ -24,15 +30,17 @@ export type CsvImportResult =
 /**
  * A CSV file from a spreadsheet → records, all or nothing: decode (UTF-8 only), check the
  * header and every row against the API's own schemas, then check and write in one transaction.
- * Devices get a fresh MQTT secret each; the slow hashing runs before the transaction opens so a
- * large import never holds the database while it computes.
+ * Devices get a fresh MQTT secret each (scrypt, ~30 ms apiece: most of a device import's time);
+ * the hashing runs before the transaction opens so a large import never holds the database
+ * while it computes. With `issueSecrets: false` they get none yet: the secret is issued from
+ * the device's page when it is installed (and shown there once, with its setup QR code).
  */
 export async function importCsv(
   repos: Pick<Repositories, 'imports'>,
   actor: Actor,
   kind: ImportKind,
   bytes: Uint8Array,
-  options: { dryRun: boolean },
+  options: { dryRun: boolean /** Devices: false registers them with no usable secret yet. */; issueSecrets?: boolean },
 ): Promise<CsvImportResult> {
   const decoded = decodeCsv(bytes);
   if (!decoded.ok) return decoded;
@@ -50,6 +58,11 @@ export async function importCsv(
     return outcome.ok ? { ok: true, kind, dryRun: options.dryRun, rows, ids: outcome.ids, preview } : outcome;
   }
   // Devices: refuse a bad file before paying for the hashes, then write with them.
+  if (options.issueSecrets === false) {
+    const unissued = new Map(batch.records.map((r) => [r.input.id, UNISSUED_SECRET] as const));
+    const outcome = await repos.imports.run(actor, batch, { dryRun: false, secretHashes: unissued });
+    return outcome.ok ? { ok: true, kind, dryRun: false, rows, ids: outcome.ids, preview } : outcome;
+  }
   const check = await repos.imports.run(actor, batch, { dryRun: true });
   if (!check.ok) return check;
   const secrets = batch.records.map((r) => ({ deviceId: r.input.id, secret: generateCredential('dev') }));

@@ -47,7 +47,13 @@ function declareImport(app: App, deps: Parameters<RouteModule>[1]): void {
         tags: ['registry'],
         summary: 'Register beneficiaries, contacts, devices or responders from a CSV file, all or nothing',
         params: z.object({ kind: importKindSchema }),
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+        querystring: z.object({
+          dryRun: z.enum(['true', 'false']).default('false'),
+          secrets: z
+            .enum(['issue', 'later'])
+            .default('issue')
+            .describe('Devices: issue each MQTT secret now (returned once), or later from the device page at installation'),
+        }),
         consumes: ['text/csv'],
         response: { 200: done, 201: done, 400: refused },
       },
@@ -57,7 +63,10 @@ function declareImport(app: App, deps: Parameters<RouteModule>[1]): void {
         throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'send the file itself with content-type text/csv (UTF-8)');
       }
       const dryRun = req.query.dryRun === 'true';
-      const result = await importCsv(deps.repos, actorOf(req), req.params.kind, req.body, { dryRun });
+      const result = await importCsv(deps.repos, actorOf(req), req.params.kind, req.body, {
+        dryRun,
+        issueSecrets: req.query.secrets === 'issue',
+      });
       if (!result.ok) {
         const count = new Set(result.problems.map((p) => p.line)).size;
         const message = `nothing was imported: ${count} line${count === 1 ? '' : 's'} with problems (${result.problems

@@ -34,6 +34,7 @@ function ImportPage() {
   const [error, setError] = useState('');
   const [result, setResult] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
+  const [later, setLater] = useState(false);
 
   const reset = () => {
     setPreview(null);
@@ -47,7 +48,8 @@ function ImportPage() {
     setError('');
     setProblems(null);
     try {
-      const res = await api(`/api/imports/${kind}?dryRun=${dryRun}`, { method: 'POST', csv: file });
+      const secrets = kind === 'devices' && later ? '&secrets=later' : '';
+      const res = await api(`/api/imports/${kind}?dryRun=${dryRun}${secrets}`, { method: 'POST', csv: file });
       if (dryRun) setPreview(res);
       else {
         setPreview(null);
@@ -103,6 +105,15 @@ function ImportPage() {
           />
           <p class="hint small muted" id="import-columns">${t('admin.import.columns')} <code>${COLUMNS[kind]}</code></p>
         </div>
+        ${
+          kind === 'devices' &&
+          html`<div class="field wide">
+          <label class="choice"
+            ><input type="checkbox" checked=${later} onChange=${(/** @type {any} */ e) => setLater(e.currentTarget.checked)} />
+            ${t('admin.import.secretsLater')}</label
+          >
+        </div>`
+        }
       </div>
       <div class="admin-actions">
         <button type="submit" class="primary" disabled=${!file || busy}>${t('admin.import.preview')}</button>
