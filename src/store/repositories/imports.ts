@@ -49,20 +49,11 @@ export class ImportRepository {
       if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
       if (options.dryRun) return { ok: true, ids: [] };
       await this.insert(trx, batch, ids, options);
-      for (const id of ids) {
-        await this.audit.append(trx, actor, {
-          action: 'create',
-          recordType: RECORD_TYPE[batch.kind],
-          recordId: id,
-          detail: { via: 'import' },
-        });
-      }
-      await this.audit.append(trx, actor, {
-        action: 'import',
-        recordType: RECORD_TYPE[batch.kind],
-        recordId: '*',
-        detail: { count: ids.length },
-      });
+      const recordType = RECORD_TYPE[batch.kind];
+      await this.audit.appendMany(trx, actor, [
+        ...ids.map((recordId) => ({ action: 'create', recordType, recordId, detail: { via: 'import' } })),
+        { action: 'import', recordType, recordId: '*', detail: { count: ids.length } },
+      ]);
       return { ok: true, ids };
     });
   }
