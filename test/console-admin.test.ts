@@ -334,6 +334,8 @@ describe('technicians and analysts', () => {
     it(`a ${role} reaches no administration page and none of its data`, async () => {
       const user = await addConsoleUser(t, role);
       const { page, context, problems } = await openConsole(browser, t.centinela.httpUrl);
+      const fetched: string[] = [];
+      page.on('request', (r) => fetched.push(r.url()));
       await logIn(page, user.name);
       await page.locator('#view').waitFor();
       expect(await page.locator('#nav-admin').count()).toBe(0);
@@ -360,6 +362,8 @@ describe('technicians and analysts', () => {
       const dom = await page.content();
       for (const value of [PERSON.alias, PERSON.fullName, PERSON.address, CONTACT.name, '+527470000001', 'op.ramirez'])
         expect(dom, value).not.toContain(value);
+      // The administration code itself (and Preact with it) is never even downloaded.
+      expect(fetched.filter((u) => /views\/admin-|\/admin\/|vendor\/preact|vendor\/htm/.test(u))).toEqual([]);
       expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
       await context.close();
     });
