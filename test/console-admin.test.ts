@@ -62,6 +62,7 @@ describe('the administrator console', () => {
     await form.getByRole('button', { name: 'Registrar', exact: true }).click();
     expect(await fieldError(page, 'device-form-id')).toContain('expected 2–64 letters, digits');
     expect(await form.locator('.field-error').count()).toBe(1);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('device-form-id');
     await screenshot(page, 'admin-device-field-error');
 
     await form.getByLabel('Identificador').fill('pb-adm-1');

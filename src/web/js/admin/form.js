@@ -4,7 +4,7 @@
 import { ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { fieldErrors } from './field-errors.js';
-import { html, useState } from './html.js';
+import { html, useEffect, useState } from './html.js';
 
 /**
  * @typedef {{ value: string, label: string }} Option
@@ -53,6 +53,11 @@ export function AdminForm({ id, title, fields, initial = {}, submitLabel, submit
   const [formError, setFormError] = useState('');
   const [busy, setBusy] = useState(false);
   const set = (/** @type {string} */ name, /** @type {any} */ value) => setValues((prev) => ({ ...prev, [name]: value }));
+  // After a refusal, the keyboard goes to the first field the API named.
+  useEffect(() => {
+    const first = document.querySelector(`#${id} [aria-invalid="true"]`);
+    if (first instanceof HTMLElement) first.focus();
+  }, [errors]);
 
   const onSubmit = async (/** @type {Event} */ e) => {
     e.preventDefault();
