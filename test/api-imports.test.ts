@@ -57,16 +57,24 @@ describe.each(ENGINES)('CSV imports on %s', (engine) => {
       const done = await post('beneficiaries', BENEFICIARIES);
       expect(done.status).toBe(201);
       expect(done.body).toMatchObject({ dryRun: false, rows: 3, ids: ['ben-imp-1', 'ben-imp-2', 'ben-imp-3'] });
-      const ana = await t.centinela.repos.beneficiaries.get({ id: 'test', role: 'admin' }, 'ben-imp-1');
+      const reader = { id: 'test', role: 'admin' as const };
+      const ana = await t.centinela.repos.beneficiaries.get(reader, 'ben-imp-1');
       expect(ana).toMatchObject({
         fullName: 'Ana Peña Ruiz',
         language: 'es',
-        addresses: [
-          { label: 'Casa', text: 'Calle 5 de Mayo 12, Chilpancingo' },
-          { label: 'Oficina', text: 'Av. Juárez 3' },
-        ],
         presumedAggressors: [{ type: 'authority', responderKind: 'state_police', stateCode: 'GRO' }, { type: 'non_state' }],
       });
+      // The row's addresses are the person's registered addresses, in the person's jurisdiction.
+      expect((await t.centinela.repos.addresses.list(reader, 'ben-imp-1')).sort((a, b) => a.label.localeCompare(b.label))).toEqual([
+        expect.objectContaining({
+          label: 'Casa',
+          line: 'Calle 5 de Mayo 12, Chilpancingo',
+          stateCode: 'GRO',
+          municipality: 'Chilpancingo',
+        }),
+        expect.objectContaining({ label: 'Oficina', line: 'Av. Juárez 3', stateCode: 'GRO' }),
+      ]);
+      expect(await t.centinela.repos.addresses.list(reader, 'ben-imp-2')).toEqual([]);
       const audit = await t.centinela.repos.audit.list({ recordType: 'beneficiary', limit: 50 });
       expect(audit.filter((e) => e.action === 'create').map((e) => e.record_id)).toEqual(
         expect.arrayContaining(['ben-imp-1', 'ben-imp-2', 'ben-imp-3']),
@@ -214,6 +222,47 @@ describe.each(ENGINES)('CSV imports on %s', (engine) => {
       const ragged = await post('responders', 'name,kind,stateCode,phone,escalationOrder\nA,state_police,GRO,+527474710000\n');
       expect(ragged.body.error?.lines).toEqual([{ line: 2, message: 'expected 5 cells as in the header, found 4' }]);
       expect((await post('responders', '')).status).toBe(400);
+    });
+  });
+
+  describe('registered addresses', () => {
+    const call = async (method: string, path: string, body?: unknown, token = t.tokens.admin) => {
+      const res = await fetch(`${t.centinela.httpUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    it('are added (the API naming a bad field), listed and removed by administrators only', async () => {
+      const bad = await call('POST', '/api/beneficiaries/ben-imp-2/addresses', {
+        label: 'Casa',
+        line: 'Calle 1',
+        stateCode: 'OAX',
+        lat: 45,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields).toEqual([expect.objectContaining({ path: 'body.lat' })]);
+      const added = await call('POST', '/api/beneficiaries/ben-imp-2/addresses', {
+        label: 'Casa',
+        line: 'Calle Macedonio Alcalá 4, Oaxaca',
+        stateCode: 'OAX',
+        lat: 17.0654,
+        lon: -96.7236,
+      });
+      expect(added).toMatchObject({ status: 201, body: { beneficiaryId: 'ben-imp-2', lat: 17.0654 } });
+      expect((await call('POST', '/api/beneficiaries/ben-nadie/addresses', { label: 'X', line: 'Y', stateCode: 'OAX' })).status).toBe(404);
+      expect((await call('GET', '/api/beneficiaries/ben-imp-2/addresses')).body).toHaveLength(1);
+      for (const role of ['technician', 'analyst'] as const) {
+        expect((await call('GET', '/api/beneficiaries/ben-imp-2/addresses', undefined, t.tokens[role])).status).toBe(403);
+      }
+      expect((await call('DELETE', `/api/beneficiaries/ben-imp-2/addresses/${added.body.id}`, undefined, t.tokens.operator)).status).toBe(
+        403,
+      );
+      expect((await call('DELETE', `/api/beneficiaries/ben-imp-1/addresses/${added.body.id}`)).status).toBe(404);
+      expect((await call('DELETE', `/api/beneficiaries/ben-imp-2/addresses/${added.body.id}`)).status).toBe(204);
+      expect((await call('GET', '/api/beneficiaries/ben-imp-2/addresses')).body).toEqual([]);
     });
   });
 

@@ -118,11 +118,9 @@ describe('the administrator console', () => {
     await form.getByLabel('Tipo', { exact: true }).selectOption('journalist');
     await form.getByLabel('Entidad federativa').first().selectOption('GRO');
     await form.getByLabel('Municipio').first().fill('Chilpancingo');
-    await form.getByRole('button', { name: 'Añadir domicilio' }).click();
-    await form.getByLabel('Dirección').fill(PERSON.address);
     await form.getByRole('button', { name: 'Añadir presunto agresor' }).click();
-    await form.locator('.list-row').nth(1).getByLabel('Autoridad', { exact: true }).selectOption('state_police');
-    await form.locator('.list-row').nth(1).getByLabel('Entidad federativa').selectOption('GRO');
+    await form.locator('.list-row').getByLabel('Autoridad', { exact: true }).selectOption('state_police');
+    await form.locator('.list-row').getByLabel('Entidad federativa').selectOption('GRO');
     // No risk level chosen: the API names the field.
     await form.getByRole('button', { name: 'Registrar', exact: true }).click();
     expect(await fieldError(page, 'person-form-riskLevel')).toMatch(/riskLevel|opci|option|expected/i);
@@ -136,10 +134,33 @@ describe('the administrator console', () => {
       alias: PERSON.alias,
       riskLevel: 'high',
       municipality: 'Chilpancingo',
-      addresses: [{ label: 'Domicilio', text: PERSON.address }],
       presumedAggressors: [{ type: 'authority', responderKind: 'state_police', stateCode: 'GRO' }],
     });
+
+    // The new person's addresses come next: coordinates outside Mexico are refused by the API.
+    const panel = page.locator('#address-panel');
+    await seeText(panel, 'Sin domicilios registrados.');
+    await panel.getByLabel('Dirección').fill(PERSON.address);
+    await panel.getByLabel('Latitud').fill('45.1');
+    await panel.getByLabel('Longitud').fill('-99.5');
+    await panel.getByRole('button', { name: 'Añadir', exact: true }).click();
+    expect(await fieldError(page, 'address-form-lat')).toMatch(/33|less|menor|too big/i);
+    await panel.getByLabel('Latitud').fill('17.5515');
+    await panel.getByRole('button', { name: 'Añadir', exact: true }).click();
+    await seeText(row(page, 'address-list', 'Domicilio'), PERSON.address);
+    expect(await t.centinela.repos.addresses.list({ id: 'test', role: 'admin' }, created?.id ?? '')).toEqual([
+      expect.objectContaining({
+        label: 'Domicilio',
+        line: PERSON.address,
+        stateCode: 'GRO',
+        municipality: 'Chilpancingo',
+        lat: 17.5515,
+        lon: -99.5,
+      }),
+    ]);
+    await screenshot(page, 'admin-person-addresses');
     expect(await unlabelledControls(page)).toEqual([]);
+    await panel.getByRole('button', { name: 'Cerrar' }).click();
 
     await row(page, 'person-list', PERSON.alias).getByRole('button', { name: 'Editar' }).click();
     await page.locator('#person-form').getByLabel('Nivel de riesgo').selectOption('extraordinary');
@@ -361,7 +382,7 @@ describe('technicians and analysts', () => {
       });
       expect(statuses).toEqual([403, 403, 403, 403, 403]);
       const dom = await page.content();
-      for (const value of [PERSON.alias, PERSON.fullName, PERSON.address, CONTACT.name, '+527470000001', 'op.ramirez'])
+      for (const value of [PERSON.alias, PERSON.fullName, PERSON.address, '17.5515', CONTACT.name, '+527470000001', 'op.ramirez'])
         expect(dom, value).not.toContain(value);
       // The administration code itself (and Preact with it) is never even downloaded.
       expect(fetched.filter((u) => /views\/admin-|\/admin\/|vendor\/preact|vendor\/htm/.test(u))).toEqual([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressCreateSchema } from './alarm-notes.ts';
 import type { CsvRow, ImportProblem } from './import-csv.ts';
 import {
   type BeneficiaryCreate,
@@ -18,7 +19,8 @@ export type ImportKind = z.infer<typeof importKindSchema>;
 
 /** What each kind creates, row by row, with the file line kept for error messages. */
 export interface ImportInputs {
-  beneficiaries: BeneficiaryCreate;
+  /** A person and the addresses of their row (stored as the person's registered addresses). */
+  beneficiaries: BeneficiaryCreate & { addresses?: { label: string; line: string }[] };
   contacts: ContactCreate;
   devices: DeviceCreate;
   responders: ResponderCreate;
@@ -37,8 +39,8 @@ const list: Cell = (s) =>
     .filter(Boolean);
 
 /**
- * `label: text | label: text` — one cell, several addresses (a spreadsheet has no nested rows).
- * A part without a label is called "domicilio".
+ * `label: line | label: line` — one cell, several addresses (a spreadsheet has no nested rows).
+ * A part without a label is called "domicilio". They take the person's state and municipality.
  */
 const addresses: Cell = (s) =>
   s
@@ -47,7 +49,7 @@ const addresses: Cell = (s) =>
     .filter(Boolean)
     .map((part) => {
       const m = /^([^:]{1,60}):\s*(.+)$/.exec(part);
-      return m ? { label: (m[1] as string).trim(), text: (m[2] as string).trim() } : { label: 'domicilio', text: part };
+      return m ? { label: (m[1] as string).trim(), line: (m[2] as string).trim() } : { label: 'domicilio', line: part };
     });
 
 /**
@@ -67,8 +69,13 @@ const aggressors: Cell = (s) =>
     return { type: item };
   });
 
+/** One address of a row, checked by the same rules as an address entered in the console. */
+const rowAddress = addressCreateSchema.pick({ label: true, line: true });
+
 interface KindSpec {
   schema: z.ZodType;
+  /** Columns the kind's schema does not know, checked on their own and kept beside its output. */
+  extra?: Record<string, z.ZodType>;
   required: string[];
   optional: Record<string, Cell>;
   cells: Record<string, Cell>;
@@ -78,6 +85,7 @@ interface KindSpec {
 export const IMPORT_COLUMNS: Record<ImportKind, KindSpec> = {
   beneficiaries: {
     schema: beneficiaryCreateSchema,
+    extra: { addresses: z.array(rowAddress).max(10) },
     required: ['id', 'alias', 'fullName', 'kind', 'stateCode', 'riskLevel'],
     optional: { municipality: text, language: text, addresses, presumedAggressors: aggressors },
     cells: { id: text, alias: text, fullName: text, kind: text, stateCode: text, riskLevel: text },
@@ -138,14 +146,22 @@ export function parseRows(kind: ImportKind, header: string[], rows: CsvRow[]): P
       if (value !== '') raw[name] = (parsers[name] as Cell)(value);
     }
     const parsed = spec.schema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+    const issues = parsed.success ? [] : [...parsed.error.issues];
+    const extras: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries(spec.extra ?? {})) {
+      if (raw[name] === undefined) continue;
+      const checked = schema.safeParse(raw[name]);
+      if (checked.success) extras[name] = checked.data;
+      else issues.push(...checked.error.issues.map((i) => ({ ...i, path: [name, ...i.path] })));
+    }
+    if (issues.length > 0) {
+      for (const issue of issues) {
         const column = String(issue.path[0] ?? '');
         problems.push({ line: row.line, ...(column ? { column } : {}), message: describeIssue(issue, column) });
       }
       continue;
     }
-    records.push({ line: row.line, input: parsed.data });
+    records.push({ line: row.line, input: { ...(parsed.data as object), ...extras } });
   }
   problems.push(...duplicateIds(rows));
   return { batch: { kind, records } as ImportBatch, problems };

@@ -95,15 +95,6 @@ export const aggressorSchema = z.discriminatedUnion('type', [
 ]);
 export type Aggressor = z.infer<typeof aggressorSchema>;
 
-/** A place where the person may be found (home, office); coordinates when known, for the map. */
-export const addressSchema = z.object({
-  label: z.string().min(1).max(60),
-  text: z.string().min(1).max(300),
-  lat: z.number().min(-90).max(90).optional(),
-  lon: z.number().min(-180).max(180).optional(),
-});
-export type Address = z.infer<typeof addressSchema>;
-
 export const beneficiaryCreateSchema = z.object({
   id: idSchema.optional(),
   alias: z.string().min(1).max(80),
@@ -114,8 +105,6 @@ export const beneficiaryCreateSchema = z.object({
   riskLevel: z.enum(RISK_LEVELS),
   language: languageSchema.default('es'),
   presumedAggressors: z.array(aggressorSchema).max(20).default([]),
-  /** Optional so records made before addresses existed (and their callers) stay valid. */
-  addresses: z.array(addressSchema).max(10).optional(),
 });
 export type BeneficiaryCreate = z.infer<typeof beneficiaryCreateSchema>;
 export const beneficiaryUpdateSchema = beneficiaryCreateSchema.omit({ id: true }).partial();
@@ -130,7 +119,6 @@ export const beneficiarySchema = z.object({
   riskLevel: z.enum(RISK_LEVELS),
   language: z.string(),
   presumedAggressors: z.array(aggressorSchema),
-  addresses: z.array(addressSchema),
   createdAt: z.string(),
 });
 export type Beneficiary = z.infer<typeof beneficiarySchema>;

@@ -1,14 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { Language } from './console-i18n.ts';
-import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './console-vendor.ts';
+import { IMPORT_MAP, IMPORT_MAP_HASH } from './console-vendor.ts';
 
 /**
- * No inline script or style anywhere: everything comes from /assets on this origin. Scripts may
- * set element styles through the DOM (uPlot sizes its canvas that way), which CSP allows.
+ * No inline script or style anywhere: everything comes from /assets on this origin, except the
+ * import map, allowed by its hash. Scripts may set element styles through the DOM (uPlot sizes
+ * its canvas that way), which CSP allows.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
+  `script-src 'self' ${IMPORT_MAP_HASH}`,
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -50,11 +51,11 @@ const head = (lang: Language, title: string) =>
 /** The console shell: no data at all until the API answers for the session's own user. */
 export function shellPage(lang: Language, t: (k: string) => string): string {
   return `${head(lang, t('app.name'))}
+<script type="importmap">${IMPORT_MAP}</script>
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
 <link rel="stylesheet" href="/assets/css/admin.css">
-<script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>

@@ -9,6 +9,7 @@ import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { ingestRoutes } from './ingest.ts';
 import { operationsRoutes } from './operations.ts';
+import { beneficiaryAddressRoutes } from './registry/beneficiary-addresses.ts';
 import { importRoutes } from './registry/imports.ts';
 import { responderRoutes } from './responders.ts';
 import { userRoutes } from './users.ts';
@@ -24,6 +25,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   userRoutes,
   auditRoutes,
   importRoutes,
+  beneficiaryAddressRoutes,
   ingestRoutes,
   alertsRoutes,
   healthRoutes,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { notFound } from '../../domain/errors.ts';
-import type { Address, Aggressor, Beneficiary, BeneficiaryCreate, BeneficiaryUpdate } from '../../domain/registry.ts';
+import type { Aggressor, Beneficiary, BeneficiaryCreate, BeneficiaryUpdate } from '../../domain/registry.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
 import { newId } from '../ids.ts';
@@ -18,7 +18,6 @@ const toBeneficiary = (r: BeneficiaryTable): Beneficiary => ({
   riskLevel: r.risk_level as Beneficiary['riskLevel'],
   language: r.language,
   presumedAggressors: parseJson<Aggressor[]>(r.presumed_aggressors),
-  addresses: parseJson<Address[]>(r.addresses),
   createdAt: toIso(r.created_at) as string,
 });
 
@@ -69,7 +68,6 @@ export class BeneficiaryRepository {
             risk_level: input.riskLevel,
             language: input.language,
             presumed_aggressors: JSON.stringify(input.presumedAggressors),
-            addresses: JSON.stringify(input.addresses ?? []),
             created_at: now,
             updated_at: now,
           })
@@ -92,7 +90,6 @@ export class BeneficiaryRepository {
     if (patch.riskLevel !== undefined) set.risk_level = patch.riskLevel;
     if (patch.language !== undefined) set.language = patch.language;
     if (patch.presumedAggressors !== undefined) set.presumed_aggressors = JSON.stringify(patch.presumedAggressors);
-    if (patch.addresses !== undefined) set.addresses = JSON.stringify(patch.addresses);
     await this.db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('beneficiaries').set(set).where('id', '=', id).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw notFound('beneficiary', id);

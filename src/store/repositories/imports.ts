@@ -48,10 +48,11 @@ export class ImportRepository {
       const problems = await this.check(trx, batch);
       if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
       if (options.dryRun) return { ok: true, ids: [] };
-      await this.insert(trx, batch, ids, options);
+      const addressIds = await this.insert(trx, batch, ids, options);
       const recordType = RECORD_TYPE[batch.kind];
       await this.audit.appendMany(trx, actor, [
         ...ids.map((recordId) => ({ action: 'create', recordType, recordId, detail: { via: 'import' } })),
+        ...addressIds.map((recordId) => ({ action: 'create', recordType: 'beneficiary_address', recordId, detail: { via: 'import' } })),
         { action: 'import', recordType, recordId: '*', detail: { count: ids.length } },
       ]);
       return { ok: true, ids };
@@ -104,7 +105,8 @@ export class ImportRepository {
     return found;
   }
 
-  private async insert(trx: Trx, batch: ImportBatch, ids: string[], options: ImportOptions): Promise<void> {
+  /** Inserts the batch; answers the ids of the addresses made along with people, if any. */
+  private async insert(trx: Trx, batch: ImportBatch, ids: string[], options: ImportOptions): Promise<string[]> {
     const now = this.clock.now();
     const at = (i: number) => ids[i] as string;
     switch (batch.kind) {
@@ -119,12 +121,26 @@ export class ImportRepository {
           risk_level: input.riskLevel,
           language: input.language,
           presumed_aggressors: JSON.stringify(input.presumedAggressors),
-          addresses: JSON.stringify(input.addresses ?? []),
           created_at: now,
           updated_at: now,
         }));
         for (const part of chunks(rows)) await trx.insertInto('beneficiaries').values(part).execute();
-        return;
+        // The row's addresses become the person's registered addresses, in their jurisdiction.
+        const addresses = batch.records.flatMap(({ input }, i) =>
+          (input.addresses ?? []).map((a) => ({
+            id: newId('adr'),
+            beneficiary_id: at(i),
+            label: a.label,
+            line: a.line,
+            municipality: input.municipality ?? null,
+            state_code: input.stateCode,
+            lat: null,
+            lon: null,
+            created_at: now,
+          })),
+        );
+        for (const part of chunks(addresses)) await trx.insertInto('beneficiary_addresses').values(part).execute();
+        return addresses.map((a) => a.id);
       }
       case 'contacts': {
         const rows = batch.records.map(({ input }, i) => ({
@@ -139,7 +155,7 @@ export class ImportRepository {
           created_at: now,
         }));
         for (const part of chunks(rows)) await trx.insertInto('contacts').values(part).execute();
-        return;
+        return [];
       }
       case 'devices': {
         const rows = batch.records.map(({ input }) => {
@@ -162,7 +178,7 @@ export class ImportRepository {
           };
         });
         for (const part of chunks(rows)) await trx.insertInto('devices').values(part).execute();
-        return;
+        return [];
       }
       case 'responders': {
         const rows = batch.records.map(({ input }, i) => ({
@@ -177,7 +193,7 @@ export class ImportRepository {
           created_at: now,
         }));
         for (const part of chunks(rows)) await trx.insertInto('responders').values(part).execute();
-        return;
+        return [];
       }
     }
   }

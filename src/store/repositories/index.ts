@@ -3,6 +3,8 @@ import type { Store } from '../database.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { BeneficiaryAddressEdits } from './beneficiary-address-edits.ts';
+import { BeneficiaryAddressRepository } from './beneficiary-addresses.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
@@ -22,6 +24,8 @@ export function createRepositories(store: Store, clock: Clock) {
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
     imports: new ImportRepository(store.db, audit, clock),
+    addresses: new BeneficiaryAddressRepository(store.db, audit, clock),
+    addressEdits: new BeneficiaryAddressEdits(store.db, audit),
   };
 }
 

@@ -10,7 +10,7 @@ import { html, useEffect, useState } from './html.js';
  * @typedef {{ value: string, label: string }} Option
  * @typedef {{
  *   name: string, label: string,
- *   type?: 'text' | 'number' | 'select' | 'datetime' | 'tel' | 'password',
+ *   type?: 'text' | 'number' | 'decimal' | 'select' | 'datetime' | 'tel' | 'password',
  *   options?: Option[], hint?: string, autocomplete?: string,
  *   custom?: (p: { id: string, value: any, set: (v: any) => void, describedBy: string | undefined, invalid: boolean }) => any
  * }} Field
@@ -28,6 +28,7 @@ function toBody(/** @type {Field[]} */ fields, /** @type {Record<string, any>} *
     }
     if (v === undefined || v === '') continue;
     if (f.type === 'number') body[f.name] = /^-?\d+$/.test(v) ? Number(v) : v;
+    else if (f.type === 'decimal') body[f.name] = /^-?\d+(\.\d+)?$/.test(String(v).trim()) ? Number(v) : v;
     else if (f.type === 'datetime') body[f.name] = Number.isNaN(Date.parse(v)) ? v : new Date(v).toISOString();
     else body[f.name] = v;
   }
@@ -108,11 +109,12 @@ function fieldView(formId, f, value, set, error) {
       ${(f.options ?? []).map((o) => html`<option value=${o.value}>${o.label}</option>`)}
     </select>`;
   } else {
-    const type = f.type === 'datetime' ? 'datetime-local' : f.type === 'number' ? 'text' : (f.type ?? 'text');
+    const numeric = f.type === 'number' || f.type === 'decimal';
+    const type = f.type === 'datetime' ? 'datetime-local' : numeric ? 'text' : (f.type ?? 'text');
     control = html`<input
       ...${common}
       type=${type}
-      inputmode=${f.type === 'number' ? 'numeric' : undefined}
+      inputmode=${f.type === 'number' ? 'numeric' : f.type === 'decimal' ? 'decimal' : undefined}
       autocomplete=${f.autocomplete ?? 'off'}
       value=${value ?? ''}
       onInput=${(/** @type {any} */ e) => set(e.currentTarget.value)}

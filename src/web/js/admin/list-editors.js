@@ -1,5 +1,5 @@
-// Editors for a beneficiary's lists: addresses and presumed aggressors. Each row is a few plain
-// inputs; the list goes to the API as it is and the API's schema judges it.
+// The editor of a beneficiary's presumed aggressors. Each row is a few plain inputs; the list
+// goes to the API as it is and the API's schema judges it.
 import { label, t } from '../i18n.js';
 import { html } from './html.js';
 import { RESPONDER_KINDS, stateOptions } from './options.js';
@@ -7,32 +7,6 @@ import { RESPONDER_KINDS, stateOptions } from './options.js';
 /**
  * @typedef {{ id: string, value: any, set: (v: any) => void, describedBy: string | undefined, invalid: boolean }} EditorProps
  */
-
-/** Numbers for lat/lon when they read as numbers; otherwise the text, for the API to refuse. */
-const num = (/** @type {string} */ s) => (s.trim() === '' ? undefined : Number.isNaN(Number(s)) ? s : Number(s));
-
-/** @param {EditorProps} p */
-export function AddressesEditor({ id, value, set, describedBy }) {
-  const list = /** @type {any[]} */ (value ?? []);
-  const update = (/** @type {number} */ i, /** @type {Record<string, unknown>} */ patch) =>
-    set(list.map((a, j) => (j === i ? Object.fromEntries(Object.entries({ ...a, ...patch }).filter(([, v]) => v !== undefined)) : a)));
-  return html`<div class="list-editor" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
-    ${list.map(
-      (a, i) => html`<div class="list-row">
-        <span><label for=${`${id}-${i}-label`}>${t('admin.addr.label')}</label>
-          <input id=${`${id}-${i}-label`} value=${a.label ?? ''} onInput=${(/** @type {any} */ e) => update(i, { label: e.currentTarget.value })} /></span>
-        <span class="grow"><label for=${`${id}-${i}-text`}>${t('admin.addr.text')}</label>
-          <input id=${`${id}-${i}-text`} value=${a.text ?? ''} onInput=${(/** @type {any} */ e) => update(i, { text: e.currentTarget.value })} /></span>
-        <span><label for=${`${id}-${i}-lat`}>${t('admin.addr.lat')}</label>
-          <input id=${`${id}-${i}-lat`} inputmode="decimal" value=${a.lat ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lat: num(e.currentTarget.value) })} /></span>
-        <span><label for=${`${id}-${i}-lon`}>${t('admin.addr.lon')}</label>
-          <input id=${`${id}-${i}-lon`} inputmode="decimal" value=${a.lon ?? ''} onInput=${(/** @type {any} */ e) => update(i, { lon: num(e.currentTarget.value) })} /></span>
-        <button type="button" class="ghost" onClick=${() => set(list.filter((_, j) => j !== i))}>${t('admin.remove')}</button>
-      </div>`,
-    )}
-    <button type="button" class="ghost" onClick=${() => set([...list, { label: t('admin.addr.home'), text: '' }])}>${t('admin.addr.add')}</button>
-  </div>`;
-}
 
 const AGGRESSOR_TYPES = ['authority', 'responder', 'non_state', 'unknown'];
 

@@ -1,9 +1,10 @@
 // Administration: the people protected — alias, name, risk, jurisdiction, addresses and
 // presumed aggressors (escalation never dispatches a responder that matches one).
 
+import { AddressesPanel } from '../admin/addresses-panel.js';
 import { AdminForm } from '../admin/form.js';
 import { html, mount, useEffect, useState } from '../admin/html.js';
-import { AddressesEditor, AggressorsEditor } from '../admin/list-editors.js';
+import { AggressorsEditor } from '../admin/list-editors.js';
 import { BENEFICIARY_KINDS, coded, LANGUAGES, none, RISK_LEVELS, STATES, stateOptions } from '../admin/options.js';
 import { PageHead, Status, Table } from '../admin/parts.js';
 import { api } from '../api.js';
@@ -34,7 +35,6 @@ const fields = (/** @type {boolean} */ creating) => [
   { name: 'stateCode', label: t('admin.state'), type: /** @type {const} */ ('select'), options: [none(), ...stateOptions()] },
   { name: 'municipality', label: t('admin.municipality') },
   { name: 'language', label: t('admin.language'), type: /** @type {const} */ ('select'), options: coded('admin.lang', LANGUAGES) },
-  { name: 'addresses', label: t('admin.people.addresses'), custom: AddressesEditor },
   { name: 'presumedAggressors', label: t('admin.people.aggressors'), custom: AggressorsEditor },
 ];
 
@@ -42,6 +42,7 @@ function BeneficiariesPage() {
   const [people, setPeople] = useState(/** @type {any[] | null} */ (null));
   const [editing, setEditing] = useState(/** @type {any} */ (null));
   const [status, setStatus] = useState('');
+  const [addressesOf, setAddressesOf] = useState(/** @type {any} */ (null));
   const load = async () => setPeople(await api('/api/beneficiaries'));
   useEffect(() => {
     load();
@@ -49,7 +50,7 @@ function BeneficiariesPage() {
 
   return html`<section class="admin" aria-labelledby="admin-title">
     <${PageHead} title=${t('admin.people.title')}>
-      <button type="button" class="primary" onClick=${() => setEditing({ language: 'es', addresses: [], presumedAggressors: [] })}>
+      <button type="button" class="primary" onClick=${() => setEditing({ language: 'es', presumedAggressors: [] })}>
         ${t('admin.people.add')}
       </button>
     <//>
@@ -69,12 +70,15 @@ function BeneficiariesPage() {
           : api('/api/beneficiaries', { method: 'POST', body })}
       onDone=${async (/** @type {any} */ res) => {
         setStatus(t(editing.id ? 'admin.saved' : 'admin.people.registered', { id: res.alias }));
+        // A new person's addresses come next.
+        if (!editing.id) setAddressesOf(res);
         setEditing(null);
         await load();
       }}
       onCancel=${() => setEditing(null)}
     />`
     }
+    ${addressesOf && html`<${AddressesPanel} key=${addressesOf.id} person=${addressesOf} onClose=${() => setAddressesOf(null)} />`}
     ${
       people === null
         ? html`<p class="muted">${t('common.loading')}</p>`
@@ -93,11 +97,6 @@ function BeneficiariesPage() {
               cell: (/** @type {any} */ p) => [STATES[p.stateCode] ?? p.stateCode, p.municipality].filter(Boolean).join(' · '),
             },
             {
-              key: 'addresses',
-              label: t('admin.people.addresses'),
-              cell: (/** @type {any} */ p) => (p.addresses ?? []).map((a) => a.label).join(', ') || '—',
-            },
-            {
               key: 'presumedAggressors',
               label: t('admin.people.aggressors'),
               cell: (/** @type {any} */ p) => String(p.presumedAggressors.length),
@@ -105,6 +104,7 @@ function BeneficiariesPage() {
           ]}
           actions=${(/** @type {any} */ p) => html`
             <button type="button" class="ghost" onClick=${() => setEditing(p)}>${t('admin.edit')}</button>
+            <button type="button" class="ghost" onClick=${() => setAddressesOf(p)}>${t('admin.people.addresses')}</button>
             <a class="button ghost" href=${`#/admin/contacts/${seg(p.id)}`}>${t('admin.people.contacts')}</a>
           `}
         />`
