@@ -35,18 +35,28 @@ export function decodeCsv(bytes: Uint8Array): DecodedCsv {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return fail(`the file is not UTF-8 text (line ${firstBadLine(bytes)}); save it as "CSV UTF-8" and import it again`);
+    const line = firstBadLine(bytes);
+    return fail(`the file is not UTF-8 text (line ${line}); save it as "CSV UTF-8" and import it again`, line);
   }
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: string[][];
   try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(text, {
+      relax_column_count: true,
+      // Spreadsheets save blank rows as empty lines or as ",,,"; neither is a record.
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+    }) as string[][];
   } catch (err) {
     const e = err as { lines?: number; message?: string };
     return fail(`the file is not valid CSV: ${e.message ?? 'unreadable'}`, e.lines ?? 1);
   }
-  const [head, ...body] = records;
-  if (!head) return fail('the file is empty: the first line must name the columns');
-  const header = head.record;
+  const starts = recordStartLines(text);
+  // Should the scan and the parser ever disagree (a cell of spaces in quotes), rows are named by
+  // their place in the sheet instead, as a spreadsheet numbers them: never a wrong line.
+  const lineOf = (i: number): number => (starts.length === records.length ? (starts[i] as number) : i + 1);
+  const [header, ...body] = records;
+  if (!header) return fail('the file is empty: the first line must name the columns');
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
   for (const name of header) {
@@ -57,8 +67,8 @@ export function decodeCsv(bytes: Uint8Array): DecodedCsv {
   if (body.length === 0) problems.push({ line: 1, message: 'the file has a header but no rows' });
   if (body.length > MAX_IMPORT_ROWS) problems.push({ line: 1, message: `at most ${MAX_IMPORT_ROWS} rows per file; split it` });
   const rows: CsvRow[] = [];
-  for (const { record, info } of body) {
-    const line = info.lines - record.reduce((n, cell) => n + cell.split('\n').length - 1, 0);
+  for (const [i, record] of body.entries()) {
+    const line = lineOf(i + 1);
     if (record.length !== header.length) {
       problems.push({ line, message: `expected ${header.length} cells as in the header, found ${record.length}` });
       continue;
@@ -66,6 +76,30 @@ export function decodeCsv(bytes: Uint8Array): DecodedCsv {
     rows.push({ line, cells: Object.fromEntries(header.map((name, i) => [name, record[i] ?? ''])) });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, header, rows };
+}
+
+/**
+ * The line each record starts on (header included), counting only line breaks outside quotes:
+ * a quoted cell may hold line breaks, and csv-parse's own count is off for CRLF inside quotes.
+ * Blank lines and rows of empty cells are skipped, as the parser skips them.
+ */
+function recordStartLines(text: string): number[] {
+  const starts: number[] = [];
+  let quoted = false;
+  let line = 1;
+  let start = 0;
+  let startLine = 1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (i === text.length || (!quoted && (c === '\n' || (c === '\r' && text[i + 1] !== '\n')))) {
+      if (!/^[\s,"]*$/.test(text.slice(start, i))) starts.push(startLine);
+      start = i + 1;
+      startLine = line + 1;
+    }
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+  }
+  return starts;
 }
 
 function fail(message: string, line = 1): DecodedCsv {

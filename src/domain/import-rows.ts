@@ -157,7 +157,7 @@ export function parseRows(kind: ImportKind, header: string[], rows: CsvRow[]): P
     if (issues.length > 0) {
       for (const issue of issues) {
         const column = String(issue.path[0] ?? '');
-        problems.push({ line: row.line, ...(column ? { column } : {}), message: describeIssue(issue, column) });
+        problems.push({ line: row.line, ...(column ? { column } : {}), message: describeIssue(issue, column, raw) });
       }
       continue;
     }
@@ -167,8 +167,9 @@ export function parseRows(kind: ImportKind, header: string[], rows: CsvRow[]): P
   return { batch: { kind, records } as ImportBatch, problems };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, column: string): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${column} is required`;
+function describeIssue(issue: z.core.$ZodIssue, column: string, raw: Record<string, unknown>): string {
+  // An empty or absent cell: say so, rather than zod's "expected string, received undefined".
+  if (issue.path.length === 1 && raw[column] === undefined) return `${column} is required`;
   const where = issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : '';
   return `${issue.message}${where}`;
 }
