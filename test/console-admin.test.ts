@@ -82,6 +82,15 @@ describe('the administrator console', () => {
     await page.getByRole('button', { name: 'Ya lo guardé' }).click();
     await secretBox.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
+
+    // The same id again: the API's 409 is shown under the id.
+    await page.getByRole('button', { name: 'Registrar dispositivo' }).click();
+    await form.getByLabel('Identificador').fill('pb-adm-1');
+    await form.getByLabel('Modelo').selectOption('panic-button');
+    await form.getByLabel('Entidad federativa').selectOption('GRO');
+    await form.getByRole('button', { name: 'Registrar', exact: true }).click();
+    expect(await fieldError(page, 'device-form-id')).toBe('device "pb-adm-1" already exists');
+    await form.getByRole('button', { name: 'Cancelar' }).click();
   });
 
   it('edits a device, issues a new secret after confirming, and retires it', async () => {
@@ -261,6 +270,11 @@ describe('the administrator console', () => {
     await seeText(page.locator('.admin-status'), 'revocados');
     expect(await t.centinela.repos.users.authenticate(token)).toBeUndefined();
     await screenshot(page, 'admin-users');
+
+    await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Desactivar' }).click();
+    await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Sí, desactivar' }).click();
+    await seeText(row(page, 'user-list', 'op.ramirez'), 'Desactivado');
+    expect((await t.centinela.repos.users.findByName('op.ramirez'))?.disabledAt).not.toBeNull();
   });
 
   it('shows the audit log and verifies its chain', async () => {
@@ -344,6 +358,17 @@ describe('the administrator console', () => {
     await seeText(page.locator('#import-done'), 'Importación completa: 1 registros creados.');
     expect(await page.locator('#import-secrets').count()).toBe(0);
     expect((await t.centinela.repos.devices.credentials('pb-csv-3'))?.secretHash).toBe('unissued');
+  });
+
+  it('speaks English when asked', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('#admin-title', { hasText: 'Import from a spreadsheet' }).waitFor();
+    await seeText(page.locator('#nav-admin'), 'Administration');
+    await page.locator('#admin-nav-devices').click();
+    await page.getByRole('button', { name: 'Register a device' }).waitFor();
+    await page.getByRole('button', { name: 'Español' }).click();
+    await page.locator('#admin-title', { hasText: 'Dispositivos' }).waitFor();
   });
 
   it('loads with no console error and no CSP violation (the 400s of refused forms aside)', () => {
