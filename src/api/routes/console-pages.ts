@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Language } from './console-i18n.ts';
-import { IMPORT_MAP, IMPORT_MAP_HASH } from './console-vendor.ts';
+import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './console-vendor.ts';
 
 /**
  * No inline script or style anywhere: everything comes from /assets on this origin, except the
@@ -9,7 +9,7 @@ import { IMPORT_MAP, IMPORT_MAP_HASH } from './console-vendor.ts';
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `script-src 'self' ${IMPORT_MAP_HASH}`,
+  `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -51,11 +51,11 @@ const head = (lang: Language, title: string) =>
 /** The console shell: no data at all until the API answers for the session's own user. */
 export function shellPage(lang: Language, t: (k: string) => string): string {
   return `${head(lang, t('app.name'))}
-<script type="importmap">${IMPORT_MAP}</script>
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
 <link rel="stylesheet" href="/assets/css/admin.css">
+<script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>
