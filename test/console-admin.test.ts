@@ -199,7 +199,7 @@ describe('the administrator console', () => {
     await row(page, 'contact-list', CONTACT.name).getByRole('button', { name: 'Eliminar' }).click();
     await row(page, 'contact-list', CONTACT.name).getByRole('button', { name: 'Eliminar' }).click();
     await seeText(page.locator('.admin-status'), 'ya no es contacto');
-    expect(await page.locator('#contact-list tbody tr').count()).toBe(0);
+    await row(page, 'contact-list', CONTACT.name).waitFor({ state: 'detached' });
     expect(await t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).toEqual([]);
   });
 

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CentinelaError } from '../../domain/errors.ts';
 import type { Device } from '../../domain/registry.ts';
@@ -7,7 +6,7 @@ import type { Role } from '../../domain/roles.ts';
 import { generateCredential, hashSecret } from '../../platform/secrets.ts';
 import { actorOf, roleOf } from '../auth.ts';
 import type { ApiDeps, RouteModule } from '../deps.ts';
-import { setupQr } from '../device-setup-qr.ts';
+import { setupFor, setupSchema } from '../device-setup-qr.ts';
 
 const READERS = ['operator', 'supervisor', 'technician', 'admin'] as const;
 const PROVISIONERS = ['technician', 'admin'] as const;
@@ -26,18 +25,8 @@ const params = z.object({ id: idSchema });
 const withSecret = z.object({
   device: deviceView,
   secret: z.string().describe('The MQTT password. Shown once; store it on the device.'),
-  setup: z
-    .object({ url: z.string(), qr: z.string().describe('The setup URL as a QR code (SVG data URL) for the technician to scan') })
-    .optional(),
+  setup: setupSchema,
 });
-
-/** What a technician scans into the device: this server's MQTT address with the new credentials. */
-async function setupOf(deps: ApiDeps, req: FastifyRequest, deviceId: string, secret: string) {
-  const ingest = deps.parts?.ingest;
-  // Devices should speak TLS wherever the centre offers it.
-  const tls = ingest?.mqttTlsPort !== undefined;
-  return setupQr({ deviceId, secret, host: req.hostname.replace(/:\d+$/, ''), port: tls ? ingest?.mqttTlsPort : ingest?.mqttPort, tls });
-}
 
 async function checkReferences(deps: ApiDeps, input: { modelId?: string | undefined; beneficiaryId?: string | null | undefined }) {
   if (input.modelId !== undefined && !(await deps.repos.deviceModels.get(input.modelId))) {
@@ -74,7 +63,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
       await checkReferences(deps, req.body);
       const secret = generateCredential('dev');
       const device = await deps.repos.devices.create(actorOf(req), req.body, await hashSecret(secret));
-      return reply.code(201).send({ device, secret, setup: await setupOf(deps, req, device.id, secret) });
+      return reply.code(201).send({ device, secret, setup: await setupFor(deps, req, device.id, secret) });
     },
   );
 
@@ -96,8 +85,11 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const secret = generateCredential('dev');
       await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, await hashSecret(secret));
-      const device = viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req));
-      return { device, secret, setup: await setupOf(deps, req, req.params.id, secret) };
+      return {
+        device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)),
+        secret,
+        setup: await setupFor(deps, req, req.params.id, secret),
+      };
     },
   );
 };

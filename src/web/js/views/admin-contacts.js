@@ -52,8 +52,8 @@ function ContactsPage({ beneficiaryId }) {
   useEffect(() => {
     api('/api/beneficiaries').then(setPeople);
   }, []);
+  // The router mounts the page afresh for each person (the id is in the address).
   useEffect(() => {
-    setEditing(null);
     load();
   }, [beneficiaryId]);
   const person = people.find((p) => p.id === beneficiaryId);
