@@ -1,12 +1,9 @@
-// Preact + htm for the administration pages: components instead of hand-built DOM. Both are
-// served from node_modules (/assets/vendor/, named by the page's import map): no build step.
-import htm from 'htm';
-import { h, render } from 'preact';
+// What the administration pages take from Preact: `html` (js/html.js, shared with the operator's
+// newer views), the hooks, and mounting into the router's view element.
+import { html, render } from '../html.js';
 
 export { useEffect, useMemo, useState } from 'preact/hooks';
-
-/** Tagged templates → Preact elements; values become text or properties, never parsed HTML. */
-export const html = htm.bind(h);
+export { html };
 
 /**
  * Renders a component into the router's view element and returns the cleanup the router calls
