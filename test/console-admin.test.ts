@@ -22,6 +22,7 @@ import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts'
 let t: TestCentinela;
 let browser: Browser;
 let admin: ConsolePage;
+let adminName = '';
 
 const PERSON = { alias: 'Cenzontle', fullName: 'Rosa Inés Villalobos', address: 'Calle Hidalgo 14, Chilpancingo' };
 const CONTACT = { name: 'Jacinto Villalobos', phone: '+527471239876' };
@@ -30,6 +31,7 @@ beforeAll(async () => {
   t = await startTestCentinela('sqlite');
   browser = await launchBrowser();
   const user = await addConsoleUser(t, 'admin');
+  adminName = user.name;
   admin = await openConsole(browser, t.centinela.httpUrl);
   await logIn(admin.page, user.name);
 });
@@ -275,6 +277,14 @@ describe('the administrator console', () => {
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Sí, desactivar' }).click();
     await seeText(row(page, 'user-list', 'op.ramirez'), 'Desactivado');
     expect((await t.centinela.repos.users.findByName('op.ramirez'))?.disabledAt).not.toBeNull();
+
+    // No administrator can demote themselves and leave the centre without one.
+    await row(page, 'user-list', adminName).getByRole('button', { name: 'Cambiar rol' }).click();
+    await page.locator('#user-form').getByLabel('Rol').selectOption('operator');
+    await page.locator('#user-form').getByRole('button', { name: 'Guardar cambios' }).click();
+    expect(await fieldError(page, 'user-form-role')).toBe('you cannot give up your own administrator role; ask another administrator');
+    expect((await t.centinela.repos.users.findByName(adminName))?.role).toBe('admin');
+    await page.locator('#user-form').getByRole('button', { name: 'Cancelar' }).click();
   });
 
   it('shows the audit log and verifies its chain', async () => {

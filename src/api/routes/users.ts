@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CentinelaError } from '../../domain/errors.ts';
 import { e164Schema, idSchema } from '../../domain/registry.ts';
 import { ROLES, roleSchema } from '../../domain/roles.ts';
 import { hashSecret } from '../../platform/secrets.ts';
@@ -82,7 +83,19 @@ export const userRoutes: RouteModule = (app, deps) => {
       config: { access: ['admin'] },
       schema: { tags: ['users'], summary: 'Change a role or phone', params, body: userUpdate, response: { 200: user } },
     },
-    (req) => deps.repos.users.update(actorOf(req), req.params.id, req.body),
+    (req) => {
+      // An administrator who demoted themselves could leave the centre with no one to undo it.
+      if (req.body.role && req.body.role !== 'admin' && req.params.id === req.principal?.userId) {
+        throw new CentinelaError(
+          'CENTINELA_ERR_VALIDATION',
+          'body.role: you cannot give up your own administrator role; ask another administrator',
+          {
+            field: 'role',
+          },
+        );
+      }
+      return deps.repos.users.update(actorOf(req), req.params.id, req.body);
+    },
   );
   app.post(
     '/api/users/:id/password',
