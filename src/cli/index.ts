@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { deviceCommand } from './device.ts';
+import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
@@ -18,7 +19,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-for (const register of [serveCommand, demoCommand, migrateCommand, userCommand, deviceCommand, auditCommand, reportCommand])
+for (const register of [serveCommand, demoCommand, migrateCommand, userCommand, deviceCommand, auditCommand, reportCommand, importCommand])
   register(program);
 
 await program.parseAsync(process.argv);

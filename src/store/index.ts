@@ -1,6 +1,7 @@
 export { type Actor, systemActor } from './actor.ts';
 export { alarmRow, type NewAlarm } from './alarm-row.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
+export { type CsvImportResult, importCsv } from './csv-import.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
 export { newId } from './ids.ts';
 export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';

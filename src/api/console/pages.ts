@@ -1,13 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { Language } from './i18n.ts';
+import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './vendor.ts';
 
 /**
- * No inline script or style anywhere: everything comes from /assets on this origin. Scripts may
- * set element styles through the DOM (uPlot sizes its canvas that way), which CSP allows.
+ * No inline script or style anywhere: everything comes from /assets on this origin, except the
+ * import map, allowed by its hash. Scripts may set element styles through the DOM (uPlot sizes
+ * its canvas that way), which CSP allows.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -52,6 +54,8 @@ export function shellPage(lang: Language, t: (k: string) => string): string {
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
+<link rel="stylesheet" href="/assets/css/admin.css">
+<script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>

@@ -6,9 +6,11 @@ import { ingestRoutes } from './ingest/index.ts';
 import { operationsRoutes } from './operations.ts';
 import { auditRoutes } from './registry/audit.ts';
 import { beneficiaryRoutes } from './registry/beneficiaries.ts';
+import { beneficiaryAddressRoutes } from './registry/beneficiary-addresses.ts';
 import { contactRoutes } from './registry/contacts.ts';
 import { deviceModelRoutes } from './registry/device-models.ts';
 import { deviceRoutes } from './registry/devices.ts';
+import { importRoutes } from './registry/imports.ts';
 import { responderRoutes } from './registry/responders.ts';
 import { userRoutes } from './registry/users.ts';
 
@@ -22,6 +24,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   responderRoutes,
   userRoutes,
   auditRoutes,
+  importRoutes,
+  beneficiaryAddressRoutes,
   ingestRoutes,
   alertsRoutes,
   healthRoutes,

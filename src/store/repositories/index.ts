@@ -5,6 +5,8 @@ import { AlarmIntake } from './alarm-intake.ts';
 import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { BeneficiaryAddressEdits } from './beneficiary-address-edits.ts';
+import { BeneficiaryAddressRepository } from './beneficiary-addresses.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
@@ -23,6 +25,7 @@ import { ProtectionGapRepository } from './health-protection-gaps.ts';
 import { HealthReportRepository } from './health-reports.ts';
 import { SupervisedDeviceRepository } from './health-supervised-devices.ts';
 import { HealthTelemetryRepository } from './health-telemetry.ts';
+import { ImportRepository } from './imports.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
@@ -61,6 +64,9 @@ export function createRepositories(store: Store, clock: Clock) {
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),
+    imports: new ImportRepository(store.db, audit, clock),
+    addresses: new BeneficiaryAddressRepository(store.db, audit, clock),
+    addressEdits: new BeneficiaryAddressEdits(store.db, audit),
   };
 }
 
@@ -73,5 +79,6 @@ export type { CaseReview } from './case-reviews.ts';
 export type { DeviceFilter } from './devices.ts';
 export type { EscalationStep } from './escalation-steps.ts';
 export type { RegistryCursor } from './health-supervised-devices.ts';
+export type { ImportOutcome } from './imports.ts';
 export type { NewNotification, Notification, NotificationAttempt, RecipientType } from './notifications.ts';
 export type { Principal, User } from './users.ts';

@@ -164,4 +164,23 @@ export class UserRepository {
     });
     return this.require(userId);
   }
+
+  /** A new role or phone; the role applies from the person's next request (it is read on each). */
+  async update(actor: Actor, userId: string, patch: { role?: Role | undefined; phone?: string | null | undefined }): Promise<User> {
+    const set: Partial<UserTable> = {};
+    if (patch.role !== undefined) set.role = patch.role;
+    if (patch.phone !== undefined) set.phone = patch.phone;
+    await this.db.transaction().execute(async (trx) => {
+      const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      if (!exists) throw notFound('user', userId);
+      if (Object.keys(set).length > 0) await trx.updateTable('users').set(set).where('id', '=', userId).execute();
+      await this.audit.append(trx, actor, {
+        action: 'update',
+        recordType: 'user',
+        recordId: userId,
+        detail: { fields: Object.keys(set), ...(patch.role ? { role: patch.role } : {}) },
+      });
+    });
+    return this.require(userId);
+  }
 }

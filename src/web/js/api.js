@@ -4,11 +4,13 @@
 let csrfToken = '';
 
 export class ApiError extends Error {
-  /** @param {number} status @param {string} code @param {string} message */
-  constructor(status, code, message) {
+  /** @param {number} status @param {string} code @param {string} message @param {Record<string, unknown>} [details] */
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    /** The whole error envelope: `fields` (form validation) or `lines` (imports) when the API sent them. */
+    this.details = details ?? {};
   }
 }
 
@@ -18,7 +20,7 @@ export const setCsrfToken = (/** @type {string | null} */ token) => {
 
 /**
  * @param {string} path
- * @param {{ method?: string, body?: unknown }} [options]
+ * @param {{ method?: string, body?: unknown, csv?: Blob | string }} [options] `csv`: a file sent as text/csv
  */
 export async function api(path, options = {}) {
   const method = options.method ?? 'GET';
@@ -26,11 +28,12 @@ export async function api(path, options = {}) {
   const headers = { accept: 'application/json' };
   if (method !== 'GET') headers['x-centinela-csrf'] = csrfToken;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.csv !== undefined) headers['content-type'] = 'text/csv';
   const res = await fetch(path, {
     method,
     headers,
     credentials: 'same-origin',
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.csv ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   if (res.status === 401) {
     // The session ended (expiry, logout elsewhere, revoked): back to the login page.
@@ -41,7 +44,7 @@ export async function api(path, options = {}) {
   const data = text ? safeJson(text) : null;
   if (!res.ok) {
     const error = data && typeof data === 'object' && 'error' in data ? data.error : { code: String(res.status), message: res.statusText };
-    throw new ApiError(res.status, error.code, error.message);
+    throw new ApiError(res.status, error.code, error.message, error);
   }
   return data;
 }

@@ -116,7 +116,7 @@ function topbar(session, allowed) {
     h(
       'nav',
       { class: 'nav', 'aria-label': t('nav.label') },
-      allowed.filter((r) => r.navKey).map((r) => h('a', { href: `#${r.path}`, id: `nav-${r.navKey}` }, t(`nav.${r.navKey}`))),
+      allowed.filter((r) => r.navKey).map((r) => h('a', { href: `#${r.path}`, id: `nav-${r.navKey}` }, t(r.navLabel ?? `nav.${r.navKey}`))),
     ),
     h(
       'div',

@@ -9,15 +9,43 @@ import { renderReports } from './views/reports.js';
 import { renderReviews } from './views/reviews.js';
 
 /**
- * @typedef {{ path: string, navKey?: string, nav?: string, roles: string[],
+ * @typedef {{ path: string, navKey?: string, navLabel?: string, nav?: string, roles: string[],
  *   render: (el: HTMLElement, params: Record<string, string>, session: { userId: string, role: string }) => Promise<(() => void) | undefined> }} Route
  */
 
 const HANDLERS = ['operator', 'supervisor'];
 const DEVICE_READERS = ['technician', 'admin'];
+const ADMIN = ['admin'];
+
+/**
+ * Administration views (and Preact with them) load on first use: the other roles' consoles
+ * never download them, so the queue's first paint does not grow.
+ * @param {string} file @param {string} name @returns {Route['render']}
+ */
+const onDemand = (file, name) => async (el, params, session) => (await import(`./views/${file}.js`))[name](el, params, session);
 
 /** @type {Route[]} */
 export const ROUTES = [
+  // Administration first: it is where an administrator lands. One top-level entry; the pages
+  // share a second row of links (src/web/js/admin/parts.js).
+  { path: '/admin/devices', navKey: 'admin', navLabel: 'admin.nav', roles: ADMIN, render: onDemand('admin-devices', 'renderAdminDevices') },
+  {
+    path: '/admin/beneficiaries',
+    nav: '/admin/devices',
+    roles: ADMIN,
+    render: onDemand('admin-beneficiaries', 'renderAdminBeneficiaries'),
+  },
+  { path: '/admin/contacts', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-contacts', 'renderAdminContacts') },
+  {
+    path: '/admin/contacts/:beneficiaryId',
+    nav: '/admin/devices',
+    roles: ADMIN,
+    render: onDemand('admin-contacts', 'renderAdminContacts'),
+  },
+  { path: '/admin/responders', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-responders', 'renderAdminResponders') },
+  { path: '/admin/users', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-users', 'renderAdminUsers') },
+  { path: '/admin/audit', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-audit', 'renderAdminAudit') },
+  { path: '/admin/import', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-import', 'renderAdminImport') },
   { path: '/queue', navKey: 'queue', roles: HANDLERS, render: renderQueue },
   { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
   { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },

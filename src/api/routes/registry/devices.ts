@@ -7,6 +7,7 @@ import { generateCredential, hashSecret } from '../../../platform/secrets.ts';
 import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
+import { setupFor, setupSchema } from '../../device-setup-qr.ts';
 
 /** P6: technicians see devices, not people — the link to the beneficiary is withheld. */
 export const deviceView = z.object({ ...deviceSchema.shape, beneficiaryId: z.string().nullable().optional() });
@@ -19,7 +20,11 @@ export function viewDevice(device: Device, role: Role): z.infer<typeof deviceVie
 }
 
 const params = z.object({ id: idSchema });
-const withSecret = z.object({ device: deviceView, secret: z.string().describe('The MQTT password. Shown once; store it on the device.') });
+const withSecret = z.object({
+  device: deviceView,
+  secret: z.string().describe('The MQTT password. Shown once; store it on the device.'),
+  setup: setupSchema,
+});
 
 async function checkReferences(deps: ApiDeps, input: { modelId?: string | undefined; beneficiaryId?: string | null | undefined }) {
   if (input.modelId !== undefined && !(await deps.repos.deviceModels.get(input.modelId))) {
@@ -56,7 +61,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
       await checkReferences(deps, req.body);
       const secret = generateCredential('dev');
       const device = await deps.repos.devices.create(actorOf(req), req.body, await hashSecret(secret));
-      return reply.code(201).send({ device, secret });
+      return reply.code(201).send({ device, secret, setup: await setupFor(deps, req, device.id, secret) });
     },
   );
 
@@ -78,7 +83,11 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const secret = generateCredential('dev');
       await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, await hashSecret(secret));
-      return { device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)), secret };
+      return {
+        device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)),
+        secret,
+        setup: await setupFor(deps, req, req.params.id, secret),
+      };
     },
   );
 };

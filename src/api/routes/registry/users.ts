@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CentinelaError } from '../../../domain/errors.ts';
 import { e164Schema, idSchema } from '../../../domain/registry.ts';
-import { roleSchema } from '../../../domain/roles.ts';
+import { ROLES, roleSchema } from '../../../domain/roles.ts';
 import { hashSecret } from '../../../platform/secrets.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
@@ -21,6 +22,12 @@ const userCreate = z.object({
   phone: e164Schema.optional().describe('For SMS acknowledgement by operators and supervisors'),
   password: z.string().min(12, 'a password needs at least 12 characters').max(200).optional(),
 });
+
+const userUpdate = z.object({
+  role: roleSchema.optional(),
+  phone: e164Schema.nullable().optional().describe('null removes the phone'),
+});
+const passwordReset = z.object({ password: userCreate.shape.password.unwrap() });
 
 /** Staff accounts. Tokens are shown once; revocation takes effect on the next request. */
 export const userRoutes: RouteModule = (app, deps) => {
@@ -70,5 +77,36 @@ export const userRoutes: RouteModule = (app, deps) => {
     '/api/users/:id/disable',
     { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: user } } },
     (req) => deps.repos.users.disable(actorOf(req), req.params.id),
+  );
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['users'], summary: 'Change a role or phone', params, body: userUpdate, response: { 200: user } },
+    },
+    (req) => {
+      // An administrator who demoted themselves could leave the centre with no one to undo it.
+      if (req.body.role && req.body.role !== 'admin' && req.params.id === req.principal?.userId) {
+        throw new CentinelaError(
+          'CENTINELA_ERR_VALIDATION',
+          'body.role: you cannot give up your own administrator role; ask another administrator',
+          {
+            field: 'role',
+          },
+        );
+      }
+      return deps.repos.users.update(actorOf(req), req.params.id, req.body);
+    },
+  );
+  app.post(
+    '/api/users/:id/password',
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['users'], summary: "Reset a person's console password", params, body: passwordReset },
+    },
+    async (req, reply) => {
+      await deps.repos.users.setPassword(actorOf(req), req.params.id, await hashSecret(req.body.password));
+      return reply.code(204).send();
+    },
   );
 };
