@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CentinelaError } from '../../../domain/errors.ts';
 import { e164Schema, idSchema } from '../../../domain/registry.ts';
-import { ROLES, roleSchema } from '../../../domain/roles.ts';
+import { roleSchema } from '../../../domain/roles.ts';
 import { hashSecret } from '../../../platform/secrets.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
