@@ -217,6 +217,29 @@ describe.each(ENGINES)('CSV imports on %s', (engine) => {
       expect(await count('devices')).toBe(before);
     });
 
+    it('imports GT06 trackers by IMEI, refusing an IMEI repeated in the file or already registered', async () => {
+      const ok = await post('devices', 'id,modelId,stateCode,hardwareId\ngt-imp-1,panic-button,GRO,359710049000011\n', '?secrets=later');
+      expect(ok.status).toBe(201);
+      expect(await t.centinela.repos.devices.get('gt-imp-1')).toMatchObject({ hardwareId: '359710049000011' });
+      const before = await count('devices');
+      const bad = await post(
+        'devices',
+        [
+          'id,modelId,stateCode,hardwareId',
+          'gt-imp-2,panic-button,GRO,359710049000022',
+          'gt-imp-3,panic-button,GRO,359710049000022',
+          'gt-imp-4,panic-button,GRO,359710049000011',
+        ].join('\n'),
+        '?secrets=later',
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error?.lines).toEqual([
+        { line: 3, column: 'hardwareId', message: 'hardware id "359710049000022" repeats line 2' },
+        { line: 4, column: 'hardwareId', message: 'hardware id "359710049000011" is already registered' },
+      ]);
+      expect(await count('devices')).toBe(before);
+    });
+
     it('refuses a body that is not CSV, a ragged row, and an empty file', async () => {
       expect((await post('devices', JSON.stringify({ id: 'x' }), '', t.tokens.admin, 'application/json')).status).toBe(400);
       const ragged = await post('responders', 'name,kind,stateCode,phone,escalationOrder\nA,state_police,GRO,+527474710000\n');

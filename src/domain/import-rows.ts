@@ -106,6 +106,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, KindSpec> = {
       retiredAt: text,
       heartbeatIntervalS: integer,
       offlineAfterS: integer,
+      hardwareId: text,
     },
     cells: { id: text, modelId: text, stateCode: text },
   },

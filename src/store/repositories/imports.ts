@@ -90,6 +90,31 @@ export class ImportRepository {
         if (!known.has(input.modelId))
           problems.push({ line, column: 'modelId', message: `unknown device model ${JSON.stringify(input.modelId)}` });
       }
+      problems.push(...(await this.hardwareIdClashes(trx, batch.records)));
+    }
+    return problems;
+  }
+
+  /** A protocol gateway finds a device by its hardware id: one device per IMEI, serial or account. */
+  private async hardwareIdClashes(trx: Trx, records: ImportRecord<'devices'>[]): Promise<ImportProblem[]> {
+    const problems: ImportProblem[] = [];
+    const firstLine = new Map<string, number>();
+    for (const { line, input } of records) {
+      const hw = input.hardwareId;
+      if (!hw) continue;
+      const earlier = firstLine.get(hw);
+      if (earlier !== undefined)
+        problems.push({ line, column: 'hardwareId', message: `hardware id ${JSON.stringify(hw)} repeats line ${earlier}` });
+      else firstLine.set(hw, line);
+    }
+    const taken = new Set<string>();
+    for (const part of chunks([...firstLine.keys()])) {
+      const rows = await trx.selectFrom('devices').select('hardware_id').where('hardware_id', 'in', part).execute();
+      for (const row of rows) if (row.hardware_id) taken.add(row.hardware_id);
+    }
+    for (const { line, input } of records) {
+      if (input.hardwareId && taken.has(input.hardwareId))
+        problems.push({ line, column: 'hardwareId', message: `hardware id ${JSON.stringify(input.hardwareId)} is already registered` });
     }
     return problems;
   }
@@ -171,6 +196,7 @@ export class ImportRepository {
             retired_at: fromIso(input.retiredAt),
             heartbeat_interval_s: input.heartbeatIntervalS ?? null,
             offline_after_s: input.offlineAfterS ?? null,
+            hardware_id: input.hardwareId ?? null,
             on_test_until: null,
             secret_hash: secretHash,
             created_at: now,
