@@ -1,11 +1,12 @@
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import { generateCredential, hashSecret } from '../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret } from '../platform/secrets.ts';
 import type { Actor, Repositories, Store } from '../store/index.ts';
 import type { TelemetryTable } from '../store/schema-ingest.ts';
 import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
 import { Authenticator } from './auth/authenticator.ts';
+import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
@@ -112,11 +113,12 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     connections: new ConnectionTracker(deps.events),
   };
 
+  const upgrades = new SecretUpgrades(deps.repos, logger);
   const transport = deps.config.externalUrl
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {
         ctx,
-        auth: new Authenticator(deps.repos, gateways, deps.clock),
+        auth: new Authenticator(deps.repos, gateways, deps.clock, upgrades),
         logger,
         clock: deps.clock,
         metrics,
@@ -143,13 +145,13 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       get: (id) => gateways.require(id),
       create: async (actor, input) => {
         const secret = generateCredential('gw');
-        return withSecret(gateways.create(actor, input, await hashSecret(secret)), secret);
+        return withSecret(gateways.create(actor, input, hashDeviceSecret(secret)), secret);
       },
       setDevices: (actor, id, deviceIds) => gateways.setDevices(actor, id, deviceIds),
       retire: (actor, id) => gateways.retire(actor, id),
       rotateSecret: async (actor, id) => {
         const secret = generateCredential('gw');
-        await gateways.rotateSecret(actor, id, await hashSecret(secret));
+        await gateways.rotateSecret(actor, id, hashDeviceSecret(secret));
         return withSecret(gateways.require(id), secret);
       },
     },
@@ -163,6 +165,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       offDownlink();
       monitor.stop();
       await transport.stop();
+      await upgrades.stop();
       await telemetry.close();
       await errors.close();
     },

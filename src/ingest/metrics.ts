@@ -45,6 +45,28 @@ export function createIngestMetrics(metrics: Metrics) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    connectsDropped: new metrics.Counter({
+      name: 'centinela_mqtt_connects_dropped_total',
+      help: 'CONNECTs dropped before authentication, by reason (closed_before_auth: the socket closed while it waited)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    authWaiting: new metrics.Gauge({
+      name: 'centinela_mqtt_connects_waiting',
+      help: 'CONNECTs waiting for one of the bounded authentication slots',
+      registers,
+    }),
+    connectionsRefused: new metrics.Counter({
+      name: 'centinela_mqtt_connections_refused_total',
+      help: 'Incoming MQTT connections the process could not accept, by reason (open_file_limit)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    openFilesNearLimit: new metrics.Gauge({
+      name: 'centinela_open_files_near_limit',
+      help: '1 while the process holds at least 90 % of its open-file limit (new devices will soon be refused)',
+      registers,
+    }),
     connections: new metrics.Gauge({
       name: 'centinela_mqtt_connected_clients',
       help: 'Authenticated MQTT clients connected to the embedded broker',
