@@ -5,6 +5,7 @@ import type { Actor, Repositories, Store } from '../store/index.ts';
 import type { TelemetryTable } from '../store/schema-ingest.ts';
 import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
+import { AlarmCommits } from './alarm-commits.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
@@ -111,6 +112,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     errors,
     admission: new HeartbeatAdmission(DEFAULT_ADMISSION, () => monitor.isOverloaded()),
     connections: new ConnectionTracker(deps.events),
+    alarmCommits: new AlarmCommits(deps.repos.alarmIntake, (n) => metrics.alarmsPerCommit.observe(n)),
   };
 
   const upgrades = new SecretUpgrades(deps.repos, logger);

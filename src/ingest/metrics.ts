@@ -39,6 +39,12 @@ export function createIngestMetrics(metrics: Metrics) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    alarmsPerCommit: new metrics.Histogram({
+      name: 'centinela_ingest_alarms_per_commit',
+      help: 'Alarm presses made durable together in one commit (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 500],
+      registers,
+    }),
     packetsRefused: new metrics.Counter({
       name: 'centinela_mqtt_packets_refused_total',
       help: 'MQTT connections closed by the packet guard, by reason (too_large, malformed)',

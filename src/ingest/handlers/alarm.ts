@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlarmKind } from '../../domain/alarm.ts';
 import { alarmPayloadSchema, type Location, MAX_RAW_ALARM_BYTES, normalizeDeviceTime } from '../../domain/wire.ts';
-import type { AlarmPress } from '../../store/index.ts';
+import type { AlarmPress, PressOutcome } from '../../store/index.ts';
 import { describeIssues, type IngestContext, parseJson, reject, type Uplink } from '../context.ts';
 
 interface ReadPress {
@@ -65,9 +65,9 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     raw: read.raw,
   };
   const stop = ctx.metrics.alarmStoreSeconds.startTimer();
-  let outcome: Awaited<ReturnType<typeof ctx.repos.alarmIntake.record>>;
+  let outcome: PressOutcome;
   try {
-    outcome = await ctx.repos.alarmIntake.record(press);
+    outcome = await ctx.alarmCommits.submit(press);
   } catch (err) {
     ctx.metrics.alarmStoreFailures.inc();
     ctx.logger.error({ err, deviceId: u.deviceId }, 'alarm could not be stored; withholding PUBACK so the device retransmits');
