@@ -6,6 +6,7 @@ const deferred = () => {
   const promise = new Promise<void>((r) => (release = r));
   return { promise, release };
 };
+const neverCloses = () => {};
 
 describe('connect gate', () => {
   it('runs at most `limit` authentications at once, the rest in arrival order', async () => {
@@ -13,46 +14,54 @@ describe('connect gate', () => {
     const started: number[] = [];
     const holds = [deferred(), deferred(), deferred()];
     const runs = holds.map((h, i) =>
-      gate.run(
-        () => false,
-        async () => {
-          started.push(i);
-          await h.promise;
-          return i;
-        },
-      ),
+      gate.run(async () => {
+        started.push(i);
+        await h.promise;
+        return i;
+      }, neverCloses),
     );
-    await Promise.resolve();
     expect(started).toEqual([0, 1]);
     expect(gate.queued).toBe(1);
     holds[0]?.release();
     await runs[0];
-    await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
     expect(started).toEqual([0, 1, 2]);
     holds[1]?.release();
     holds[2]?.release();
     expect(await Promise.all(runs)).toEqual([0, 1, 2]);
   });
 
-  it('never starts the work of a CONNECT whose socket closed while it waited', async () => {
+  it('drops a CONNECT whose socket closes while it waits, and never starts its work', async () => {
     const gate = new ConnectGate(1);
     const hold = deferred();
-    let closed = false;
+    let close!: () => void;
     let ran = false;
-    const first = gate.run(
-      () => false,
-      () => hold.promise,
-    );
+    const first = gate.run(() => hold.promise, neverCloses);
     const second = gate.run(
-      () => closed,
       async () => {
         ran = true;
       },
+      (cancel) => (close = cancel),
     );
-    closed = true;
+    expect(gate.queued).toBe(1);
+    close();
+    expect(gate.queued).toBe(0);
+    expect(await second).toBeUndefined();
     hold.release();
     await first;
-    expect(await second).toBeUndefined();
+    expect(ran).toBe(false);
+  });
+
+  it('does not start the work of a CONNECT whose socket had already closed', async () => {
+    const gate = new ConnectGate(4);
+    let ran = false;
+    const result = await gate.run(
+      async () => {
+        ran = true;
+      },
+      (cancel) => cancel(),
+    );
+    expect(result).toBeUndefined();
     expect(ran).toBe(false);
   });
 });

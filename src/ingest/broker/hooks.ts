@@ -43,8 +43,11 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
       const failureKey = `${addressOf(client)}\n${client.id}`;
       d.gate
         .run(
-          () => socketClosed(client),
           () => d.auth.authenticate(client.id, username, password),
+          (cancel) => {
+            if (socketClosed(client)) cancel();
+            else client.conn.once('close', cancel);
+          },
         )
         .then(
           (result) => {
