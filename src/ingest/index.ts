@@ -16,6 +16,7 @@ import { type Gateway, GatewayRepository } from './gateways.ts';
 import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
+import { mqttConnectionCeiling, OpenFilesWatch, readOpenFileLimit } from './open-files.ts';
 
 export type { TelemetryTable as TelemetryRow } from '../store/schema-ingest.ts';
 export type { Gateway } from './gateways.ts';
@@ -116,6 +117,16 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   };
 
   const upgrades = new SecretUpgrades(deps.repos, logger);
+  const openFiles = new OpenFilesWatch(readOpenFileLimit(), logger, metrics);
+  const ceiling = {
+    max: openFiles.limit === undefined ? undefined : mqttConnectionCeiling(openFiles.limit),
+    onRefused: () => openFiles.refused(),
+  };
+  if (ceiling.max !== undefined)
+    logger.info(
+      { openFileLimit: openFiles.limit, mqttConnectionCeiling: ceiling.max },
+      'open-file limit read: devices per process are bounded by it',
+    );
   const transport = deps.config.externalUrl
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {
@@ -125,6 +136,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
         clock: deps.clock,
         metrics,
         platformMetrics: deps.metrics,
+        ceiling,
       });
   const offDownlink = wireDownlink(deps.events, transport.publish, logger);
 
@@ -162,10 +174,15 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   return {
     name: 'ingest',
     api,
-    readiness: { mqtt: () => ('isListening' in transport ? transport.isListening() : transport.isConnected()) },
+    readiness: {
+      mqtt: () => ('isListening' in transport ? transport.isListening() : transport.isConnected()),
+      // False at 90 % of the open-file limit: send new devices to another node (docs/capacity.md).
+      open_files: () => !openFiles.nearLimit(),
+    },
     stop: async () => {
       offDownlink();
       monitor.stop();
+      openFiles.stop();
       await transport.stop();
       await upgrades.stop();
       await telemetry.close();

@@ -9,7 +9,7 @@ import type { IngestMetrics } from '../metrics.ts';
 import type { Principal } from '../topics.ts';
 import { CentinelaAedes } from './centinela-aedes.ts';
 import { brokerHooks } from './hooks.ts';
-import { type Listener, listenTcp, listenTls } from './listeners.ts';
+import { type ConnectionCeiling, type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
 import { Takeovers } from './takeovers.ts';
 
@@ -43,6 +43,8 @@ interface Deps {
   clock: Clock;
   metrics: IngestMetrics;
   platformMetrics: Metrics;
+  /** MQTT connections this process accepts before refusing (src/ingest/open-files.ts). */
+  ceiling: ConnectionCeiling;
 }
 
 /** With REDIS_URL, brokers on several nodes share subscriptions, sessions and deliveries. */
@@ -108,10 +110,10 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
 
   const listeners: Listener[] = [];
   try {
-    listeners.push(await listenTcp(config.port, config.host, onSocket));
+    listeners.push(await listenTcp(config.port, config.host, onSocket, d.ceiling));
     d.logger.info({ port: listeners[0]?.port, host: config.host, tls: false }, 'mqtt listening');
     if (config.tls) {
-      listeners.push(await listenTls(config.tls, config.host, onSocket));
+      listeners.push(await listenTls(config.tls, config.host, onSocket, d.ceiling));
       d.logger.info({ port: listeners[1]?.port, host: config.host, tls: true }, 'mqtt listening');
     }
   } catch (err) {
