@@ -79,7 +79,7 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
   ctx.connections.connected(u.deviceId, u.receivedAt);
   if (outcome.outcome === 'duplicate') return;
   ctx.logger.info({ deviceId: u.deviceId, alarmId: outcome.alarmId, kind: read.kind, outcome: outcome.outcome, test }, 'alarm stored');
-  ctx.events.emit('alarm.raised', {
+  const raised = {
     alarmId: outcome.alarmId,
     deviceId: u.deviceId,
     beneficiaryId: press.beneficiaryId,
@@ -91,5 +91,10 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     joined: outcome.outcome === 'joined',
     pressCount: outcome.pressCount,
     loc: read.loc ?? null,
-  });
+  };
+  // Announced on the next turn of the event loop, after this alarm's PUBACK has gone out: what
+  // the alerts engine does with it (queries and commits of its own, run synchronously by
+  // better-sqlite3 inside promise chains) would otherwise hold the PUBACK back. The press is
+  // already durable, and alerts adopts stored alarms it never heard of when it starts (P1).
+  setImmediate(() => ctx.events.emit('alarm.raised', raised));
 }

@@ -1,9 +1,12 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { type AlarmKind, initialSeverity, type Severity } from '../../domain/alarm.ts';
 import type { Location } from '../../domain/wire.ts';
 import { alarmRow } from '../alarm-row.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../schema.ts';
+import { SqlitePressWriter } from './alarm-intake-sqlite.ts';
 
 export interface AlarmPress {
   deviceId: string;
@@ -35,7 +38,14 @@ export interface PressOutcome {
  * PUBACKs; a retransmission (same device alarm id) finds its press and stores nothing new.
  */
 export class AlarmIntake {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly sqlite: SqlitePressWriter | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite?: SQLite.Database,
+  ) {
+    this.sqlite = sqlite ? new SqlitePressWriter(sqlite) : undefined;
+  }
 
   async record(p: AlarmPress): Promise<PressOutcome> {
     return this.db.transaction().execute((trx) => this.recordIn(trx, p));
@@ -47,6 +57,15 @@ export class AlarmIntake {
    * earlier one and a retransmission in the same batch is recognised. All or none are stored.
    */
   async recordMany(presses: readonly AlarmPress[]): Promise<PressOutcome[]> {
+    if (this.sqlite) {
+      // Another part's transaction may be open for a few turns of the event loop; after that,
+      // wait for the connection in line like everyone else.
+      for (let turn = 0; turn < 50; turn++) {
+        const outcomes = this.sqlite.tryRecordMany(presses);
+        if (outcomes) return outcomes;
+        await nextTurn();
+      }
+    }
     return this.db.transaction().execute(async (trx) => {
       const outcomes: PressOutcome[] = [];
       for (const p of presses) outcomes.push(await this.recordIn(trx, p));
