@@ -164,7 +164,7 @@ class Fleet {
 
   /** Every device connects at once. */
   connect(port: number): void {
-    this.slices.forEach((slice, i) =>
+    for (const [i, slice] of this.slices.entries())
       this.send(i, {
         cmd: 'start',
         port,
@@ -172,8 +172,7 @@ class Fleet {
         reconnectMs: num('reconnect-ms'),
         jitterMs: num('jitter-ms'),
         connectTimeoutMs: num('connect-timeout-s') * 1000,
-      }),
-    );
+      });
   }
 
   /** Resolves once the workers report no device connected (after a kill), or after `maxMs`. */
