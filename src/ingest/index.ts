@@ -184,6 +184,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       monitor.stop();
       openFiles.stop();
       await transport.stop();
+      ctx.connections.flush();
       await upgrades.stop();
       await telemetry.close();
       await errors.close();
