@@ -16,11 +16,11 @@
  *
  *   node --import tsx bench/restart-storm.ts [--sizes 2000,10000,20000] [--targets centinela,aedes]
  *     [--per-process 5000] [--rest-alarms 100] [--hb-rate 300] [--hb-s 20] [--storm-alarms 100]
- *     [--storm-alarm-rate 5] [--connect-timeout-s 30] [--max-wait-s 300]
+ *     [--storm-alarm-rate 5] [--connect-timeout-s 30] [--max-wait-s 300] [--profile-restart DIR]
  *
  * Prints Markdown tables (bench/restart-storm-results.md) and the raw JSON to bench/results/.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,6 +36,7 @@ import type { AlarmRecord, StormCommand, StormReport } from './storm-worker.ts';
 
 const WORKER = fileURLToPath(new URL('./storm-worker.ts', import.meta.url));
 const AEDES = fileURLToPath(new URL('./storm-aedes-broker.ts', import.meta.url));
+const CENTINELA_BIN = fileURLToPath(new URL('../bin/centinela.js', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -53,9 +54,14 @@ const { values } = parseArgs({
     'reconnect-ms': { type: 'string', default: '1000' },
     'jitter-ms': { type: 'string', default: '1000' },
     'max-wait-s': { type: 'string', default: '300' },
+    /** A directory: the restarted Centinela writes a V8 CPU profile of its start and the storm there. */
+    'profile-restart': { type: 'string' },
   },
 });
 const num = (k: keyof typeof values) => Number(values[k]);
+// bin/centinela.js runs the bundle only when it is newer than every source: build it, so the
+// restart is timed as a user's `npm ci` install starts it, not through tsx's loader.
+execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg()[0]?.toFixed(1) ?? '?';
 
@@ -97,7 +103,15 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(target: 'centinela' | 'aedes', port: number, dir: string, prefix: string, size: number): Promise<Server> {
+async function startServer(
+  target: 'centinela' | 'aedes',
+  port: number,
+  dir: string,
+  prefix: string,
+  size: number,
+  profileDir?: string,
+): Promise<Server> {
+  if (target === 'centinela' && profileDir) return startProfiledCentinela(port, dir, profileDir);
   if (target === 'centinela') {
     const s = await startCentinelaServe({ CENTINELA_MQTT_PORT: String(port), CENTINELA_DATA_DIR: dir, CENTINELA_LOG_LEVEL: 'info' });
     const exited = new Promise<void>((resolve) => {
@@ -118,6 +132,37 @@ async function startServer(target: 'centinela' | 'aedes', port: number, dir: str
     child.once('exit', (code) => reject(new Error(`aedes exited (${code}) while starting`)));
     readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       if (l.includes('plain aedes listening')) resolve();
+    });
+  });
+  return {
+    pid: child.pid as number,
+    exited,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** `centinela serve` under `node --cpu-prof` (not allowed in NODE_OPTIONS); the profile is written when it stops. */
+async function startProfiledCentinela(port: number, dir: string, profileDir: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, CENTINELA_BIN, 'serve'], {
+    env: {
+      ...process.env,
+      CENTINELA_HTTP_PORT: '0',
+      CENTINELA_HTTP_HOST: '127.0.0.1',
+      CENTINELA_MQTT_HOST: '127.0.0.1',
+      CENTINELA_MQTT_PORT: String(port),
+      CENTINELA_DATA_DIR: dir,
+      CENTINELA_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`centinela exited (${code}) while starting`)));
+    readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+      if (l.includes('"centinela started"')) resolve();
     });
   });
   return {
@@ -329,7 +374,7 @@ async function run(size: number, target: 'centinela' | 'aedes') {
     const back = fleet.waitConnected(num('max-wait-s') * 1000);
     const stormSent = fleet.waitFor('alarms-sent', 1);
     fleet.send(0, { cmd: 'alarms', count: num('storm-alarms'), ratePerS: num('storm-alarm-rate'), tag: 'storm' });
-    server = await startServer(target, port, dir, prefix, size);
+    server = await startServer(target, port, dir, prefix, size, values['profile-restart']);
     const listeningAt = Date.now();
     const b = await back;
     await stormSent;
