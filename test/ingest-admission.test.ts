@@ -1,3 +1,4 @@
+import net from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMap } from '../src/events/index.ts';
@@ -175,5 +176,25 @@ describe('admission', () => {
     expect(codes.filter((c) => c === 0)).toHaveLength(200);
     expect(codes.filter((c) => c === 104)).toHaveLength(50);
     expect(clients.filter((c) => c.connected)).toHaveLength(200);
+  });
+  it('admits devices while hundreds of sockets hold connections open without ever sending CONNECT', async () => {
+    const silent = await Promise.all(
+      Array.from(
+        { length: 300 },
+        () =>
+          new Promise<net.Socket>((resolve, reject) => {
+            const s = net.connect(t.mqttPort, '127.0.0.1', () => resolve(s));
+            s.on('error', reject);
+          }),
+      ),
+    );
+    try {
+      const fleet = await Promise.all(Array.from({ length: 20 }, (_, i) => registerFast(`pb-beside-silent-${i}`)));
+      const connected = await Promise.all(fleet.map((d) => connectDevice(t.mqttPort, d)));
+      clients.push(...connected);
+      expect(connected.every((c) => c.connected)).toBe(true);
+    } finally {
+      for (const s of silent) s.destroy();
+    }
   });
 });
