@@ -35,7 +35,9 @@ export class Authenticator {
     if (clientId !== username) return { ok: false, returnCode: 5, reason: 'client_id_mismatch' };
     const secret = password.toString('utf8');
 
-    const device = await this.repos.devices.credentials(username);
+    // Both accounts are read on every attempt, so a device id, a gateway id and an unknown id
+    // cost the same two reads and one hash comparison: ids cannot be probed by timing.
+    const [gateway, device] = await Promise.all([this.gateways.credentials(username), this.repos.devices.credentials(username)]);
     if (device) {
       if (!(await this.secrets.verify(username, secret, device.secretHash))) return { ok: false, returnCode: 4, reason: 'bad_secret' };
       if (device.retiredAt !== null && device.retiredAt <= this.clock.now()) return { ok: false, returnCode: 5, reason: 'retired' };
@@ -43,15 +45,13 @@ export class Authenticator {
       if (!isCurrentDeviceHash(device.secretHash)) this.upgrades.add(username, device.secretHash, hashDeviceSecret(secret));
       return { ok: true, principal: { kind: 'device', id: username } };
     }
-    const gateway = await this.gateways.credentials(username);
     if (gateway) {
       if (!(await this.secrets.verify(`gw:${username}`, secret, gateway.secretHash)))
         return { ok: false, returnCode: 4, reason: 'bad_secret' };
       if (gateway.retiredAt !== null) return { ok: false, returnCode: 5, reason: 'retired' };
       return { ok: true, principal: { kind: 'gateway', id: username, devices: new Set(gateway.deviceIds) } };
     }
-    // Unknown accounts answer like a wrong secret, after the same hash comparison, so device
-    // ids cannot be probed by the reply or its timing.
+    // Unknown accounts answer like a wrong secret, after the same hash comparison.
     await verifySecret(secret, this.decoyHash);
     return { ok: false, returnCode: 4, reason: 'unknown_account' };
   }
