@@ -424,7 +424,8 @@ for (const size of (values.sizes as string).split(',').map(Number)) {
 
 const started = new Date().toISOString();
 fs.mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-fs.writeFileSync(fileURLToPath(new URL(`./results/restart-storm-${started}.json`, import.meta.url)), JSON.stringify(results, null, 2));
+const file = `./results/restart-storm-${started.replace(/[:.]/g, '-')}.json`;
+fs.writeFileSync(fileURLToPath(new URL(file, import.meta.url)), JSON.stringify(results, null, 2));
 
 type Row = Record<string, Record<string, number | string | undefined>> & { size: number; target: string };
 const rows = results as unknown as Row[];
