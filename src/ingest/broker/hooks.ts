@@ -2,6 +2,7 @@ import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes';
 import type { Clock, Logger, Metrics } from '../../platform/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { ConnectGate } from '../auth/connect-gate.ts';
+import { RefusalLog } from '../auth/refusal-log.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { handleUplink } from '../pipeline.ts';
@@ -35,6 +36,8 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
     callback(new Error(`publish refused: ${reason}`));
   };
 
+  const refusals = new RefusalLog();
+
   return {
     authenticate(client, username, password, done) {
       // CGNAT puts thousands of devices behind one address: failures are counted per address
@@ -66,7 +69,12 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
             const delay = d.auth.backoff.delayFor(failureKey, now);
             d.auth.backoff.failed(failureKey, now);
             d.platformMetrics.authFailures.inc({ surface: 'mqtt', reason: result.reason });
-            d.logger.warn({ clientId: client.id, reason: result.reason, returnCode: result.returnCode }, 'mqtt connection refused');
+            const entry = refusals.take(now);
+            if (entry.log)
+              d.logger.warn(
+                { clientId: client.id, reason: result.reason, returnCode: result.returnCode, notLoggedBefore: entry.suppressed },
+                'mqtt connection refused',
+              );
             const refuse = () =>
               done(Object.assign(new Error(`connection refused: ${result.reason}`), { returnCode: result.returnCode }), null);
             if (delay > 0) setTimeout(refuse, delay).unref();
