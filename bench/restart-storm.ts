@@ -342,7 +342,7 @@ async function run(size: number, target: 'centinela' | 'aedes') {
       acked: restLat.length,
       p50: quantile(restLat, 0.5),
       p99: quantile(restLat, 0.99),
-      cpuMsPerAlarm: (r1.cpuMs - r0.cpuMs - idlePerMs * (r1.at - r0.at)) / rest.length,
+      cpuMsPerAlarm: rest.length > 0 ? (r1.cpuMs - r0.cpuMs - idlePerMs * (r1.at - r0.at)) / rest.length : undefined,
       load: load(),
     };
     process.stderr.write(`${target} ${size}: rest ${JSON.stringify(result.rest)}\n`);
