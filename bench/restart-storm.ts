@@ -59,6 +59,17 @@ const { values } = parseArgs({
   },
 });
 const num = (k: keyof typeof values) => Number(values[k]);
+/** Servers started by this run: killed if the run dies, so no broker is left holding a port. */
+const serverPids = new Set<number>();
+process.on('exit', () => {
+  for (const pid of serverPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
 // bin/centinela.js runs the bundle only when it is newer than every source: build it, so the
 // restart is timed as a user's `npm ci` install starts it, not through tsx's loader.
 execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
@@ -307,6 +318,7 @@ async function run(size: number, target: 'centinela' | 'aedes') {
   const floor = commitFloor(dir);
   const port = await freePort();
   let server = await startServer(target, port, dir, prefix, size);
+  serverPids.add(server.pid);
   const fleet = new Fleet(size);
   const result: Record<string, unknown> = { size, target, floor, fileLimit: fileLimitOf(server.pid) };
   try {
@@ -375,6 +387,7 @@ async function run(size: number, target: 'centinela' | 'aedes') {
     const stormSent = fleet.waitFor('alarms-sent', 1);
     fleet.send(0, { cmd: 'alarms', count: num('storm-alarms'), ratePerS: num('storm-alarm-rate'), tag: 'storm' });
     server = await startServer(target, port, dir, prefix, size, values['profile-restart']);
+    serverPids.add(server.pid);
     const listeningAt = Date.now();
     const b = await back;
     await stormSent;
