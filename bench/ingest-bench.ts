@@ -10,14 +10,13 @@
  *
  *   node --import tsx bench/ingest-bench.ts [--fleets 1000,10000] [--seconds 8] [--targets centinela,aedes] [--profile DIR]
  *
- * Device secrets are stored with scrypt N=2^10 instead of 2^14 so that admitting 10,000 devices
- * takes seconds, not minutes: authentication cost is not what this measures (see results).
+ * Device secrets are stored as the product stores them (SHA-256, src/platform/secrets.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes, scryptSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hashDeviceSecret } from '../src/platform/index.ts';
 import { loadCatalogue, migrateToLatest, openStore } from '../src/store/index.ts';
 
 const arg = (name: string, fallback: string) => {
@@ -55,18 +54,12 @@ function child(file: string, args: string[], env: Record<string, string> = {}): 
 }
 const firstReply = (c: { proc: ChildProcess }) => (c.proc as unknown as { first: Promise<Reply> }).first;
 
-function cheapHash(secret: string): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(secret, salt, 32, { N: 1024, r: 8, p: 1 });
-  return `scrypt$1024$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
-}
-
 async function prepareDatabase(dir: string, fleet: number): Promise<void> {
   const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'centinela.db') });
   await migrateToLatest(store.db, store.engine);
   const { createRepositories } = await import('../src/store/index.ts');
   await createRepositories(store, { now: () => Date.now() }).deviceModels.upsertAll(await loadCatalogue());
-  const hash = cheapHash(SECRET);
+  const hash = hashDeviceSecret(SECRET);
   const now = Date.now();
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < fleet; i += 500) {

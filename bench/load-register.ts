@@ -4,19 +4,18 @@
  * trusted contact reachable by SMS, so every alarm's first notification is an SMS we can time.
  *
  * Rows go in with prepared statements in one transaction (the repositories' audited one-by-one
- * inserts and per-device scrypt hashing would take minutes for 20,000 devices). All devices share
- * ONE secret hash, made with scrypt N=2^10 instead of the product's 2^14: Centinela still runs
- * scrypt once per device on connect (its verified-secret cache is per device), but connecting
- * 20,000 devices then costs ~1 ms of CPU each instead of ~30 ms. Connection cost is not what this
- * benchmark measures; its steady state is.
+ * inserts would take minutes for 20,000 devices). Each device has its own secret, stored exactly
+ * as `POST /api/devices` stores it (production hashing: SHA-256, src/platform/secrets.ts), so
+ * connecting the fleet costs what it costs a real centre.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FleetDevice } from '../devices/fleet/fleet-device.ts';
-import { systemClock } from '../src/platform/index.ts';
+import { hashDeviceSecret, systemClock } from '../src/platform/index.ts';
 import { createRepositories, loadCatalogue, migrateToLatest, openStore, systemActor } from '../src/store/index.ts';
 
-export const DEVICE_SECRET = 'load_bench_device_secret';
+/** A device's secret, derived from its id so every process of a run (and plain aedes) agrees on it. */
+export const secretOf = (id: string): string => `dev_${createHash('sha256').update(`load-bench:${id}`).digest('base64url')}`;
 const STATES = ['VER', 'GRO', 'OAX', 'CHP', 'CMX', 'CHH'];
 
 export interface RegisteredFleet {
@@ -30,19 +29,15 @@ export interface RegisteredFleet {
 
 export const phoneOf = (i: number): string => `+5255${String(i).padStart(8, '0')}`;
 
-function cheapHash(secret: string): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(secret, salt, 32, { N: 1024, r: 8, p: 1 });
-  return `scrypt$1024$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
-}
-
-const deviceId = (prefix: string, i: number) => `${prefix}-${String(i).padStart(6, '0')}`;
+/** The id of the i-th bench device. */
+export const benchDeviceId = (prefix: string, i: number) => `${prefix}-${String(i).padStart(6, '0')}`;
+const deviceId = benchDeviceId;
 
 /** The same fleet for a server without a registry (plain aedes). */
 export function unregisteredFleet(count: number, prefix = 'lb'): RegisteredFleet {
   const devices = Array.from(
     { length: count },
-    (_, i): FleetDevice => ({ id: deviceId(prefix, i), model: 'panic-button', secret: DEVICE_SECRET }),
+    (_, i): FleetDevice => ({ id: deviceId(prefix, i), model: 'panic-button', secret: secretOf(deviceId(prefix, i)) }),
   );
   return { supervisorToken: '', devices, deviceOfPhone: new Map() };
 }
@@ -59,7 +54,6 @@ export async function registerFleet(dataDir: string, count: number, prefix = 'lb
     if (!db) throw new Error('the load benchmark registers into SQLite');
     const now = Date.now();
     const installed = now - 30 * 86_400_000;
-    const hash = cheapHash(DEVICE_SECRET);
     const ben = db.prepare(
       `insert into beneficiaries (id, alias, full_name, kind, state_code, municipality, risk_level, language, presumed_aggressors, created_at, updated_at)
        values (?, ?, ?, 'defender', ?, null, 'high', 'es', '[]', ?, ?)`,
@@ -80,8 +74,9 @@ export async function registerFleet(dataDir: string, count: number, prefix = 'lb
         const state = STATES[i % STATES.length] as string;
         ben.run(`ben-${id}`, `alias ${id}`, `Bench ${id}`, state, now, now);
         contact.run(`con-${id}`, `ben-${id}`, `Contact ${id}`, phoneOf(i), now);
-        dev.run(id, `ben-${id}`, state, installed - 14 * 86_400_000, installed, hash, now, now);
-        devices.push({ id, model: 'panic-button', secret: DEVICE_SECRET });
+        const secret = secretOf(id);
+        dev.run(id, `ben-${id}`, state, installed - 14 * 86_400_000, installed, hashDeviceSecret(secret), now, now);
+        devices.push({ id, model: 'panic-button', secret });
         deviceOfPhone.set(phoneOf(i), id);
       }
     })();

@@ -82,7 +82,11 @@ function handle(kind: ServerUnderTest['kind'], child: ChildProcess, onLine: (l: 
 
 function waitFor<T>(what: string, child: ChildProcess, register: (resolve: (v: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: not up after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // A server that never came up must not be left running (and holding its port).
+      child.kill('SIGKILL');
+      reject(new Error(`${what}: not up after ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`${what} exited (${code}) while starting`)));
     register((v) => {
       clearTimeout(timer);

@@ -23,6 +23,7 @@ interface Rig {
   db: TestStore;
   device: DeviceCredentials;
   proxy: MqttProxy;
+  proxyPort: number;
   server: ServerProcess;
   client: MqttClient;
 }
@@ -45,7 +46,7 @@ async function rig(engine: EngineName): Promise<Rig> {
     reconnectPeriod: 200,
   });
   cleanups.push(() => client.endAsync(true));
-  return { db, device, proxy, server, client };
+  return { db, device, proxy, proxyPort, server, client };
 }
 
 /** Restarts Centinela on the same database and points the device's path at it. */
@@ -58,10 +59,14 @@ async function restart(r: Rig): Promise<ServerProcess> {
 
 /** The alarms stored for the device, read from the database as an operator's console would. */
 async function storedAlarms(r: Rig) {
+  return storedAlarmsOf(r, r.device.id);
+}
+
+async function storedAlarmsOf(r: Rig, deviceId: string) {
   const store =
     r.db.engine === 'sqlite' ? await openStore({ kind: 'sqlite', file: `${r.db.env.CENTINELA_DATA_DIR}/centinela.db` }) : r.db.store;
   try {
-    return await store.db.selectFrom('alarms').select(['kind', 'press_count']).where('device_id', '=', r.device.id).execute();
+    return await store.db.selectFrom('alarms').select(['kind', 'press_count']).where('device_id', '=', deviceId).execute();
   } finally {
     if (r.db.engine === 'sqlite') await store.close();
   }
@@ -69,6 +74,32 @@ async function storedAlarms(r: Rig) {
 
 const publishWithPuback = (client: MqttClient, topic: string, payload: string) =>
   new Promise<void>((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+
+/** The sum and count of a Prometheus histogram, read from a running Centinela's /metrics. */
+async function histogram(server: ServerProcess, name: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const read = (suffix: string) => Number(new RegExp(`^${name}_${suffix} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { sum: read('sum'), count: read('count') };
+}
+
+/** More devices on the rig's proxy, each an ordinary mqtt.js client that retransmits on reconnect. */
+async function moreDevices(r: Rig, n: number): Promise<{ device: DeviceCredentials; client: MqttClient }[]> {
+  const out: { device: DeviceCredentials; client: MqttClient }[] = [];
+  for (let i = 0; i < n; i++) {
+    const device = await registerDevice(r.db.repos, `${r.device.id}-${i}`);
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${r.proxyPort}`, {
+      clientId: device.id,
+      username: device.id,
+      password: device.secret,
+      protocolVersion: 4,
+      clean: false,
+      reconnectPeriod: 200,
+    });
+    cleanups.push(() => client.endAsync(true));
+    out.push({ device, client });
+  }
+  return out;
+}
 
 describe.each(['sqlite', 'postgres'] as const)('an alarm across kill -9 of Centinela (%s)', (engine) => {
   it(
@@ -114,6 +145,45 @@ describe.each(['sqlite', 'postgres'] as const)('an alarm across kill -9 of Centi
       await restart(r);
       await delivered;
       expect(await storedAlarms(r)).toEqual([{ kind: 'panic', press_count: 1 }]);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'keeps every alarm of a shared commit when Centinela dies after the commit and before the PUBACKs arrive',
+    async () => {
+      const r = await rig(engine);
+      const fleet = [{ device: r.device, client: r.client }, ...(await moreDevices(r, 5))];
+      r.proxy.swallowPubacks = true;
+      let pubacks = 0;
+      const allAcked = new Promise<void>((resolve) =>
+        r.proxy.on('puback', () => {
+          pubacks += 1;
+          if (pubacks === fleet.length) resolve();
+        }),
+      );
+      // Frozen, Centinela cannot read the PUBLISHes; thawed, it reads them in one go and they
+      // share a commit (P1: every PUBACK is written after the commit that holds its alarm).
+      r.server.child.kill('SIGSTOP');
+      const forwarded = new Promise<void>((resolve) => {
+        let n = 0;
+        r.proxy.on('publish', () => {
+          n += 1;
+          if (n === fleet.length) resolve();
+        });
+      });
+      const delivered = fleet.map((f) => publishWithPuback(f.client, `v1/devices/${f.device.id}/alarm`, alarm(`shared-${f.device.id}`)));
+      await forwarded;
+      r.server.child.kill('SIGCONT');
+      await allAcked;
+      const commits = await histogram(r.server, 'centinela_ingest_alarms_per_commit');
+      expect(commits.sum).toBe(fleet.length);
+      expect(commits.count).toBeLessThan(fleet.length);
+      await killHard(r.server);
+      r.proxy.swallowPubacks = false;
+      await restart(r);
+      await Promise.all(delivered);
+      for (const f of fleet) expect(await storedAlarmsOf(r, f.device.id)).toEqual([{ kind: 'panic', press_count: 1 }]);
     },
     CHILD_PROCESS_TIMEOUT,
   );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CentinelaError } from '../domain/errors.ts';
 import { deviceCreateSchema } from '../domain/registry.ts';
-import { generateCredential, hashSecret } from '../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret } from '../platform/secrets.ts';
 import { systemActor } from '../store/index.ts';
 import { withStore } from './context.ts';
 import { action, print } from './output.ts';
@@ -39,7 +39,7 @@ export function deviceCommand(program: Command): void {
               `--model: unknown device model ${JSON.stringify(opts.model)} (known: ${known})`,
             );
           }
-          return repos.devices.create(systemActor('cli'), parsed.data, await hashSecret(secret));
+          return repos.devices.create(systemActor('cli'), parsed.data, hashDeviceSecret(secret));
         });
         print(
           cmd.optsWithGlobals(),

@@ -1,26 +1,62 @@
-import type { EventBus } from '../events/index.ts';
+import type { EventBus, EventMap } from '../events/index.ts';
+
+/** How long connection changes are gathered before they are announced together. */
+export const CONNECTION_BATCH_MS = 100;
+
+type Change =
+  | { name: 'device.connected'; payload: EventMap['device.connected'] }
+  | { name: 'device.disconnected'; payload: EventMap['device.disconnected'] };
 
 /**
  * Whether each device is connected, so `device.connected` / `device.disconnected` fire on change
  * only, whichever signal arrives first (CONNECT, retained `online`, last will, socket closed).
+ *
+ * Changes are announced in batches, in the order they happened: a fleet reconnecting after a
+ * restart (or a cell tower going down) changes thousands of devices within seconds, and each
+ * change may make the health part record a liveness transition. Announced together, those
+ * transitions land in one commit per batch instead of one fsync every few devices, each of which
+ * would stall the event loop the alarm path shares (P1). A connection change is proof of life
+ * or a grace period of a minute: 100 ms later changes neither.
  */
 export class ConnectionTracker {
   private readonly online = new Set<string>();
+  private waiting: Change[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly batchMs = CONNECTION_BATCH_MS,
+  ) {}
 
   connected(deviceId: string, at: number): void {
     if (this.online.has(deviceId)) return;
     this.online.add(deviceId);
-    this.events.emit('device.connected', { deviceId, at });
+    this.queue({ name: 'device.connected', payload: { deviceId, at } });
   }
 
   disconnected(deviceId: string, at: number, lastWill: boolean): void {
     if (!this.online.delete(deviceId)) return;
-    this.events.emit('device.disconnected', { deviceId, at, lastWill });
+    this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill } });
   }
 
   isOnline(deviceId: string): boolean {
     return this.online.has(deviceId);
+  }
+
+  /** Announces every change waiting, in order (also at shutdown). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting;
+    this.waiting = [];
+    for (const c of batch) {
+      if (c.name === 'device.connected') this.events.emit(c.name, c.payload);
+      else this.events.emit(c.name, c.payload);
+    }
+  }
+
+  private queue(change: Change): void {
+    this.waiting.push(change);
+    this.timer ??= setTimeout(() => this.flush(), this.batchMs);
   }
 }

@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../platform/index.ts';
 import type { Repositories } from '../store/index.ts';
 import type { TelemetrySink } from '../store/telemetry/index.ts';
 import type { HeartbeatAdmission } from './admission.ts';
+import type { AlarmCommits } from './alarm-commits.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestErrorLog } from './ingest-errors.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -31,6 +32,8 @@ export interface IngestContext {
   errors: IngestErrorLog;
   admission: HeartbeatAdmission;
   connections: ConnectionTracker;
+  /** Alarm presses' group commit (P1): each settles after the durable commit that holds it. */
+  alarmCommits: AlarmCommits;
 }
 
 /** Drops an unreadable message: counted per device and reason, visible to technicians. */

@@ -1,12 +1,14 @@
 import type { Gateway } from '../domain/gateway.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
-import { generateCredential, hashSecret } from '../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret } from '../platform/secrets.ts';
 import type { Actor, Repositories, Store } from '../store/index.ts';
 import type { TelemetryTable } from '../store/schema-ingest.ts';
 import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
+import { AlarmCommits } from './alarm-commits.ts';
 import { Authenticator } from './auth/authenticator.ts';
+import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
@@ -14,6 +16,7 @@ import { wireDownlink } from './downlink.ts';
 import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
+import { mqttConnectionCeiling, OpenFilesWatch, readOpenFileLimit } from './open-files.ts';
 import {
   type GatewaysConfig,
   type InreachIntake,
@@ -133,17 +136,30 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     errors,
     admission: new HeartbeatAdmission(DEFAULT_ADMISSION, () => monitor.isOverloaded()),
     connections: new ConnectionTracker(deps.events),
+    alarmCommits: new AlarmCommits(deps.repos.alarmIntake, (n) => metrics.alarmsPerCommit.observe(n)),
   };
 
+  const upgrades = new SecretUpgrades(deps.repos, logger);
+  const openFiles = new OpenFilesWatch(readOpenFileLimit(), logger, metrics);
+  const ceiling = {
+    max: openFiles.limit === undefined ? undefined : mqttConnectionCeiling(openFiles.limit),
+    onRefused: () => openFiles.refused(),
+  };
+  if (ceiling.max !== undefined)
+    logger.info(
+      { openFileLimit: openFiles.limit, mqttConnectionCeiling: ceiling.max },
+      'open-file limit read: devices per process are bounded by it',
+    );
   const transport = deps.config.externalUrl
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {
         ctx,
-        auth: new Authenticator(deps.repos, gateways, deps.clock),
+        auth: new Authenticator(deps.repos, gateways, deps.clock, upgrades),
         logger,
         clock: deps.clock,
         metrics,
         platformMetrics: deps.metrics,
+        ceiling,
       });
   const offDownlink = wireDownlink(deps.events, transport.publish, logger);
   let protocols: ProtocolGateways;
@@ -176,13 +192,13 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       get: (id) => gateways.require(id),
       create: async (actor, input) => {
         const secret = generateCredential('gw');
-        return withSecret(gateways.create(actor, input, await hashSecret(secret)), secret);
+        return withSecret(gateways.create(actor, input, hashDeviceSecret(secret)), secret);
       },
       setDevices: (actor, id, deviceIds) => gateways.setDevices(actor, id, deviceIds),
       retire: (actor, id) => gateways.retire(actor, id),
       rotateSecret: async (actor, id) => {
         const secret = generateCredential('gw');
-        await gateways.rotateSecret(actor, id, await hashSecret(secret));
+        await gateways.rotateSecret(actor, id, hashDeviceSecret(secret));
         return withSecret(gateways.require(id), secret);
       },
     },
@@ -191,12 +207,19 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   return {
     name: 'ingest',
     api,
-    readiness: { mqtt: () => ('isListening' in transport ? transport.isListening() : transport.isConnected()) },
+    readiness: {
+      mqtt: () => ('isListening' in transport ? transport.isListening() : transport.isConnected()),
+      // False at 90 % of the open-file limit: send new devices to another node (docs/capacity.md).
+      open_files: () => !openFiles.nearLimit(),
+    },
     stop: async () => {
       offDownlink();
       monitor.stop();
       await protocols.stop();
+      openFiles.stop();
       await transport.stop();
+      ctx.connections.flush();
+      await upgrades.stop();
       await telemetry.close();
       await errors.close();
     },

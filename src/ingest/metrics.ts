@@ -39,10 +39,38 @@ export function createIngestMetrics(metrics: Metrics) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    alarmsPerCommit: new metrics.Histogram({
+      name: 'centinela_ingest_alarms_per_commit',
+      help: 'Alarm presses made durable together in one commit (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 500],
+      registers,
+    }),
     packetsRefused: new metrics.Counter({
       name: 'centinela_mqtt_packets_refused_total',
       help: 'MQTT connections closed by the packet guard, by reason (too_large, malformed)',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    connectsDropped: new metrics.Counter({
+      name: 'centinela_mqtt_connects_dropped_total',
+      help: 'CONNECTs dropped before authentication, by reason (closed_before_auth: the socket closed while it waited)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    authWaiting: new metrics.Gauge({
+      name: 'centinela_mqtt_connects_waiting',
+      help: 'CONNECTs waiting for one of the bounded authentication slots',
+      registers,
+    }),
+    connectionsRefused: new metrics.Counter({
+      name: 'centinela_mqtt_connections_refused_total',
+      help: 'Incoming MQTT connections the process could not accept, by reason (open_file_limit)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    openFilesNearLimit: new metrics.Gauge({
+      name: 'centinela_open_files_near_limit',
+      help: '1 while the process holds at least 90 % of its open-file limit (new devices will soon be refused)',
       registers,
     }),
     connections: new metrics.Gauge({

@@ -3,5 +3,5 @@ export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS, scrubText }
 export { createMetrics, type Metrics } from './metrics.ts';
 export type { Part } from './part.ts';
 export { PROJECT_ROOT, projectPath } from './project-root.ts';
-export { generateCredential, hashSecret, hashToken, sha256Hex, verifySecret } from './secrets.ts';
+export { generateCredential, hashDeviceSecret, hashSecret, hashToken, isCurrentDeviceHash, sha256Hex, verifySecret } from './secrets.ts';
 export { Shutdown } from './shutdown.ts';

@@ -1,6 +1,6 @@
 import { decodeCsv, type ImportProblem } from '../domain/import-csv.ts';
 import { type ImportKind, parseRows } from '../domain/import-rows.ts';
-import { generateCredential, hashSecret } from '../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret } from '../platform/secrets.ts';
 import type { Actor } from './actor.ts';
 import type { Repositories } from './repositories/index.ts';
 
@@ -66,7 +66,7 @@ export async function importCsv(
   const check = await repos.imports.run(actor, batch, { dryRun: true });
   if (!check.ok) return check;
   const secrets = batch.records.map((r) => ({ deviceId: r.input.id, secret: generateCredential('dev') }));
-  const hashes = await Promise.all(secrets.map(async (s) => [s.deviceId, await hashSecret(s.secret)] as const));
+  const hashes = secrets.map((s) => [s.deviceId, hashDeviceSecret(s.secret)] as const);
   const outcome = await repos.imports.run(actor, batch, { dryRun: false, secretHashes: new Map(hashes) });
   return outcome.ok ? { ok: true, kind, dryRun: false, rows, ids: outcome.ids, preview, secrets } : outcome;
 }

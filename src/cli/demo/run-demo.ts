@@ -8,7 +8,7 @@ import { CentinelaError } from '../../domain/errors.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Centinela } from '../../main.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { generateCredential, hashSecret } from '../../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret, hashSecret } from '../../platform/secrets.ts';
 import { seedHistory, systemActor } from '../../store/index.ts';
 
 const FIRST_ALARM_AFTER_MS = 20_000;
@@ -81,7 +81,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       secrets[d.id] = secret;
       const installedAt = new Date(history.installedAt[d.id] ?? Date.now()).toISOString();
       const requestedAt = new Date((history.installedAt[d.id] ?? Date.now()) - (10 + (d.id.length % 25)) * 86_400_000).toISOString();
-      await centinela.repos.devices.create(cli, { ...d, installedAt, requestedAt }, await hashSecret(secret));
+      await centinela.repos.devices.create(cli, { ...d, installedAt, requestedAt }, hashDeviceSecret(secret));
     }
     await seedHistory(centinela.store, history, userIds.operator ?? 'demo');
     options.say(

@@ -16,6 +16,11 @@ export class CentinelaAedes extends Aedes {
     super(options);
   }
 
+  /** The connected (or closing) client with this id on this node, as aedes tracks it. */
+  clientById(id: string): Client | undefined {
+    return (this as unknown as { clients: Record<string, Client | undefined> }).clients[id];
+  }
+
   /** Marks a packet as handled by ingest: `publish` completes it without fan-out. */
   consume(packet: PublishPacket): void {
     this.consumed.add(packet);

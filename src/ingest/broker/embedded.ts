@@ -3,13 +3,21 @@ import type { AedesOptions, Client } from 'aedes';
 import { MAX_PACKET_BYTES } from '../../domain/wire.ts';
 import type { Clock, Logger, Metrics } from '../../platform/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import { ConnectGate } from '../auth/connect-gate.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import type { Principal } from '../topics.ts';
 import { CentinelaAedes } from './centinela-aedes.ts';
 import { brokerHooks } from './hooks.ts';
-import { type Listener, listenTcp, listenTls } from './listeners.ts';
+import { type ConnectionCeiling, type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
+import { Takeovers } from './takeovers.ts';
+
+/**
+ * CONNECTs authenticated at once. A check is one indexed read and a SHA-256, so a few dozen keep
+ * both cores busy without letting a reconnect storm start thousands of reads together.
+ */
+export const CONCURRENT_AUTHENTICATIONS = 32;
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +43,8 @@ interface Deps {
   clock: Clock;
   metrics: IngestMetrics;
   platformMetrics: Metrics;
+  /** MQTT connections this process accepts before refusing (src/ingest/open-files.ts). */
+  ceiling: ConnectionCeiling;
 }
 
 /** With REDIS_URL, brokers on several nodes share subscriptions, sessions and deliveries. */
@@ -62,10 +72,12 @@ function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesO
 /** The in-process MQTT broker (aedes) on CENTINELA_MQTT_PORT, and TLS when configured. */
 export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps): Promise<EmbeddedBroker> {
   const principals = new WeakMap<Client, Principal>();
+  const takeovers = new Takeovers();
+  const gate = new ConnectGate(CONCURRENT_AUTHENTICATIONS, (waiting) => d.metrics.authWaiting.set(waiting));
   const cluster = clusterOptions(config.redisUrl);
   const broker = new CentinelaAedes({
     ...cluster.options,
-    ...brokerHooks({ ...d, principals, broker: () => broker }),
+    ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers }),
   });
   await broker.listen();
 
@@ -77,6 +89,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
   broker.on('clientDisconnect', (client) => {
     d.metrics.connections.dec();
     const p = principals.get(client);
+    // A connection taken over by the device's newer one: the device did not leave.
+    if (takeovers.isSuperseded(client)) return;
     // No DISCONNECT packet seen: the device vanished, whether or not it set a will.
     if (p?.kind === 'device') d.ctx.connections.disconnected(p.id, d.clock.now(), !(client.conn as PacketGuard).sawDisconnect);
   });
@@ -96,10 +110,10 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
 
   const listeners: Listener[] = [];
   try {
-    listeners.push(await listenTcp(config.port, config.host, onSocket));
+    listeners.push(await listenTcp(config.port, config.host, onSocket, d.ceiling));
     d.logger.info({ port: listeners[0]?.port, host: config.host, tls: false }, 'mqtt listening');
     if (config.tls) {
-      listeners.push(await listenTls(config.tls, config.host, onSocket));
+      listeners.push(await listenTls(config.tls, config.host, onSocket, d.ceiling));
       d.logger.info({ port: listeners[1]?.port, host: config.host, tls: true }, 'mqtt listening');
     }
   } catch (err) {

@@ -1,12 +1,15 @@
 import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes';
 import type { Clock, Logger, Metrics } from '../../platform/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { ConnectGate } from '../auth/connect-gate.ts';
+import { RefusalLog } from '../auth/refusal-log.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { handleUplink } from '../pipeline.ts';
 import { authorizeDownlinkSubscription, authorizeUplink, type Principal, parseDeviceTopic } from '../topics.ts';
 import type { CentinelaAedes } from './centinela-aedes.ts';
 import type { PacketGuard } from './packet-guard.ts';
+import type { Takeovers } from './takeovers.ts';
 
 export interface HookDeps {
   ctx: IngestContext;
@@ -17,12 +20,15 @@ export interface HookDeps {
   platformMetrics: Metrics;
   principals: WeakMap<Client, Principal>;
   broker: () => CentinelaAedes;
+  gate: ConnectGate;
+  takeovers: Takeovers;
 }
 
 const addressOf = (client: Client) => (client.conn as Partial<PacketGuard>).remoteAddress ?? 'unknown';
+const socketClosed = (client: Client) => client.closed || (client.conn as { destroyed?: boolean }).destroyed === true;
 
 /** aedes' authentication and authorization hooks, bound to Centinela's rules. */
-export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> {
+export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> {
   const refusePublish = (deviceId: string, topic: string, reason: string, callback: (e?: Error | null) => void) => {
     d.metrics.rejected.inc({ kind: 'acl', reason });
     d.logger.warn({ deviceId, reason }, 'publish refused by the topic ACL; disconnecting');
@@ -30,34 +36,56 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'preConnect' | 'aut
     callback(new Error(`publish refused: ${reason}`));
   };
 
-  return {
-    // Repeated failures from one address wait longer and longer before they are answered.
-    preConnect(client, _packet, callback) {
-      const delay = d.auth.backoff.delayFor(addressOf(client), d.clock.now());
-      if (delay > 0) setTimeout(() => callback(null, true), delay).unref();
-      else callback(null, true);
-    },
+  const refusals = new RefusalLog();
 
+  return {
     authenticate(client, username, password, done) {
-      const address = addressOf(client);
-      d.auth.authenticate(client.id, username, password).then(
-        (result) => {
-          if (result.ok) {
-            d.auth.backoff.succeeded(address);
-            d.principals.set(client, result.principal);
-            return done(null, true);
-          }
-          d.auth.backoff.failed(address, d.clock.now());
-          d.platformMetrics.authFailures.inc({ surface: 'mqtt', reason: result.reason });
-          d.logger.warn({ clientId: client.id, reason: result.reason, returnCode: result.returnCode }, 'mqtt connection refused');
-          done(Object.assign(new Error(`connection refused: ${result.reason}`), { returnCode: result.returnCode }), null);
-        },
-        (err: unknown) => {
-          d.logger.error({ err }, 'mqtt authentication failed: store unavailable');
-          // 3: server unavailable — the device retries later; nothing is the device's fault.
-          done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), null);
-        },
-      );
+      // CGNAT puts thousands of devices behind one address: failures are counted per address
+      // *and* client id, and only a refusal waits, so guessing slows down while devices with a
+      // valid secret from the same address are answered at once.
+      const failureKey = `${addressOf(client)}\n${client.id}`;
+      d.gate
+        .run(
+          () => d.auth.authenticate(client.id, username, password),
+          (cancel) => {
+            if (socketClosed(client)) cancel();
+            else client.conn.once('close', cancel);
+          },
+        )
+        .then(
+          (result) => {
+            if (result === undefined) {
+              d.metrics.connectsDropped.inc({ reason: 'closed_before_auth' });
+              // aedes stops here for a closed client; the code only satisfies its type.
+              return done(Object.assign(new Error('connection closed before authentication'), { returnCode: 3 as const }), null);
+            }
+            if (result.ok) {
+              d.auth.backoff.succeeded(failureKey);
+              d.takeovers.mark(d.broker().clientById(client.id), client);
+              d.principals.set(client, result.principal);
+              return done(null, true);
+            }
+            const now = d.clock.now();
+            const delay = d.auth.backoff.delayFor(failureKey, now);
+            d.auth.backoff.failed(failureKey, now);
+            d.platformMetrics.authFailures.inc({ surface: 'mqtt', reason: result.reason });
+            const entry = refusals.take(now);
+            if (entry.log)
+              d.logger.warn(
+                { clientId: client.id, reason: result.reason, returnCode: result.returnCode, notLoggedBefore: entry.suppressed },
+                'mqtt connection refused',
+              );
+            const refuse = () =>
+              done(Object.assign(new Error(`connection refused: ${result.reason}`), { returnCode: result.returnCode }), null);
+            if (delay > 0) setTimeout(refuse, delay).unref();
+            else refuse();
+          },
+          (err: unknown) => {
+            d.logger.error({ err }, 'mqtt authentication failed: store unavailable');
+            // 3: server unavailable — the device retries later; nothing is the device's fault.
+            done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), null);
+          },
+        );
     },
 
     authorizePublish(client, packet, callback) {
@@ -65,10 +93,15 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'preConnect' | 'aut
       // The will of a client gone before this node started (Redis persistence) has no client.
       const principal = client ? d.principals.get(client) : undefined;
       const fromWill = client === null || packet === (client as Client & { will?: unknown }).will;
+      // A connection replaced by the same device's newer one: its will is not the device leaving.
+      if (fromWill && client && d.takeovers.isSuperseded(client)) return callback(new Error('superseded connection'));
       if (!principal) {
         const owner = client === null ? parseDeviceTopic(packet.topic) : undefined;
+        // A dead node's stored will for a device connected here again is stale (issue 8's phantom will).
+        const liveHere = owner !== undefined && broker.clientById(owner.deviceId)?.connected === true;
         if (owner?.kind === 'status') {
           broker.consume(packet);
+          if (liveHere) return callback(null);
           handleUplink(d.ctx, {
             deviceId: owner.deviceId,
             kind: 'status',

@@ -20,7 +20,15 @@ function explainListenError(err: NodeJS.ErrnoException, port: number, variable: 
   return err;
 }
 
-async function listen(server: net.Server, port: number, host: string, variable: string): Promise<Listener> {
+/** A ceiling on connections: beyond it Node accepts and closes at once, and `onRefused` is told. */
+export interface ConnectionCeiling {
+  max: number | undefined;
+  onRefused: () => void;
+}
+
+async function listen(server: net.Server, port: number, host: string, variable: string, ceiling: ConnectionCeiling): Promise<Listener> {
+  if (ceiling.max !== undefined) server.maxConnections = ceiling.max;
+  server.on('drop', () => ceiling.onRefused());
   const sockets = new Set<net.Socket>();
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
@@ -41,8 +49,8 @@ async function listen(server: net.Server, port: number, host: string, variable: 
 }
 
 /** Plain MQTT. `noDelay`: without it deliveries to a busy subscriber stall 30–40 ms (docs/dependencies.md). */
-export function listenTcp(port: number, host: string, onSocket: (s: net.Socket) => void): Promise<Listener> {
-  return listen(net.createServer({ noDelay: true }, onSocket), port, host, 'CENTINELA_MQTT_PORT');
+export function listenTcp(port: number, host: string, onSocket: (s: net.Socket) => void, ceiling: ConnectionCeiling): Promise<Listener> {
+  return listen(net.createServer({ noDelay: true }, onSocket), port, host, 'CENTINELA_MQTT_PORT', ceiling);
 }
 
 /** MQTT over TLS with the configured certificate and key. */
@@ -50,10 +58,11 @@ export function listenTls(
   config: { port: number; certFile: string; keyFile: string },
   host: string,
   onSocket: (s: net.Socket) => void,
+  ceiling: ConnectionCeiling,
 ): Promise<Listener> {
   const server = tls.createServer({ cert: fs.readFileSync(config.certFile), key: fs.readFileSync(config.keyFile) }, (s) => {
     s.setNoDelay(true);
     onSocket(s);
   });
-  return listen(server, config.port, host, 'CENTINELA_MQTT_TLS_PORT');
+  return listen(server, config.port, host, 'CENTINELA_MQTT_TLS_PORT', ceiling);
 }

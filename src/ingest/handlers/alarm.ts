@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlarmKind } from '../../domain/alarm.ts';
 import { alarmPayloadSchema, type Location, MAX_RAW_ALARM_BYTES, normalizeDeviceTime } from '../../domain/wire.ts';
-import type { AlarmPress } from '../../store/index.ts';
+import type { AlarmPress, PressOutcome } from '../../store/index.ts';
 import { describeIssues, type IngestContext, parseJson, reject, type Uplink } from '../context.ts';
 
 interface ReadPress {
@@ -66,9 +66,9 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     frameHex: u.frameHex,
   };
   const stop = ctx.metrics.alarmStoreSeconds.startTimer();
-  let outcome: Awaited<ReturnType<typeof ctx.repos.alarmIntake.record>>;
+  let outcome: PressOutcome;
   try {
-    outcome = await ctx.repos.alarmIntake.record(press);
+    outcome = await ctx.alarmCommits.submit(press);
   } catch (err) {
     ctx.metrics.alarmStoreFailures.inc();
     ctx.logger.error({ err, deviceId: u.deviceId }, 'alarm could not be stored; withholding PUBACK so the device retransmits');
@@ -80,7 +80,7 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
   ctx.connections.connected(u.deviceId, u.receivedAt);
   if (outcome.outcome === 'duplicate') return;
   ctx.logger.info({ deviceId: u.deviceId, alarmId: outcome.alarmId, kind: read.kind, outcome: outcome.outcome, test }, 'alarm stored');
-  ctx.events.emit('alarm.raised', {
+  const raised = {
     alarmId: outcome.alarmId,
     deviceId: u.deviceId,
     beneficiaryId: press.beneficiaryId,
@@ -92,5 +92,10 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     joined: outcome.outcome === 'joined',
     pressCount: outcome.pressCount,
     loc: read.loc ?? null,
-  });
+  };
+  // Announced on the next turn of the event loop, after this alarm's PUBACK has gone out: what
+  // the alerts engine does with it (queries and commits of its own, run synchronously by
+  // better-sqlite3 inside promise chains) would otherwise hold the PUBACK back. The press is
+  // already durable, and alerts adopts stored alarms it never heard of when it starts (P1).
+  setImmediate(() => ctx.events.emit('alarm.raised', raised));
 }

@@ -60,6 +60,29 @@ export class DeviceRepository {
     return row ? { secretHash: row.secret_hash, retiredAt: row.retired_at } : undefined;
   }
 
+  /**
+   * Rewrites stored secret hashes into the current format, in one transaction per batch (a fleet
+   * reconnecting after a restart upgrades thousands at once). Each row changes only if it still
+   * holds the hash that was verified, so a secret rotated meanwhile is never overwritten. Not
+   * audited: the secret is the same, only how it is stored changes.
+   */
+  async upgradeSecretHashes(batch: readonly { id: string; from: string; to: string }[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let changed = 0;
+      for (const u of batch) {
+        const res = await trx
+          .updateTable('devices')
+          .set({ secret_hash: u.to })
+          .where('id', '=', u.id)
+          .where('secret_hash', '=', u.from)
+          .executeTakeFirst();
+        changed += Number(res.numUpdatedRows);
+      }
+      return changed;
+    });
+  }
+
   async create(actor: Actor, input: DeviceCreate, secretHash: string): Promise<Device> {
     await this.refuseTakenHardwareId(input.hardwareId, input.id);
     const now = this.clock.now();

@@ -37,7 +37,7 @@ export function createRepositories(store: Store, clock: Clock) {
   const badRows = new BadRows();
   return {
     audit,
-    alarmIntake: new AlarmIntake(store.db),
+    alarmIntake: new AlarmIntake(store.db, store.sqlite),
     deviceModels: new DeviceModelRepository(store.db, clock),
     devices: new DeviceRepository(store.db, audit, clock),
     beneficiaries: new BeneficiaryRepository(store.db, audit, clock),

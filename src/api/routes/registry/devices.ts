@@ -3,7 +3,7 @@ import { CentinelaError } from '../../../domain/errors.ts';
 import type { Device } from '../../../domain/registry.ts';
 import { deviceCreateSchema, deviceSchema, deviceUpdateSchema, idSchema, stateCodeQuery } from '../../../domain/registry.ts';
 import type { Role } from '../../../domain/roles.ts';
-import { generateCredential, hashSecret } from '../../../platform/secrets.ts';
+import { generateCredential, hashDeviceSecret } from '../../../platform/secrets.ts';
 import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
@@ -60,7 +60,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       await checkReferences(deps, req.body);
       const secret = generateCredential('dev');
-      const device = await deps.repos.devices.create(actorOf(req), req.body, await hashSecret(secret));
+      const device = await deps.repos.devices.create(actorOf(req), req.body, hashDeviceSecret(secret));
       return reply.code(201).send({ device, secret, setup: await setupFor(deps, req, device.id, secret) });
     },
   );
@@ -82,7 +82,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const secret = generateCredential('dev');
-      await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, await hashSecret(secret));
+      await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, hashDeviceSecret(secret));
       return {
         device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)),
         secret,
