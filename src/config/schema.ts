@@ -68,6 +68,8 @@ export const envSchema = z
     TWILIO_API_BASE: url(['http', 'https']),
     CENTINELA_WATCHDOG_URL: url(['http', 'https']),
     CENTINELA_WATCHDOG_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+    /** Raster map tiles for the operator's map, e.g. https://tiles.example.org/{z}/{x}/{y}.png (none: outline only). */
+    CENTINELA_MAP_TILE_URL: url(['http', 'https']),
   })
   .superRefine((env, ctx) => {
     const allOrNone = (names: (keyof typeof env)[]) => {
@@ -110,6 +112,7 @@ export interface Config {
   webhook: { url: string; secret: string | undefined } | undefined;
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
   watchdog: { url: string; intervalS: number } | undefined;
+  console: { mapTileUrl: string | undefined };
 }
 
 export function toConfig(env: Env): Config {
@@ -144,5 +147,6 @@ export function toConfig(env: Env): Config {
     webhook: env.CENTINELA_WEBHOOK_URL ? { url: env.CENTINELA_WEBHOOK_URL, secret: env.CENTINELA_WEBHOOK_SECRET } : undefined,
     alerts: { policyDir: env.CENTINELA_POLICY_DIR, templateDir: env.CENTINELA_TEMPLATE_DIR },
     watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
+    console: { mapTileUrl: env.CENTINELA_MAP_TILE_URL },
   };
 }

@@ -3,6 +3,7 @@ import type { AlertsTables } from './schema-alerts.ts';
 import type { ConsoleTables } from './schema-console.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
+import type { NotesTables } from './schema-notes.ts';
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint on
@@ -154,7 +155,7 @@ export interface AlarmPressTable {
 }
 
 /** Every table; each part declares its own in schema-<part>.ts. */
-export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables {
+export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables, NotesTables {
   device_models: DeviceModelTable;
   devices: DeviceTable;
   beneficiaries: BeneficiaryTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressSchema } from '../../domain/alarm-notes.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Aggressor } from '../../domain/registry.ts';
 import { ALARM_HANDLERS } from '../../domain/roles.ts';
@@ -31,7 +32,11 @@ const context = z.object({
       channels: z.array(z.string()),
     }),
   ),
-  responders: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable() })),
+  responders: z.array(
+    z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable(), phone: z.string() }),
+  ),
+  /** Registered addresses, for the map when the device sends no fix. */
+  addresses: z.array(addressSchema),
 });
 
 const parseLoc = (text: string | null): z.infer<typeof loc> | null => {
@@ -59,11 +64,12 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
         .executeTakeFirst();
       if (!alarm) throw notFound('alarm', req.params.id);
       const base = { alarmId: alarm.id, loc: parseLoc(alarm.loc), note: alarm.note };
-      if (!alarm.beneficiary_id) return { ...base, beneficiary: null, contacts: [], responders: [] };
+      if (!alarm.beneficiary_id) return { ...base, beneficiary: null, contacts: [], responders: [], addresses: [] };
       // Each repository read below is written to the audit chain (P6).
       const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiary_id);
       const contacts = await deps.repos.contacts.list(actor, b.id);
       const responders = await deps.repos.responders.list({ stateCode: b.stateCode });
+      const addresses = await deps.repos.addresses.list(actor, b.id);
       return {
         ...base,
         beneficiary: {
@@ -77,7 +83,8 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
         contacts: contacts
           .sort((x, y) => x.priority - y.priority)
           .map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, channels: c.channels })),
-        responders: responders.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipality: r.municipality })),
+        responders: responders.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipality: r.municipality, phone: r.phone })),
+        addresses,
       };
     },
   );

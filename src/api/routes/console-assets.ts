@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { App } from '../deps.ts';
 import { WEB_DIR } from './console-i18n.ts';
+import { VENDOR_FILES } from './console-vendor.ts';
 
 export const ASSET_PREFIX = '/assets/';
 
-/** uPlot ships in node_modules; the console serves its two files under /assets/vendor/. */
-const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot'));
-const VENDOR: Record<string, string> = { 'vendor/uPlot.iife.min.js': 'uPlot.iife.min.js', 'vendor/uPlot.min.css': 'uPlot.min.css' };
 /** Only browser files of src/web: never its tests, notes or anything outside it. */
 const WEB_FILE = /^(?:[a-z0-9-]+\/)*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:js|css|json|svg)$/;
 
@@ -23,9 +19,9 @@ export async function assetRoutes(app: App): Promise<void> {
   const webRoot = fileURLToPath(WEB_DIR);
   app.get(`${ASSET_PREFIX}*`, { config: { access: 'public' }, schema: { hide: true } }, (req, reply) => {
     const path = (req.params as { '*': string })['*'];
-    const vendor = VENDOR[path];
+    const vendor = VENDOR_FILES[path];
     reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
-    if (vendor) return reply.sendFile(vendor, UPLOT_DIR);
+    if (vendor) return reply.sendFile(vendor[1], vendor[0]);
     if (!WEB_FILE.test(path) || path.endsWith('.test.js')) return reply.callNotFound();
     return reply.sendFile(path, webRoot);
   });

@@ -1,4 +1,6 @@
 import type { RouteModule } from '../deps.ts';
+import { alarmHistoryRoutes } from './alerts/history.ts';
+import { alarmNoteRoutes } from './alerts/notes.ts';
 import { alertsRoutes } from './alerts.ts';
 import { auditRoutes } from './audit.ts';
 import { beneficiaryRoutes } from './beneficiaries.ts';
@@ -24,6 +26,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   ingestRoutes,
   alertsRoutes,
+  alarmHistoryRoutes,
+  alarmNoteRoutes,
   healthRoutes,
   consoleRoutes,
 ];

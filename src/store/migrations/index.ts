@@ -7,6 +7,7 @@ import * as ingest from './003-ingest.ts';
 import * as alerts from './004-alerts.ts';
 import * as health from './005-health.ts';
 import * as consoleSessions from './006-console.ts';
+import * as alarmNotes from './011-alarm-notes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '004-alerts': alerts,
   '005-health': health,
   '006-console': consoleSessions,
+  '011-alarm-notes': alarmNotes,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,8 +1,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../database.ts';
+import { AlarmHistoryRepository } from './alarm-history.ts';
 import { AlarmIntake } from './alarm-intake.ts';
+import { AlarmNoteRepository } from './alarm-notes.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
+import { BeneficiaryAddressRepository } from './beneficiary-addresses.ts';
 import { ContactRepository } from './contacts.ts';
 import { DeviceModelRepository } from './device-models.ts';
 import { DeviceRepository } from './devices.ts';
@@ -20,6 +23,9 @@ export function createRepositories(store: Store, clock: Clock) {
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
     users: new UserRepository(store.db, audit, clock),
+    alarmNotes: new AlarmNoteRepository(store.db, audit, clock),
+    alarmHistory: new AlarmHistoryRepository(store.db, audit),
+    addresses: new BeneficiaryAddressRepository(store.db, audit, clock),
   };
 }
 
