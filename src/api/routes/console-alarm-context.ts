@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addressSchema } from '../../domain/alarm-notes.ts';
+import { aggressorMatch } from '../../domain/dispatch.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Aggressor } from '../../domain/registry.ts';
 import { ALARM_HANDLERS } from '../../domain/roles.ts';
@@ -33,7 +34,15 @@ const context = z.object({
     }),
   ),
   responders: z.array(
-    z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable(), phone: z.string() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      municipality: z.string().nullable(),
+      phone: z.string(),
+      /** Why this responder must not be called (P4), or null. */
+      aggressor: z.string().nullable(),
+    }),
   ),
   /** Registered addresses, for the map when the device sends no fix. */
   addresses: z.array(addressSchema),
@@ -83,7 +92,14 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
         contacts: contacts
           .sort((x, y) => x.priority - y.priority)
           .map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, channels: c.channels })),
-        responders: responders.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipality: r.municipality, phone: r.phone })),
+        responders: responders.map((r) => ({
+          id: r.id,
+          name: r.name,
+          kind: r.kind,
+          municipality: r.municipality,
+          phone: r.phone,
+          aggressor: aggressorMatch(r, b.presumedAggressors) ?? null,
+        })),
         addresses,
       };
     },

@@ -62,6 +62,7 @@ export function shellPage(lang: Language, t: (k: string) => string, mapTileUrl?:
 <link rel="stylesheet" href="/assets/vendor/leaflet/leaflet.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
+<link rel="stylesheet" href="/assets/css/operator.css">
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>

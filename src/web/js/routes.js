@@ -3,6 +3,7 @@
 import { renderAlarm } from './views/alarm.js';
 import { renderDevice } from './views/device.js';
 import { renderFleet } from './views/fleet.js';
+import { renderHistory } from './views/history.js';
 import { renderIncidents } from './views/incidents.js';
 import { renderQueue, renderTasks } from './views/queue.js';
 import { renderReports } from './views/reports.js';
@@ -22,6 +23,7 @@ export const ROUTES = [
   { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
   { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },
   { path: '/reviews', navKey: 'reviews', roles: HANDLERS, render: renderReviews },
+  { path: '/history', navKey: 'history', roles: HANDLERS, render: renderHistory },
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
   { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },

@@ -1,0 +1,186 @@
+// The operator's map: the alarm's fix with its accuracy circle and age, the person's registered
+// addresses, over an outline of Mexico's states shipped with the console (works without
+// internet). Raster tiles only when the site configures CENTINELA_MAP_TILE_URL.
+import { h, replace } from '../dom.js';
+import { dateTime, number, since } from '../format.js';
+import { t } from '../i18n.js';
+import { loadOutline } from './outline.js';
+
+/** @typedef {{ lat: number, lon: number, acc?: number }} Fix */
+/** @typedef {{ id: string, label: string, line: string, municipality: string | null, stateCode: string, lat: number | null, lon: number | null }} Address */
+
+const FIX_STYLE = { color: '#ff5d5d', weight: 2, fillOpacity: 0.15 };
+const ADDRESS_STYLE = { radius: 7, color: '#6cb6ff', weight: 2, fillColor: '#6cb6ff', fillOpacity: 0.6 };
+/** Mexico as a whole, when nothing else is known. */
+const MEXICO_BOUNDS = /** @type {[[number, number], [number, number]]} */ ([
+  [14.4, -118.5],
+  [32.8, -86.7],
+]);
+
+const tileUrl = () => document.querySelector('meta[name="centinela-map-tiles"]')?.getAttribute('content') ?? null;
+
+/**
+ * Built once per alarm view and kept across repaints, so the map is not rebuilt at every event.
+ * `update` redraws the layers from the alarm and its context.
+ */
+export function createAlarmMap() {
+  const canvas = h('div', { class: 'map-canvas', id: 'alarm-map', role: 'img', 'aria-label': t('map.label') });
+  const facts = h('div', { class: 'map-facts' });
+  const el = h(
+    'section',
+    { class: 'panel map-panel', id: 'location', 'aria-labelledby': 'location-title' },
+    h('h2', { id: 'location-title' }, t('location.title')),
+    canvas,
+    facts,
+  );
+  /** @type {any} */
+  let map;
+  /** @type {any} */
+  let layers;
+  /** @type {Promise<any> | undefined} */
+  let ready;
+  let fitted = '';
+
+  const start = async () => {
+    const L = await import('leaflet');
+    map = L.map(canvas, { zoomControl: true, attributionControl: true, preferCanvas: false }).fitBounds(MEXICO_BOUNDS);
+    const tiles = tileUrl();
+    if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: t('map.tilesAttribution') }).addTo(map);
+    const outline = await loadOutline();
+    L.geoJSON(outline, {
+      style: { color: '#8b98a9', weight: 1, fillColor: '#1f2a36', fillOpacity: tiles ? 0 : 0.55 },
+      interactive: false,
+    }).addTo(map);
+    map.attributionControl.addAttribution(t('map.outlineAttribution'));
+    layers = L.layerGroup().addTo(map);
+    return { L, outline };
+  };
+
+  /**
+   * @param {{ raisedAt: string }} alarm
+   * @param {{ loc: Fix | null, addresses?: Address[], responders?: any[], beneficiary?: { stateCode: string } | null } | null} context
+   */
+  const update = async (alarm, context) => {
+    const fix = validFix(context?.loc ?? null);
+    const addresses = context?.addresses ?? [];
+    replace(facts, fixFacts(fix, alarm.raisedAt), addressList(addresses), responderList(context?.responders ?? []));
+    if (!el.isConnected) return;
+    ready ??= start();
+    const { L, outline } = await ready;
+    map.invalidateSize();
+    layers.clearLayers();
+    /** @type {[number, number][]} */
+    const points = [];
+    if (fix) {
+      L.circle([fix.lat, fix.lon], { ...FIX_STYLE, radius: Math.max(fix.acc ?? 30, 15), className: 'map-fix-accuracy' }).addTo(layers);
+      L.circleMarker([fix.lat, fix.lon], { radius: 6, color: '#ff5d5d', fillColor: '#ff5d5d', fillOpacity: 1, className: 'map-fix' })
+        .bindTooltip(t('map.fix', { age: since(alarm.raisedAt) }))
+        .addTo(layers);
+      points.push([fix.lat, fix.lon]);
+    }
+    for (const a of addresses) {
+      if (a.lat === null || a.lon === null) continue;
+      L.circleMarker([a.lat, a.lon], { ...ADDRESS_STYLE, className: 'map-address' })
+        .bindTooltip(`${a.label}: ${a.line}`)
+        .addTo(layers);
+      points.push([a.lat, a.lon]);
+    }
+    // Fit once per set of points: a live repaint must not move the map under the operator's hand.
+    const key = JSON.stringify(points);
+    if (key === fitted) return;
+    fitted = key;
+    if (points.length === 1) map.setView(points[0], fix ? 15 : 14);
+    else if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 15 });
+    else {
+      const state = outline.features.find((/** @type {any} */ f) => f.properties.code === context?.beneficiary?.stateCode);
+      map.fitBounds(state ? L.geoJSON(state).getBounds() : MEXICO_BOUNDS);
+    }
+  };
+
+  return { el, update, destroy: () => map?.remove() };
+}
+
+/** @param {Fix | null} loc */
+const validFix = (loc) => (loc && Number.isFinite(loc.lat) && Number.isFinite(loc.lon) ? loc : null);
+
+/** @param {string} term @param {unknown} value @param {string} [id] */
+const row = (term, value, id) => h('div', null, h('dt', null, term), h('dd', id ? { id } : null, value));
+
+/** @param {Fix | null} fix @param {string} at when the device took the fix (the alarm's own time) */
+function fixFacts(fix, at) {
+  if (!fix) return h('p', { class: 'muted', id: 'map-no-fix' }, t('location.none'));
+  const lat = Number(fix.lat).toFixed(5);
+  const lon = Number(fix.lon).toFixed(5);
+  const osm = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
+  return h(
+    'dl',
+    { class: 'facts', id: 'map-fix' },
+    row(t('map.coordinates'), h('span', { class: 'mono' }, `${lat}, ${lon}`)),
+    row(
+      t('location.acc'),
+      typeof fix.acc === 'number' ? t('location.meters', { value: number(fix.acc, 0) }) : t('map.accUnknown'),
+      'map-fix-acc',
+    ),
+    row(t('map.age'), h('span', { class: 'mono', dataset: { since: at }, title: dateTime(at) }, since(at)), 'map-fix-age'),
+    h('p', null, h('a', { href: osm, target: '_blank', rel: 'noopener noreferrer', id: 'osm-link' }, `${t('location.osm')} ↗`)),
+  );
+}
+
+/** @param {Address[]} addresses */
+function addressList(addresses) {
+  return h(
+    'div',
+    { id: 'map-addresses' },
+    h('h3', null, t('map.addresses')),
+    addresses.length === 0
+      ? h('p', { class: 'muted' }, t('map.noAddresses'))
+      : h(
+          'ul',
+          { class: 'addresses' },
+          addresses.map((a) =>
+            h(
+              'li',
+              null,
+              h('strong', null, a.label),
+              ` · ${[a.line, a.municipality, a.stateCode].filter(Boolean).join(', ')}`,
+              a.lat === null ? h('span', { class: 'muted small' }, ` (${t('map.notOnMap')})`) : null,
+            ),
+          ),
+        ),
+  );
+}
+
+/** The jurisdiction's responders with a number to call; a presumed aggressor is marked in its own panel. */
+function responderList(/** @type {any[]} */ responders) {
+  return h(
+    'div',
+    { id: 'map-responders' },
+    h('h3', null, t('map.responders')),
+    responders.length === 0
+      ? h('p', { class: 'muted' }, t('map.noResponders'))
+      : h(
+          'ul',
+          { class: 'contacts' },
+          responders.map((r) =>
+            r.aggressor
+              ? // P4: no call link to a presumed aggressor; the number stays visible but marked.
+                h(
+                  'li',
+                  { class: 'is-aggressor' },
+                  h('span', { class: 'contact-name' }, r.name),
+                  ' ',
+                  h('span', { class: 'mono muted' }, r.phone),
+                  ' ',
+                  h('span', { class: 'badge sev sev-critical' }, t('map.doNotCall')),
+                )
+              : h(
+                  'li',
+                  null,
+                  h('span', { class: 'contact-name' }, r.name),
+                  ' ',
+                  h('a', { href: `tel:${String(r.phone).replace(/[^+\d]/g, '')}`, class: 'phone mono' }, r.phone),
+                ),
+          ),
+        ),
+  );
+}
