@@ -24,6 +24,8 @@ function NoteForm({ onSubmit }) {
     try {
       await onSubmit({ text: text.trim() });
       setText('');
+    } catch {
+      // The panel shows the server's reason; the text stays for another try.
     } finally {
       setBusy(false);
     }
@@ -61,6 +63,8 @@ function CallForm({ callees, onSubmit }) {
       setPhone('');
       setOutcome('');
       setText('');
+    } catch {
+      // The panel shows the server's reason; what was typed stays for another try.
     } finally {
       setBusy(false);
     }
