@@ -46,6 +46,7 @@ export function createAlarmMap() {
     map = L.map(canvas, { zoomControl: true, attributionControl: true, preferCanvas: false }).fitBounds(MEXICO_BOUNDS);
     const tiles = tileUrl();
     if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: t('map.tilesAttribution') }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
     const outline = await loadOutline();
     L.geoJSON(outline, {
       style: { color: '#8b98a9', weight: 1, fillColor: '#1f2a36', fillOpacity: tiles ? 0 : 0.55 },
@@ -53,7 +54,8 @@ export function createAlarmMap() {
     }).addTo(map);
     map.attributionControl.addAttribution(t('map.outlineAttribution'));
     layers = L.layerGroup().addTo(map);
-    return { L, outline };
+    // Without tiles the outline is all there is to see: closer than a region shows nothing more.
+    return { L, outline, closest: tiles ? 15 : 9 };
   };
 
   /**
@@ -66,7 +68,7 @@ export function createAlarmMap() {
     replace(facts, fixFacts(fix, alarm.raisedAt), addressList(addresses), responderList(context?.responders ?? []));
     if (!el.isConnected) return;
     ready ??= start();
-    const { L, outline } = await ready;
+    const { L, outline, closest } = await ready;
     map.invalidateSize();
     layers.clearLayers();
     /** @type {[number, number][]} */
@@ -89,8 +91,8 @@ export function createAlarmMap() {
     const key = JSON.stringify(points);
     if (key === fitted) return;
     fitted = key;
-    if (points.length === 1) map.setView(points[0], fix ? 15 : 14);
-    else if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 15 });
+    if (points.length === 1) map.setView(points[0], closest);
+    else if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: closest });
     else {
       const state = outline.features.find((/** @type {any} */ f) => f.properties.code === context?.beneficiary?.stateCode);
       map.fitBounds(state ? L.geoJSON(state).getBounds() : MEXICO_BOUNDS);
