@@ -39,7 +39,11 @@ try {
     const c = await seedCase(centinela);
     await raiseAlarm(centinela, { deviceId: c.deviceId, beneficiaryId: c.beneficiary.id });
   }
-  await centinela.repos.users.create(admin, { name: 'bench.operator', role: 'operator', passwordHash: await hashSecret('correct horse battery staple') });
+  await centinela.repos.users.create(admin, {
+    name: 'bench.operator',
+    role: 'operator',
+    passwordHash: await hashSecret('correct horse battery staple'),
+  });
   const { page } = await openConsole(browser, centinela.httpUrl);
   await logIn(page, 'bench.operator');
   const rows: number[] = [];
@@ -56,9 +60,16 @@ try {
     );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  console.log(`queue with ${ALARMS} open alarms, median of ${RUNS} loads: rows on screen ${median(rows)} ms; first contentful paint ${Math.round(median(fcp))} ms`);
+  console.log(
+    `queue with ${ALARMS} open alarms, median of ${RUNS} loads: rows on screen ${median(rows)} ms; first contentful paint ${Math.round(median(fcp))} ms`,
+  );
   console.log(`all loads (ms): ${rows.join(', ')}`);
-  console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  console.log(
+    `load average: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
 } finally {
   await browser.close();
   await centinela.stop();
