@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.ts';
 import { systemActor } from '../src/store/index.ts';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
 import {
@@ -26,6 +29,8 @@ let alarmId = '';
 /** An alarm without a fix, resolved before the N test so only the test and the real low alarm wait. */
 let noFixAlarmId = '';
 const admin = systemActor('test');
+/** Every address the operator's browser asked for: the console must work with no internet. */
+const requested: string[] = [];
 
 beforeAll(async () => {
   t = await startTestCentinela('sqlite');
@@ -45,6 +50,7 @@ beforeAll(async () => {
   });
   const operator = await addConsoleUser(t, 'operator');
   op = await openConsole(browser, t.centinela.httpUrl);
+  op.page.on('request', (r) => requested.push(r.url()));
   await logIn(op.page, operator.name);
 });
 afterAll(async () => {
@@ -225,8 +231,10 @@ describe('history and the queue', () => {
     await phone.context.close();
   });
 
-  it('raised no script error and no Content-Security-Policy violation', () => {
+  it('raised no script error and no Content-Security-Policy violation, and asked nothing of any other site', () => {
     expect(op.problems).toEqual([]);
+    expect(requested.length).toBeGreaterThan(20);
+    expect(requested.filter((u) => !u.startsWith(t.centinela.httpUrl))).toEqual([]);
   });
 });
 
@@ -252,6 +260,46 @@ describe('least privilege (P6)', () => {
       expect(await page.page.getByRole('link', { name: 'Historial' }).count()).toBe(0);
       expect(await page.page.locator('body').textContent()).not.toContain(world.beneficiary.alias);
       await page.context.close();
+    }
+  });
+});
+
+describe("map tiles from the site's own server", () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+  it('refuses a tile address that is not http(s), naming the variable', () => {
+    expect(() => loadConfig({ CENTINELA_MAP_TILE_URL: 'ftp://tiles.example.org/{z}/{x}/{y}.png' })).toThrow(/CENTINELA_MAP_TILE_URL/);
+  });
+
+  it('draws raster tiles from CENTINELA_MAP_TILE_URL, allowed by the page policy for that origin only', async () => {
+    const tiles: string[] = [];
+    const server = http.createServer((req, res) => {
+      tiles.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const site = await startTestCentinela('sqlite', { env: { CENTINELA_MAP_TILE_URL: `${origin}/tiles/{z}/{x}/{y}.png` } });
+    try {
+      const c = await seedCase(site.centinela);
+      const id = await raiseAlarm(site.centinela, {
+        deviceId: c.deviceId,
+        beneficiaryId: c.beneficiary.id,
+        loc: { lat: 17.5515, lon: -99.5006 },
+      });
+      const user = await addConsoleUser(site, 'operator');
+      const page = await openConsole(browser, site.centinela.httpUrl);
+      await logIn(page.page, user.name);
+      const shell = await page.page.request.get('/');
+      expect(shell.headers()['content-security-policy']).toContain(`img-src 'self' data: ${origin}`);
+      await page.page.goto(`/#/alarm/${id}`);
+      await page.page.locator('#alarm-map img.leaflet-tile-loaded').first().waitFor();
+      expect(tiles.some((u) => /^\/tiles\/15\/\d+\/\d+\.png$/.test(u))).toBe(true);
+      expect(page.problems).toEqual([]);
+      await page.context.close();
+    } finally {
+      await site.stop();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
