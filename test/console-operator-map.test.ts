@@ -144,10 +144,10 @@ describe('notes, calls and dispatch', () => {
     await page.keyboard.press('a');
     await seeText(page.locator('#alarm-state'), /^Atendida$/);
     await page.keyboard.press('d');
-    await page.locator('#dispatch-confirm:not([hidden])').waitFor();
+    await page.locator('#dispatch-confirm').waitFor();
     await seeText(page.locator('#dispatch-never'), 'Policía Municipal Chilpancingo');
     await page.keyboard.press('Escape');
-    await page.locator('#dispatch-confirm[hidden]').waitFor({ state: 'attached' });
+    await page.locator('#dispatch-confirm').waitFor({ state: 'detached' });
     expect(await page.locator('#alarm-state').textContent()).toBe('Atendida');
     await page.keyboard.press('d');
     await page.getByRole('button', { name: 'Confirmar despacho' }).click();

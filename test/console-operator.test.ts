@@ -101,7 +101,7 @@ describe('the operator console', () => {
     const { page } = op;
     await page.keyboard.press('d');
     // A confirmation first, naming the responder that will never be sent (P4).
-    await page.locator('#dispatch-confirm:not([hidden])').waitFor();
+    await page.locator('#dispatch-confirm').waitFor();
     await seeText(page.locator('#dispatch-never'), 'Policía Estatal Guerrero');
     expect(await page.locator('#alarm-state').textContent()).toBe('Atendida');
     await page.keyboard.press('Enter');

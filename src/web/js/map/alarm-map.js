@@ -1,9 +1,11 @@
 // The operator's map: the alarm's fix with its accuracy circle and age, the person's registered
 // addresses, over an outline of Mexico's states shipped with the console (works without
 // internet). Raster tiles only when the site configures CENTINELA_MAP_TILE_URL.
-import { h, replace } from '../dom.js';
-import { dateTime, number, since } from '../format.js';
+import { h } from '../dom.js';
+import { since } from '../format.js';
+import { html, render } from '../html.js';
 import { t } from '../i18n.js';
+import { MapFacts } from './map-facts.js';
 import { loadOutline } from './outline.js';
 
 /** @typedef {{ lat: number, lon: number, acc?: number }} Fix */
@@ -65,7 +67,7 @@ export function createAlarmMap() {
   const update = async (alarm, context) => {
     const fix = validFix(context?.loc ?? null);
     const addresses = context?.addresses ?? [];
-    replace(facts, fixFacts(fix, alarm.raisedAt), addressList(addresses), responderList(context?.responders ?? []));
+    render(html`<${MapFacts} fix=${fix} at=${alarm.raisedAt} addresses=${addresses} responders=${context?.responders ?? []} />`, facts);
     if (!el.isConnected) return;
     ready ??= start();
     const { L, outline, closest } = await ready;
@@ -99,90 +101,15 @@ export function createAlarmMap() {
     }
   };
 
-  return { el, update, destroy: () => map?.remove() };
+  return {
+    el,
+    update,
+    destroy: () => {
+      map?.remove();
+      render(null, facts);
+    },
+  };
 }
 
 /** @param {Fix | null} loc */
 const validFix = (loc) => (loc && Number.isFinite(loc.lat) && Number.isFinite(loc.lon) ? loc : null);
-
-/** @param {string} term @param {unknown} value @param {string} [id] */
-const row = (term, value, id) => h('div', null, h('dt', null, term), h('dd', id ? { id } : null, value));
-
-/** @param {Fix | null} fix @param {string} at when the device took the fix (the alarm's own time) */
-function fixFacts(fix, at) {
-  if (!fix) return h('p', { class: 'muted', id: 'map-no-fix' }, t('location.none'));
-  const lat = Number(fix.lat).toFixed(5);
-  const lon = Number(fix.lon).toFixed(5);
-  const osm = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
-  return h(
-    'dl',
-    { class: 'facts', id: 'map-fix' },
-    row(t('map.coordinates'), h('span', { class: 'mono' }, `${lat}, ${lon}`)),
-    row(
-      t('location.acc'),
-      typeof fix.acc === 'number' ? t('location.meters', { value: number(fix.acc, 0) }) : t('map.accUnknown'),
-      'map-fix-acc',
-    ),
-    row(t('map.age'), h('span', { class: 'mono', dataset: { since: at }, title: dateTime(at) }, since(at)), 'map-fix-age'),
-    h('p', null, h('a', { href: osm, target: '_blank', rel: 'noopener noreferrer', id: 'osm-link' }, `${t('location.osm')} ↗`)),
-  );
-}
-
-/** @param {Address[]} addresses */
-function addressList(addresses) {
-  return h(
-    'div',
-    { id: 'map-addresses' },
-    h('h3', null, t('map.addresses')),
-    addresses.length === 0
-      ? h('p', { class: 'muted' }, t('map.noAddresses'))
-      : h(
-          'ul',
-          { class: 'addresses' },
-          addresses.map((a) =>
-            h(
-              'li',
-              null,
-              h('strong', null, a.label),
-              ` · ${[a.line, a.municipality, a.stateCode].filter(Boolean).join(', ')}`,
-              a.lat === null ? h('span', { class: 'muted small' }, ` (${t('map.notOnMap')})`) : null,
-            ),
-          ),
-        ),
-  );
-}
-
-/** The jurisdiction's responders with a number to call; a presumed aggressor is marked in its own panel. */
-function responderList(/** @type {any[]} */ responders) {
-  return h(
-    'div',
-    { id: 'map-responders' },
-    h('h3', null, t('map.responders')),
-    responders.length === 0
-      ? h('p', { class: 'muted' }, t('map.noResponders'))
-      : h(
-          'ul',
-          { class: 'contacts' },
-          responders.map((r) =>
-            r.aggressor
-              ? // P4: no call link to a presumed aggressor; the number stays visible but marked.
-                h(
-                  'li',
-                  { class: 'is-aggressor' },
-                  h('span', { class: 'contact-name' }, r.name),
-                  ' ',
-                  h('span', { class: 'mono muted' }, r.phone),
-                  ' ',
-                  h('span', { class: 'badge sev sev-critical' }, t('map.doNotCall')),
-                )
-              : h(
-                  'li',
-                  null,
-                  h('span', { class: 'contact-name' }, r.name),
-                  ' ',
-                  h('a', { href: `tel:${String(r.phone).replace(/[^+\d]/g, '')}`, class: 'phone mono' }, r.phone),
-                ),
-          ),
-        ),
-  );
-}

@@ -8,6 +8,7 @@ import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { createAlarmMap } from '../map/alarm-map.js';
+import { createDispatchConfirm } from './alarm-dispatch.js';
 import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
 import { aggressorsPanel, contactsPanel, personPanel } from './alarm-panels.js';
 import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
@@ -62,10 +63,7 @@ export async function renderAlarm(el, params, session) {
     resolveForm.close();
   });
   // Dispatch pages an authority: one more deliberate step than a key press (a confirmation).
-  const dispatchConfirm = dispatchPanel(async () => {
-    dispatchConfirm.close();
-    await act('dispatch');
-  });
+  const dispatchConfirm = createDispatchConfirm(() => act('dispatch'));
   const map = createAlarmMap();
   const notesPanel = createNotesPanel(id, () => load().catch(() => {}));
 
@@ -144,7 +142,7 @@ export async function renderAlarm(el, params, session) {
       e.preventDefault();
       button.click();
     } else if (e.key === 'Escape') {
-      if (!dispatchConfirm.el.hidden) dispatchConfirm.close();
+      if (dispatchConfirm.isOpen()) dispatchConfirm.close();
       else window.location.hash = '#/queue';
     }
   };
@@ -260,52 +258,6 @@ function resolvePanel(submit) {
     open: () => {
       form.hidden = false;
       /** @type {HTMLElement | null} */ (form.querySelector('input[name="outcome"]'))?.focus();
-    },
-  };
-}
-
-/**
- * The confirmation before dispatch: it names the jurisdiction's responders that may be sent and
- * those that never will be (presumed aggressors, P4); the server still chooses (src/domain/dispatch.ts).
- * @param {() => Promise<void>} confirm
- */
-function dispatchPanel(confirm) {
-  const body = h('div', { class: 'dispatch-body' });
-  const yes = h(
-    'button',
-    { type: 'button', class: 'primary', id: 'dispatch-confirm-yes', onclick: () => confirm() },
-    t('dispatch.confirm'),
-  );
-  const el = h(
-    'section',
-    { class: 'panel dispatch-confirm', id: 'dispatch-confirm', role: 'alertdialog', 'aria-labelledby': 'dispatch-title', hidden: true },
-    h('h2', { id: 'dispatch-title' }, t('dispatch.title')),
-    body,
-    h('div', { class: 'row' }, yes, h('button', { type: 'button', class: 'ghost', onclick: () => (el.hidden = true) }, t('alarm.cancel'))),
-  );
-  return {
-    el,
-    close: () => {
-      el.hidden = true;
-    },
-    open: (/** @type {any} */ context) => {
-      const responders = context?.responders ?? [];
-      const safe = responders.filter((/** @type {any} */ r) => !r.aggressor);
-      const never = responders.filter((/** @type {any} */ r) => r.aggressor);
-      replace(
-        body,
-        h('p', null, t('dispatch.question')),
-        safe.length ? h('p', null, t('dispatch.safe', { names: safe.map((/** @type {any} */ r) => r.name).join(', ') })) : null,
-        never.length
-          ? h(
-              'p',
-              { class: 'reason', id: 'dispatch-never' },
-              t('dispatch.never', { names: never.map((/** @type {any} */ r) => r.name).join(', ') }),
-            )
-          : null,
-      );
-      el.hidden = false;
-      yes.focus();
     },
   };
 }
