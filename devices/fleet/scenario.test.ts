@@ -22,7 +22,7 @@ describe('scenario files', () => {
   test('the default scenario covers the six written states among 16 or more, a mountain satellite phone that rarely connects, dying devices and frequent alarms', async () => {
     const s = await loadScenario();
     const records = expandScenario(s);
-    const states = new Set(records.beneficiaries.map((b) => b.stateCode));
+    const states = new Set<string>(records.beneficiaries.map((b) => b.stateCode));
     for (const code of ['VER', 'GRO', 'OAX', 'CHP', 'CMX', 'CHH']) expect(states.has(code)).toBe(true);
     expect(states.size).toBeGreaterThanOrEqual(16);
     expect(new Set(records.beneficiaries.map((b) => b.kind))).toEqual(new Set(['defender', 'journalist', 'organisation']));
