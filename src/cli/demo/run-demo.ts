@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { generateHistory } from '../../../devices/history/generate.ts';
-import { DEFAULT_SCENARIO_PATH, expandScenario, type Fleet, loadScenario, runFleet, scenarioFleetDevices } from '../../../devices/index.ts';
+import { DEFAULT_SCENARIO_PATH, type Fleet, loadScenario, runFleet, scenarioFleetDevices } from '../../../devices/index.ts';
 import type { Config } from '../../config/index.ts';
 import { CentinelaError } from '../../domain/errors.ts';
 import type { Role } from '../../domain/roles.ts';
@@ -12,10 +12,8 @@ import { generateCredential, hashSecret } from '../../platform/secrets.ts';
 import { systemActor } from '../../store/index.ts';
 import { demoPort } from './free-port.ts';
 import { type PanicCadence, panicCadence } from './panic-cadence.ts';
+import { registerScenario } from './register-scenario.ts';
 import { seedHistory } from './seed-history.ts';
-
-/** scrypt runs on libuv's thread pool: this many hashes at once keep both cores busy, no more. */
-const HASH_BATCH = 4;
 
 /** One login per role, named as a centre would name its staff. */
 const DEMO_USERS: { name: string; role: Role }[] = [
@@ -93,38 +91,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
     }
 
     const history = generateHistory(scenario, seed, Date.now());
-    const records = expandScenario(scenario);
-    for (const r of records.responders) await centinela.repos.responders.create(cli, r);
-    for (const b of records.beneficiaries) await centinela.repos.beneficiaries.create(cli, b);
-    for (const c of records.contacts) await centinela.repos.contacts.create(cli, c);
-    // Each person's home, where their devices usually are: the map shows it when a device sends no fix.
-    for (const b of scenario.beneficiaries) {
-      const home = b.devices.find((d) => d.home)?.home;
-      await centinela.repos.addresses.create(cli, {
-        beneficiaryId: b.id,
-        label: 'Domicilio',
-        line: `Domicilio ficticio de ${b.alias}`,
-        municipality: b.municipality,
-        stateCode: b.stateCode,
-        ...(home ? { lat: home.lat, lon: home.lon } : {}),
-      });
-    }
-    const secrets: Record<string, string> = {};
-    for (let i = 0; i < records.devices.length; i += HASH_BATCH) {
-      const batch = records.devices.slice(i, i + HASH_BATCH);
-      const hashed = await Promise.all(
-        batch.map(async (d) => {
-          const secret = generateCredential('dev');
-          secrets[d.id] = secret;
-          return hashSecret(secret);
-        }),
-      );
-      for (const [k, d] of batch.entries()) {
-        const installedAt = new Date(history.installedAt[d.id] ?? Date.now()).toISOString();
-        const requestedAt = new Date((history.installedAt[d.id] ?? Date.now()) - (10 + (d.id.length % 25)) * 86_400_000).toISOString();
-        await centinela.repos.devices.create(cli, { ...d, installedAt, requestedAt }, hashed[k] as string);
-      }
-    }
+    const { records, secrets } = await registerScenario(centinela.repos, cli, scenario, history);
     await seedHistory(centinela.store.db, history, userIds.operator ?? 'demo');
     const states = new Set(records.beneficiaries.map((b) => b.stateCode)).size;
     options.say(
