@@ -108,6 +108,9 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       speed: scenario.speed,
       // The demo presses on its own clock (below), so the printed promise is the behaviour.
       alarmEveryS: 0,
+      // Each CONNECT costs a scrypt verification: a few at a time stay within the devices' 10 s
+      // connect timeout on two busy cores (100 at once timed some out).
+      connectConcurrency: 20,
       progress: process.stderr,
     });
     const everyS = options.panicEveryS ?? Math.max(30, Math.round(scenario.alarmEveryS / scenario.speed));
