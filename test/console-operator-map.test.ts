@@ -238,6 +238,23 @@ describe('history and the queue', () => {
   });
 });
 
+describe('bad input to notes, calls and history', () => {
+  it('answers an unknown alarm with 404, an empty note or a call without outcome with 400 naming the field, and a bad date with 400', async () => {
+    const post = (path: string, body: unknown) => api(path, t.tokens.operator, { method: 'POST', body: JSON.stringify(body) });
+    const c = await seedCase(t.centinela);
+    const alarmId = await raiseAlarm(t.centinela, { deviceId: c.deviceId, beneficiaryId: c.beneficiary.id });
+    expect((await post('/api/alarms/alm_nope/notes', { text: 'x' })).status).toBe(404);
+    const empty = await post(`/api/alarms/${alarmId}/notes`, { text: '   ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('text');
+    const noOutcome = await post(`/api/alarms/${alarmId}/calls`, { callee: 'Hermana', phone: '+527471110001' });
+    expect(noOutcome.status).toBe(400);
+    expect(await noOutcome.text()).toContain('outcome');
+    expect((await api('/api/alarms/history?from=yesterday', t.tokens.operator)).status).toBe(400);
+    expect((await api('/api/alarms/history?limit=100000', t.tokens.operator)).status).toBe(400);
+  });
+});
+
 describe('least privilege (P6)', () => {
   it('gives technicians and analysts no history, notes, calls or alarm context', async () => {
     for (const role of ['technician', 'analyst'] as const) {
