@@ -36,5 +36,5 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .execute();
   await db.schema.createIndex('beneficiary_addresses_owner').on('beneficiary_addresses').column('beneficiary_id').execute();
   // History search filters by these; received_at orders the results.
-  await db.schema.createIndex('alarms_received').on('alarms').column('received_at').execute();
+  await db.schema.createIndex('alarms_history_received').on('alarms').column('received_at').execute();
 }
