@@ -288,7 +288,8 @@ describe("map tiles from the site's own server", () => {
     expect(() => loadConfig({ CENTINELA_MAP_TILE_URL: 'ftp://tiles.example.org/{z}/{x}/{y}.png' })).toThrow(/CENTINELA_MAP_TILE_URL/);
   });
 
-  it('draws raster tiles from CENTINELA_MAP_TILE_URL, allowed by the page policy for that origin only', async () => {
+  // Starts a second Centinela of its own (the tile setting is read at start): more than the default 30 s on busy cores.
+  it('draws raster tiles from CENTINELA_MAP_TILE_URL, allowed by the page policy for that origin only', { timeout: 90_000 }, async () => {
     const tiles: string[] = [];
     const server = http.createServer((req, res) => {
       tiles.push(req.url ?? '');

@@ -21,7 +21,7 @@ export async function assetRoutes(app: App): Promise<void> {
     const path = (req.params as { '*': string })['*'];
     const vendor = VENDOR_FILES[path];
     reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
-    if (vendor) return reply.sendFile(vendor[1], vendor[0]);
+    if (vendor) return reply.sendFile(vendor.file, vendor.dir);
     if (!WEB_FILE.test(path) || path.endsWith('.test.js')) return reply.callNotFound();
     return reply.sendFile(path, webRoot);
   });

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Language } from './console-i18n.ts';
-import { IMPORT_MAP, IMPORT_MAP_HASH } from './console-vendor.ts';
+import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './console-vendor.ts';
 
 /**
  * No inline script or style anywhere: everything comes from /assets on this origin, except the
@@ -12,7 +12,7 @@ export function contentSecurityPolicy(mapTileUrl?: string): string {
   const tiles = mapTileUrl ? ` ${new URL(mapTileUrl.replace(/[{}]/g, '')).origin}` : '';
   return [
     "default-src 'none'",
-    `script-src 'self' ${IMPORT_MAP_HASH}`,
+    `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
     "style-src 'self'",
     `img-src 'self' data:${tiles}`,
     "connect-src 'self'",
@@ -57,12 +57,12 @@ const head = (lang: Language, title: string) =>
 export function shellPage(lang: Language, t: (k: string) => string, mapTileUrl?: string): string {
   const tiles = mapTileUrl ? `\n<meta name="centinela-map-tiles" content="${escapeHtml(mapTileUrl)}">` : '';
   return `${head(lang, t('app.name'))}${tiles}
-<script type="importmap">${IMPORT_MAP}</script>
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
 <link rel="stylesheet" href="/assets/vendor/leaflet/leaflet.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
 <link rel="stylesheet" href="/assets/css/operator.css">
+<script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>
 <body>

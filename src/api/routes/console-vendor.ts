@@ -5,42 +5,42 @@ import { fileURLToPath } from 'node:url';
 import { WEB_DIR } from './console-i18n.ts';
 
 const require = createRequire(import.meta.url);
-/** A package's folder; htm exports no package.json, so its main file's folder's parent. */
-const packageDir = (name: string) => {
-  try {
-    return dirname(require.resolve(`${name}/package.json`));
-  } catch {
-    return dirname(dirname(require.resolve(name)));
-  }
-};
+const UPLOT_DIR = dirname(require.resolve('uplot'));
+const PREACT_DIR = dirname(require.resolve('preact/package.json'));
+const HTM_DIST = dirname(require.resolve('htm'));
+const LEAFLET_DIST = join(dirname(require.resolve('leaflet/package.json')), 'dist');
 
 /**
- * Libraries the console loads, served from node_modules under /assets/vendor/ (no build step, no
- * internet): path under /assets/ → [directory, file]. Only these files, never a whole package.
+ * Libraries the console loads from node_modules, under /assets/vendor/: no bundler, no CDN, so
+ * the console works without internet. Each entry is one file, named here (never a path from
+ * the request). The states' outline for the operator's map comes from src/web/geo.
  */
-export const VENDOR_FILES: Record<string, [string, string]> = {
-  'vendor/uPlot.iife.min.js': [join(packageDir('uplot'), 'dist'), 'uPlot.iife.min.js'],
-  'vendor/uPlot.min.css': [join(packageDir('uplot'), 'dist'), 'uPlot.min.css'],
-  'vendor/preact/preact.mjs': [join(packageDir('preact'), 'dist'), 'preact.mjs'],
-  'vendor/preact/hooks.mjs': [join(packageDir('preact'), 'hooks', 'dist'), 'hooks.mjs'],
-  'vendor/htm/htm.mjs': [join(packageDir('htm'), 'dist'), 'htm.mjs'],
-  'vendor/leaflet/leaflet.mjs': [join(packageDir('leaflet'), 'dist'), 'leaflet-src.esm.js'],
-  'vendor/leaflet/leaflet.css': [join(packageDir('leaflet'), 'dist'), 'leaflet.css'],
-  'vendor/leaflet/images/layers.png': [join(packageDir('leaflet'), 'dist', 'images'), 'layers.png'],
-  'vendor/leaflet/images/layers-2x.png': [join(packageDir('leaflet'), 'dist', 'images'), 'layers-2x.png'],
+export const VENDOR_FILES: Record<string, { dir: string; file: string }> = {
+  'vendor/uPlot.iife.min.js': { dir: UPLOT_DIR, file: 'uPlot.iife.min.js' },
+  'vendor/uPlot.min.css': { dir: UPLOT_DIR, file: 'uPlot.min.css' },
+  'vendor/preact.mjs': { dir: join(PREACT_DIR, 'dist'), file: 'preact.mjs' },
+  'vendor/preact-hooks.mjs': { dir: join(PREACT_DIR, 'hooks', 'dist'), file: 'hooks.mjs' },
+  'vendor/htm.mjs': { dir: HTM_DIST, file: 'htm.mjs' },
+  'vendor/leaflet/leaflet.mjs': { dir: LEAFLET_DIST, file: 'leaflet-src.esm.js' },
+  'vendor/leaflet/leaflet.css': { dir: LEAFLET_DIST, file: 'leaflet.css' },
+  'vendor/leaflet/images/layers.png': { dir: join(LEAFLET_DIST, 'images'), file: 'layers.png' },
+  'vendor/leaflet/images/layers-2x.png': { dir: join(LEAFLET_DIST, 'images'), file: 'layers-2x.png' },
   // The outline of Mexico's states drawn under the map without internet (src/web/geo/README.md).
-  'geo/mexico-states.geojson': [join(fileURLToPath(WEB_DIR), 'geo'), 'mexico-states.geojson'],
+  'geo/mexico-states.geojson': { dir: join(fileURLToPath(WEB_DIR), 'geo'), file: 'mexico-states.geojson' },
 };
 
-/** Bare module names the console's ES modules import, resolved by the page's import map. */
-export const IMPORT_MAP = JSON.stringify({
+/** Bare module names for the browser (preact's hooks import "preact"; Leaflet only on an alarm's map). */
+export const IMPORT_MAP_JSON = JSON.stringify({
   imports: {
-    preact: '/assets/vendor/preact/preact.mjs',
-    'preact/hooks': '/assets/vendor/preact/hooks.mjs',
-    htm: '/assets/vendor/htm/htm.mjs',
+    preact: '/assets/vendor/preact.mjs',
+    'preact/hooks': '/assets/vendor/preact-hooks.mjs',
+    htm: '/assets/vendor/htm.mjs',
     leaflet: '/assets/vendor/leaflet/leaflet.mjs',
   },
 });
 
-/** The import map is the page's only inline script: the CSP allows it by its hash, nothing else. */
-export const IMPORT_MAP_HASH = `'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`;
+/**
+ * An import map can only be inline; the CSP admits exactly this one by its hash, so
+ * `script-src` still allows no other inline script.
+ */
+export const IMPORT_MAP_CSP_HASH = `'sha256-${createHash('sha256').update(IMPORT_MAP_JSON).digest('base64')}'`;
