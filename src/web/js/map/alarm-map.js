@@ -42,14 +42,21 @@ export function createAlarmMap() {
   /** @type {Promise<any> | undefined} */
   let ready;
   let fitted = '';
+  /** Set when the view closes: an update still awaiting the library or the outline must stop there. */
+  let destroyed = false;
 
   const start = async () => {
     const L = await import('leaflet');
-    map = L.map(canvas, { zoomControl: true, attributionControl: true, preferCanvas: false }).fitBounds(MEXICO_BOUNDS);
+    if (destroyed) throw new Error('the alarm view closed');
+    // No animations: nothing moves under an operator's eyes, and no transition can outlive the view.
+    map = L.map(canvas, { zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false, inertia: false }).fitBounds(
+      MEXICO_BOUNDS,
+    );
     const tiles = tileUrl();
     if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: t('map.tilesAttribution') }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     const outline = await loadOutline();
+    if (destroyed) throw new Error('the alarm view closed');
     L.geoJSON(outline, {
       style: { color: '#8b98a9', weight: 1, fillColor: '#1f2a36', fillOpacity: tiles ? 0 : 0.55 },
       interactive: false,
@@ -71,6 +78,7 @@ export function createAlarmMap() {
     if (!el.isConnected) return;
     ready ??= start();
     const { L, outline, closest } = await ready;
+    if (destroyed) return;
     map.invalidateSize();
     layers.clearLayers();
     /** @type {[number, number][]} */
@@ -105,6 +113,7 @@ export function createAlarmMap() {
     el,
     update,
     destroy: () => {
+      destroyed = true;
       map?.remove();
       render(null, facts);
     },
