@@ -131,9 +131,9 @@ export async function renderAlarm(el, params, session) {
     if (focusedKey) /** @type {HTMLElement | null} */ (el.querySelector(`[data-key="${focusedKey}"]`))?.focus();
   };
 
-  /** Keys work anywhere on the page except while typing in the resolution note. */
+  /** Keys work anywhere on the page except while typing (Esc also while the alarm is still loading). */
   const onKey = (/** @type {KeyboardEvent} */ e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || !alarm) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = /** @type {HTMLElement} */ (e.target);
     if (target.closest('input, textarea, select')) return;
     const key = e.key.toLowerCase();
