@@ -76,6 +76,10 @@ try {
     .getByText(/Escalamiento/)
     .first()
     .waitFor();
+  // The first panic is a person whose police is a presumed aggressor: wait for the map and for
+  // the escalation to show that police skipped (the responder step fires after 60 s).
+  await operator.locator('#alarm-map path.map-address').first().waitFor();
+  await operator.locator('.timeline .tl-responder_skipped').first().waitFor({ timeout: 120_000 });
   await operator.screenshot({ path: path.join(root, 'docs/console-alarm.png'), fullPage: true });
   const analyst = await session('analyst');
   await analyst.getByRole('button', { name: /Generar/ }).click();

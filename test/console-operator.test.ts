@@ -100,6 +100,11 @@ describe('the operator console', () => {
   it('dispatches with the keyboard and the timeline shows the aggressor responder skipped, with its reason', async () => {
     const { page } = op;
     await page.keyboard.press('d');
+    // A confirmation first, naming the responder that will never be sent (P4).
+    await page.locator('#dispatch-confirm').waitFor();
+    await seeText(page.locator('#dispatch-never'), 'Policía Estatal Guerrero');
+    expect(await page.locator('#alarm-state').textContent()).toBe('Atendida');
+    await page.keyboard.press('Enter');
     await seeText(page.locator('#alarm-state'), /^Despachada$/);
     const skipped = page.locator('.timeline .tl-responder_skipped');
     await skipped.waitFor();
@@ -118,6 +123,8 @@ describe('the operator console', () => {
     await seeText(page.locator('#alarm-state'), /^Ayuda en sitio$/);
     await page.keyboard.press('r');
     await page.locator('#resolve-form').waitFor();
+    // No outcome is chosen for the operator.
+    expect(await page.locator('#resolve-form input[name="outcome"]:checked').count()).toBe(0);
     await page.getByLabel('Falsa alarma').check();
     await page.getByLabel('Nota (opcional)').fill('Botón pulsado por error');
     await page.getByRole('button', { name: 'Confirmar resolución' }).click();

@@ -13,6 +13,7 @@ import {
 import { locationSchema } from '../../src/domain/wire.ts';
 import { SIMULATED_MODELS } from '../simulators/catalogue.ts';
 import { TERRAIN_FAILURE, type Terrain } from '../simulators/satellite-phone.ts';
+import { crowdSchema } from './crowd.ts';
 
 const positive = z.number().positive();
 const terrainSchema = z.enum(Object.keys(TERRAIN_FAILURE) as [Terrain, ...Terrain[]]);
@@ -83,6 +84,8 @@ export const scenarioSchema = z
     alarmEveryS: z.number().nonnegative().default(240),
     responders: z.array(scenarioResponderSchema).default([]),
     beneficiaries: z.array(scenarioBeneficiarySchema).min(1),
+    /** Generated people on top of the written ones (devices/fleet/crowd.ts), for scale. */
+    crowd: crowdSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Map<string, string>();

@@ -22,6 +22,8 @@ export interface ApiDeps {
   authenticators?: Authenticator[];
   /** The running parts; absent in tests that exercise the registry alone. */
   parts?: { ingest?: IngestApi; alerts?: AlertsApi; health?: HealthApi };
+  /** Console settings: raster tiles for the operator's map (CENTINELA_MAP_TILE_URL), none by default. */
+  console?: { mapTileUrl: string | undefined };
 }
 
 export type App = FastifyInstance<

@@ -85,6 +85,8 @@ export const envSchema = z
       .trim()
       .min(24, 'must be at least 24 characters (a shared secret for Garmin IPC Outbound)')
       .optional(),
+    /** Raster map tiles for the operator's map, e.g. https://tiles.example.org/{z}/{x}/{y}.png (none: outline only). */
+    CENTINELA_MAP_TILE_URL: url(['http', 'https']),
   })
   .superRefine((env, ctx) => {
     const allOrNone = (names: (keyof typeof env)[]) => {
@@ -146,6 +148,7 @@ export interface Config {
   webhook: { url: string; secret: string | undefined } | undefined;
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
   watchdog: { url: string; intervalS: number } | undefined;
+  console: { mapTileUrl: string | undefined };
   gateways: GatewaysConfig;
 }
 
@@ -206,5 +209,6 @@ export function toConfig(env: Env): Config {
         : undefined,
       inreachToken: env.CENTINELA_INREACH_TOKEN,
     },
+    console: { mapTileUrl: env.CENTINELA_MAP_TILE_URL },
   };
 }

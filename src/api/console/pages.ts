@@ -5,28 +5,33 @@ import { IMPORT_MAP_CSP_HASH, IMPORT_MAP_JSON } from './vendor.ts';
 /**
  * No inline script or style anywhere: everything comes from /assets on this origin, except the
  * import map, allowed by its hash. Scripts may set element styles through the DOM (uPlot sizes
- * its canvas that way), which CSP allows.
+ * its canvas that way, Leaflet places its layers), which CSP allows. Map tiles may come from the
+ * one origin of CENTINELA_MAP_TILE_URL, when it is set.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(mapTileUrl?: string): string {
+  const tiles = mapTileUrl ? ` ${new URL(mapTileUrl.replace(/[{}]/g, '')).origin}` : '';
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${IMPORT_MAP_CSP_HASH}`,
+    "style-src 'self'",
+    `img-src 'self' data:${tiles}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** Headers of every console page: strict CSP, no framing, no caching, no referrer to other sites. */
-export function pageHeaders(reply: FastifyReply): FastifyReply {
+export function pageHeaders(reply: FastifyReply, mapTileUrl?: string): FastifyReply {
   return (
     reply
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('content-security-policy', contentSecurityPolicy(mapTileUrl))
       .header('x-content-type-options', 'nosniff')
       .header('x-frame-options', 'DENY')
       // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form posts.
@@ -49,12 +54,15 @@ const head = (lang: Language, title: string) =>
 <link rel="stylesheet" href="/assets/css/base.css">`;
 
 /** The console shell: no data at all until the API answers for the session's own user. */
-export function shellPage(lang: Language, t: (k: string) => string): string {
-  return `${head(lang, t('app.name'))}
+export function shellPage(lang: Language, t: (k: string) => string, mapTileUrl?: string): string {
+  const tiles = mapTileUrl ? `\n<meta name="centinela-map-tiles" content="${escapeHtml(mapTileUrl)}">` : '';
+  return `${head(lang, t('app.name'))}${tiles}
 <link rel="stylesheet" href="/assets/vendor/uPlot.min.css">
+<link rel="stylesheet" href="/assets/vendor/leaflet/leaflet.css">
 <link rel="stylesheet" href="/assets/css/layout.css">
 <link rel="stylesheet" href="/assets/css/views.css">
 <link rel="stylesheet" href="/assets/css/admin.css">
+<link rel="stylesheet" href="/assets/css/operator.css">
 <script type="importmap">${IMPORT_MAP_JSON}</script>
 <script type="module" src="/assets/js/main.js"></script>
 </head>

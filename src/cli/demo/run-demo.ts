@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { generateHistory } from '../../../devices/history/generate.ts';
-import { DEFAULT_SCENARIO_PATH, expandScenario, type Fleet, loadScenario, runFleet, scenarioFleetDevices } from '../../../devices/index.ts';
+import { DEFAULT_SCENARIO_PATH, type Fleet, loadScenario, runFleet, scenarioFleetDevices } from '../../../devices/index.ts';
 import type { Config } from '../../config/index.ts';
 import { CentinelaError } from '../../domain/errors.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Centinela } from '../../main.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { generateCredential, hashDeviceSecret, hashSecret } from '../../platform/secrets.ts';
+import { generateCredential, hashSecret } from '../../platform/secrets.ts';
 import { seedHistory, systemActor } from '../../store/index.ts';
-
-const FIRST_ALARM_AFTER_MS = 20_000;
+import { demoPort } from './free-port.ts';
+import { type PanicCadence, panicCadence } from './panic-cadence.ts';
+import { registerScenario } from './register-scenario.ts';
 
 /** One login per role, named as a centre would name its staff. */
 const DEMO_USERS: { name: string; role: Role }[] = [
@@ -25,6 +26,8 @@ const DEMO_USERS: { name: string; role: Role }[] = [
 export interface DemoOptions {
   scenarioPath?: string;
   seed?: number;
+  /** Real seconds between panic presses (default: the scenario's alarmEveryS at its speed, at least 30 s). */
+  panicEveryS?: number | undefined;
   /** Where to say what is happening (stderr: stdout is for --json). */
   say: (line: string) => void;
 }
@@ -34,6 +37,10 @@ export interface RunningDemo {
   fleet: Fleet;
   logins: { name: string; role: Role; password: string }[];
   consoleUrl: string;
+  mqttPort: number;
+  /** What was registered: the terminal prints it, the test checks it. */
+  counts: { people: number; devices: number; states: number; responders: number };
+  panic: PanicCadence;
   stop(): Promise<void>;
 }
 
@@ -50,7 +57,19 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
   const seed = options.seed ?? scenario.seed;
   const demoDir = path.join(config.dataDir, 'demo');
   fs.rmSync(demoDir, { recursive: true, force: true });
-  const demoConfig: Config = { ...config, dataDir: demoDir, database: { kind: 'sqlite', file: path.join(demoDir, 'centinela.db') } };
+  // Another broker on 1883 or another server on 8080 must not stop a newcomer's first run.
+  const http = await demoPort(config.http.port, config.http.host);
+  const mqtt = await demoPort(config.mqtt.port, config.mqtt.host);
+  if (http.moved) options.say(`port ${config.http.port} is taken: the demo's console listens on ${http.port} instead`);
+  if (mqtt.moved)
+    options.say(`port ${config.mqtt.port} is taken (another MQTT broker?): the demo's broker listens on ${mqtt.port} instead`);
+  const demoConfig: Config = {
+    ...config,
+    dataDir: demoDir,
+    database: { kind: 'sqlite', file: path.join(demoDir, 'centinela.db') },
+    http: { ...config.http, port: http.port, publicUrl: http.moved ? `http://localhost:${http.port}` : config.http.publicUrl },
+    mqtt: { ...config.mqtt, port: mqtt.port },
+  };
 
   fs.mkdirSync(demoDir, { recursive: true });
   // The terminal shows the demo's own lines; the service's JSON log goes to a file beside it.
@@ -71,21 +90,11 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
     }
 
     const history = generateHistory(scenario, seed, Date.now());
-    const records = expandScenario(scenario);
-    for (const r of records.responders) await centinela.repos.responders.create(cli, r);
-    for (const b of records.beneficiaries) await centinela.repos.beneficiaries.create(cli, b);
-    for (const c of records.contacts) await centinela.repos.contacts.create(cli, c);
-    const secrets: Record<string, string> = {};
-    for (const d of records.devices) {
-      const secret = generateCredential('dev');
-      secrets[d.id] = secret;
-      const installedAt = new Date(history.installedAt[d.id] ?? Date.now()).toISOString();
-      const requestedAt = new Date((history.installedAt[d.id] ?? Date.now()) - (10 + (d.id.length % 25)) * 86_400_000).toISOString();
-      await centinela.repos.devices.create(cli, { ...d, installedAt, requestedAt }, hashDeviceSecret(secret));
-    }
+    const { records, secrets } = await registerScenario(centinela.repos, cli, scenario, history);
     await seedHistory(centinela.store, history, userIds.operator ?? 'demo');
+    const states = new Set(records.beneficiaries.map((b) => b.stateCode)).size;
     options.say(
-      `registered ${records.beneficiaries.length} beneficiaries, ${records.devices.length} devices and ${records.responders.length} responders; seeded a year of history (${history.alarms.length} alarms, ${history.incidents.length} offline episodes)`,
+      `registered ${records.beneficiaries.length} beneficiaries in ${states} states, ${records.devices.length} devices and ${records.responders.length} responders; seeded a year of history (${history.alarms.length} alarms, ${history.incidents.length} offline episodes)`,
     );
 
     const mqttPort = centinela.parts.ingest.mqttPort;
@@ -96,21 +105,32 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       devices: scenarioFleetDevices(scenario, secrets),
       seed,
       speed: scenario.speed,
-      alarmEveryS: scenario.alarmEveryS,
+      // The demo presses on its own clock (below), so the printed promise is the behaviour.
+      alarmEveryS: 0,
+      // Each CONNECT costs a scrypt verification: a few at a time stay within the devices' 10 s
+      // connect timeout on two busy cores (100 at once timed some out).
+      connectConcurrency: 20,
       progress: process.stderr,
     });
-    // A newcomer should see the alarm path within a minute, not wait for the random plan.
-    const first = scenario.beneficiaries.flatMap((b) => b.devices).find((d) => d.model === 'panic-button');
-    const firstPress = first ? setTimeout(() => fleet.press(first.id, 'panic'), FIRST_ALARM_AFTER_MS) : undefined;
-    if (first) options.say(`a first panic alarm will be pressed on ${first.id} in ${FIRST_ALARM_AFTER_MS / 1000} s`);
+    const everyS = options.panicEveryS ?? Math.max(30, Math.round(scenario.alarmEveryS / scenario.speed));
+    const panic = panicCadence(scenario, seed, everyS);
+    const presses = startPresses(fleet, panic);
+    if (panic.first) {
+      options.say(
+        `a first panic alarm will be pressed on ${panic.first.deviceId} in ${panic.firstAfterS} s${panic.first.aggressorCase ? ": that person's local police is a presumed aggressor, so the timeline shows it skipped" : ''}`,
+      );
+    }
     let stopping: Promise<void> | undefined;
     return {
       centinela,
       fleet,
       logins,
       consoleUrl: centinela.httpUrl.replace('127.0.0.1', 'localhost'),
+      mqttPort,
+      counts: { people: records.beneficiaries.length, devices: records.devices.length, states, responders: records.responders.length },
+      panic,
       stop: () => {
-        clearTimeout(firstPress);
+        presses.stop();
         stopping ??= fleet.stop().then(() => centinela.stop());
         return stopping;
       },
@@ -119,4 +139,31 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
     await centinela.stop();
     throw err;
   }
+}
+
+/** Presses the first button after `firstAfterS`, then one every `everyS`, round the rotation. */
+function startPresses(fleet: Fleet, panic: PanicCadence): { stop(): void } {
+  let next = 0;
+  let interval: NodeJS.Timeout | undefined;
+  const press = (deviceId: string) => {
+    try {
+      fleet.press(deviceId, 'panic');
+    } catch {
+      // A device that is not connected right now cannot press; the next one will.
+    }
+  };
+  const first = setTimeout(() => {
+    if (panic.first) press(panic.first.deviceId);
+    interval = setInterval(() => {
+      const id = panic.rotation[next % panic.rotation.length];
+      next += 1;
+      if (id) press(id);
+    }, panic.everyS * 1000);
+  }, panic.firstAfterS * 1000);
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(interval);
+    },
+  };
 }

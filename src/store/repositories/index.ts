@@ -1,7 +1,9 @@
 import type { Clock } from '../../platform/clock.ts';
 import { BadRows } from '../bad-rows.ts';
 import type { Store } from '../database.ts';
+import { AlarmHistoryRepository } from './alarm-history.ts';
 import { AlarmIntake } from './alarm-intake.ts';
+import { AlarmNoteRepository } from './alarm-notes.ts';
 import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
@@ -67,6 +69,8 @@ export function createRepositories(store: Store, clock: Clock) {
     imports: new ImportRepository(store.db, audit, clock),
     addresses: new BeneficiaryAddressRepository(store.db, audit, clock),
     addressEdits: new BeneficiaryAddressEdits(store.db, audit),
+    alarmNotes: new AlarmNoteRepository(store.db, audit, clock),
+    alarmHistory: new AlarmHistoryRepository(store.db, audit),
   };
 }
 

@@ -18,8 +18,8 @@ const DEVICE_READERS = ['technician', 'admin'];
 const ADMIN = ['admin'];
 
 /**
- * Administration views (and Preact with them) load on first use: the other roles' consoles
- * never download them, so the queue's first paint does not grow.
+ * Administration views and the alarm history (and Preact with them) load on first use: the
+ * other roles' consoles never download them, so the queue's first paint does not grow.
  * @param {string} file @param {string} name @returns {Route['render']}
  */
 const onDemand = (file, name) => async (el, params, session) => (await import(`./views/${file}.js`))[name](el, params, session);
@@ -50,6 +50,7 @@ export const ROUTES = [
   { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
   { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },
   { path: '/reviews', navKey: 'reviews', roles: HANDLERS, render: renderReviews },
+  { path: '/history', navKey: 'history', roles: HANDLERS, render: onDemand('history', 'renderHistory') },
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
   { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },

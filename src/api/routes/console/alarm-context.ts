@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { addressSchema } from '../../../domain/alarm-notes.ts';
+import { aggressorMatch } from '../../../domain/dispatch.ts';
 import type { Aggressor } from '../../../domain/registry.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
@@ -30,7 +32,19 @@ const context = z.object({
       channels: z.array(z.string()),
     }),
   ),
-  responders: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), municipality: z.string().nullable() })),
+  responders: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      municipality: z.string().nullable(),
+      phone: z.string(),
+      /** Why this responder must not be called (P4), or null. */
+      aggressor: z.string().nullable(),
+    }),
+  ),
+  /** Registered addresses, for the map when the device sends no fix. */
+  addresses: z.array(addressSchema),
 });
 
 /**
@@ -47,11 +61,12 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
       const actor = actorOf(req);
       const alarm = await deps.repos.alarms.require(req.params.id);
       const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note };
-      if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [] };
+      if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [], addresses: [] };
       // Each repository read below is written to the audit chain (P6).
       const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);
       const contacts = await deps.repos.contacts.list(actor, b.id);
       const responders = await deps.repos.responders.list({ stateCode: b.stateCode });
+      const addresses = await deps.repos.addresses.list(actor, b.id);
       return {
         ...base,
         beneficiary: {
@@ -65,7 +80,15 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
         contacts: contacts
           .sort((x, y) => x.priority - y.priority)
           .map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, channels: c.channels })),
-        responders: responders.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipality: r.municipality })),
+        responders: responders.map((r) => ({
+          id: r.id,
+          name: r.name,
+          kind: r.kind,
+          municipality: r.municipality,
+          phone: r.phone,
+          aggressor: aggressorMatch(r, b.presumedAggressors) ?? null,
+        })),
+        addresses,
       };
     },
   );

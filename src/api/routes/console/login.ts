@@ -33,7 +33,8 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
   app.get('/', { config: access, schema: { hide: true } }, async (req, reply) => {
     if (!(await currentUser(req))) return reply.redirect('/login', 303);
     const lang = languageOf(req);
-    return pageHeaders(reply).send(shellPage(lang, translator(messages[lang])));
+    const tiles = deps.console?.mapTileUrl;
+    return pageHeaders(reply, tiles).send(shellPage(lang, translator(messages[lang]), tiles));
   });
 
   app.get('/login', { config: access, schema: { hide: true, querystring: langQuery } }, async (req, reply) => {

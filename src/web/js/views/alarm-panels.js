@@ -1,6 +1,5 @@
-// The person-side panels of an alarm: alias, contacts, location, presumed aggressors.
+// The person-side panels of an alarm: alias, contacts, presumed aggressors (the map: src/web/js/map/).
 import { h } from '../dom.js';
-import { number } from '../format.js';
 import { label, t } from '../i18n.js';
 
 /** @param {string} title @param {string} id @param {...unknown} body */
@@ -61,28 +60,6 @@ export function contactsPanel(contacts) {
         ),
       ),
     ),
-  );
-}
-
-/** @param {{ lat: number, lon: number, acc?: number } | null} loc */
-export function locationPanel(loc) {
-  if (!loc || !Number.isFinite(loc.lat) || !Number.isFinite(loc.lon))
-    return panel(t('location.title'), 'location', h('p', { class: 'muted' }, t('location.none')));
-  const lat = Number(loc.lat).toFixed(5);
-  const lon = Number(loc.lon).toFixed(5);
-  // Only numbers go into the link; no map tiles are loaded here (CSP allows none).
-  const osm = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
-  return panel(
-    t('location.title'),
-    'location',
-    h(
-      'dl',
-      { class: 'facts' },
-      row(t('location.lat'), h('span', { class: 'mono' }, lat)),
-      row(t('location.lon'), h('span', { class: 'mono' }, lon)),
-      typeof loc.acc === 'number' ? row(t('location.acc'), t('location.meters', { value: number(loc.acc, 0) })) : null,
-    ),
-    h('p', null, h('a', { href: osm, target: '_blank', rel: 'noopener noreferrer', id: 'osm-link' }, `${t('location.osm')} ↗`)),
   );
 }
 

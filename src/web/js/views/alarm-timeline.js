@@ -42,6 +42,9 @@ function describe(e, who) {
     recipient,
     attempt: d.attempt ?? '',
     status: label('nstatus', d.status),
+    callee: d.callee ?? '',
+    phone: d.phone ?? '',
+    callOutcome: label('call', d.callOutcome),
   };
   const key = `tl.${e.kind}`;
   const text = t(key, vars);

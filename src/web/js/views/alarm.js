@@ -7,13 +7,16 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
-import { aggressorsPanel, contactsPanel, locationPanel, personPanel } from './alarm-panels.js';
+import { createAlarmMap } from '../map/alarm-map.js';
+import { createDispatchConfirm } from './alarm-dispatch.js';
+import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
+import { aggressorsPanel, contactsPanel, personPanel } from './alarm-panels.js';
 import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
 
 const OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'];
 
 /** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, policy: string | null,
- *   receivedAt: string, pressCount: number, timeline: any[], notifications: any[] }} AlarmDetail */
+ *   raisedAt: string, receivedAt: string, pressCount: number, timeline: any[], notifications: any[] }} AlarmDetail */
 
 /**
  * @param {HTMLElement} el
@@ -27,15 +30,18 @@ export async function renderAlarm(el, params, session) {
   let alarm;
   /** @type {any} */
   let context;
+  /** @type {any[]} */
+  let notes = [];
 
   const load = async () => {
     // The alarm itself must show even if its person's details cannot be read right now.
-    [alarm, context] = await Promise.all([
+    [alarm, context, notes] = await Promise.all([
       api(`/api/alarms/${seg(id)}`),
       api(`/api/console/alarms/${seg(id)}/context`).catch((/** @type {Error} */ err) => {
         status.textContent = t('alarm.contextFailed', { message: err.message });
         return null;
       }),
+      api(`/api/alarms/${seg(id)}/notes`).catch(() => []),
     ]);
     paint();
   };
@@ -56,6 +62,10 @@ export async function renderAlarm(el, params, session) {
     await act('resolve', { outcome, ...(note ? { note } : {}) });
     resolveForm.close();
   });
+  // Dispatch pages an authority: one more deliberate step than a key press (a confirmation).
+  const dispatchConfirm = createDispatchConfirm(() => act('dispatch'));
+  const map = createAlarmMap();
+  const notesPanel = createNotesPanel(id, () => load().catch(() => {}));
 
   const paint = () => {
     if (!alarm) return;
@@ -89,17 +99,24 @@ export async function renderAlarm(el, params, session) {
           a.policy ? fact(t('alarm.policy'), a.policy) : null,
         ),
       ),
-      actionBar(a, act, () => resolveForm.open()),
+      actionBar(
+        a,
+        act,
+        () => resolveForm.open(),
+        () => dispatchConfirm.open(context),
+      ),
       status,
+      dispatchConfirm.el,
       resolveForm.el,
       h(
         'div',
         { class: 'alarm-grid' },
         personPanel(context?.beneficiary ?? null),
         contactsPanel(context?.contacts ?? []),
-        locationPanel(context?.loc ?? null),
+        map.el,
         aggressorsPanel(context?.beneficiary?.presumedAggressors ?? [], context?.responders ?? []),
-        timelinePanel(a.timeline, context, session.userId, a.notifications),
+        notesPanel.el,
+        timelinePanel(mergeByTime(a.timeline, notesAsTimeline(notes)), context, session.userId, a.notifications),
         notificationsPanel(a.notifications, context),
       ),
       h(
@@ -108,13 +125,15 @@ export async function renderAlarm(el, params, session) {
         h('a', { href: `/api/alarms/${seg(a.id)}/evidence`, download: `evidence-${a.id}.json`, class: 'quiet-link' }, t('alarm.evidence')),
       ),
     );
+    map.update(a, context).catch(() => {});
+    notesPanel.update(callees(context));
     // Keep the keyboard where it was across a repaint.
     if (focusedKey) /** @type {HTMLElement | null} */ (el.querySelector(`[data-key="${focusedKey}"]`))?.focus();
   };
 
-  /** Keys work anywhere on the page except while typing in the resolution note. */
+  /** Keys work anywhere on the page except while typing (Esc also while the alarm is still loading). */
   const onKey = (/** @type {KeyboardEvent} */ e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || !alarm) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = /** @type {HTMLElement} */ (e.target);
     if (target.closest('input, textarea, select')) return;
     const key = e.key.toLowerCase();
@@ -122,7 +141,10 @@ export async function renderAlarm(el, params, session) {
     if (button instanceof HTMLButtonElement && !button.disabled) {
       e.preventDefault();
       button.click();
-    } else if (e.key === 'Escape') window.location.hash = '#/queue';
+    } else if (e.key === 'Escape') {
+      if (dispatchConfirm.isOpen()) dispatchConfirm.close();
+      else window.location.hash = '#/queue';
+    }
   };
   document.addEventListener('keydown', onKey);
   const off = onLive((m) => {
@@ -135,8 +157,20 @@ export async function renderAlarm(el, params, session) {
   return () => {
     document.removeEventListener('keydown', onKey);
     off();
+    map.destroy();
   };
 }
+
+/** Whom an operator may call from this alarm: contacts, and responders that are not aggressors (P4). */
+const callees = (/** @type {any} */ context) => [
+  ...(context?.contacts ?? []).map((/** @type {any} */ c) => ({ name: c.name, phone: c.phone })),
+  ...(context?.responders ?? [])
+    .filter((/** @type {any} */ r) => !r.aggressor)
+    .map((/** @type {any} */ r) => ({ name: r.name, phone: r.phone })),
+];
+
+/** @param {any[]} a @param {any[]} b */
+const mergeByTime = (a, b) => [...a, ...b].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
 
 /** @param {string} term @param {unknown} value */
 const fact = (term, value) => h('div', null, h('dt', null, term), h('dd', null, value));
@@ -145,8 +179,9 @@ const fact = (term, value) => h('div', null, h('dt', null, term), h('dd', null, 
  * @param {AlarmDetail} a
  * @param {(path: string, body?: unknown) => Promise<void>} act
  * @param {() => void} openResolve
+ * @param {() => void} openDispatch
  */
-function actionBar(a, act, openResolve) {
+function actionBar(a, act, openResolve, openDispatch) {
   const s = a.state;
   /** @param {string} key @param {string} text @param {boolean} enabled @param {() => void} run @param {string} extra */
   const button = (key, text, enabled, run, extra = '') =>
@@ -167,7 +202,7 @@ function actionBar(a, act, openResolve) {
     'section',
     { class: 'actions', 'aria-label': t('alarm.actions') },
     button('a', t('alarm.acknowledge'), s === 'open', () => act('acknowledge'), 'primary'),
-    button('d', t('alarm.dispatch'), s === 'open' || s === 'acknowledged', () => act('dispatch')),
+    button('d', t('alarm.dispatch'), s === 'open' || s === 'acknowledged', openDispatch),
     button('s', t('alarm.onScene'), s === 'dispatched', () => act('on-scene')),
     button('r', t('alarm.resolve'), s !== 'resolved', openResolve),
     h('p', { class: 'muted small shortcuts' }, t('alarm.shortcuts')),
@@ -195,11 +230,12 @@ function resolvePanel(submit) {
       'fieldset',
       null,
       h('legend', null, t('alarm.outcome')),
-      OUTCOMES.map((o, i) =>
+      // No outcome is preselected: the operator must choose one (a default would skew the reports).
+      OUTCOMES.map((o) =>
         h(
           'label',
           { class: 'choice' },
-          h('input', { type: 'radio', name: 'outcome', value: o, required: true, id: `outcome-${o}`, checked: i === 0 }),
+          h('input', { type: 'radio', name: 'outcome', value: o, required: true, id: `outcome-${o}` }),
           label('outcome', o),
         ),
       ),

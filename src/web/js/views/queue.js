@@ -15,9 +15,14 @@ const SEVERITY_RANK = /** @type {Record<string, number>} */ ({ critical: 0, high
 
 /** @typedef {{ id: string, deviceId: string, kind: string, severity: string, state: string, test: boolean, raisedAt: string, receivedAt: string, pressCount: number, alias: string | null }} Alarm */
 
-/** Most severe first; within a severity the one waiting longest first. */
+/**
+ * Real alarms before test presses (a monthly test must never keep someone in danger waiting),
+ * then the most severe, then the one waiting longest.
+ */
 export const byUrgency = (/** @type {Alarm} */ a, /** @type {Alarm} */ b) =>
-  (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt);
+  Number(a.test) - Number(b.test) ||
+  (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+  Date.parse(a.receivedAt) - Date.parse(b.receivedAt);
 
 /** @param {HTMLElement} el */
 export async function renderQueue(el) {
@@ -202,8 +207,8 @@ function taskTable(tasks) {
 }
 
 /**
- * Key N, anywhere in the console: open the most urgent open alarm (severity, then age), so the
- * next alarm is one key away after resolving one.
+ * Key N, anywhere in the console: open the most urgent open alarm (real before test, severity,
+ * then age), so the next alarm is one key away after resolving one.
  */
 export function openMostUrgentOnKey() {
   document.addEventListener('keydown', async (e) => {
