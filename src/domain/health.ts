@@ -6,8 +6,21 @@
 import type { HeartbeatSample } from './heartbeat-sample.ts';
 import type { Liveness, LivenessState } from './liveness.ts';
 
-export const INCIDENT_KINDS = ['offline', 'test_overdue'] as const;
+export const INCIDENT_KINDS = ['offline', 'gateway_down', 'test_overdue'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/**
+ * The technician incident a liveness state opens (P3: a silent device; issue 17: the gateway it is
+ * heard through is down), closed when the device leaves that state.
+ */
+export function incidentOfState(state: LivenessState): IncidentKind | null {
+  if (state === 'offline') return 'offline';
+  if (state === 'gateway_down') return 'gateway_down';
+  return null;
+}
+
+/** Why such an incident closed: the device was heard again, or the state it moved to. */
+export const incidentClosedReason = (to: LivenessState): string => (to === 'online' ? 'recovered' : to);
 
 /** A technician incident (P3: a device missed its window) or task (a test alarm overdue). */
 export interface Incident {

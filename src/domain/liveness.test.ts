@@ -128,4 +128,34 @@ describe('device liveness', () => {
     const { state } = run([[T0, { type: 'seen' }]]);
     expect(stepLiveness(state, { type: 'deadline' }, T0 + 10 * S, W)).toEqual({ state, effects: [] });
   });
+  it('is never declared silent while its protocol gateway is down, and gets a fresh window when it is back', () => {
+    const down = run([
+      [T0, { type: 'seen' }],
+      [T0 + 30 * S, { type: 'path_down' }],
+    ]);
+    expect(down.state.state).toBe('gateway_down');
+    expect(down.state.deadline).toBeNull();
+    // An hour later nothing has fired: the device is not the one that went quiet.
+    expect(tickUntil(down.state, T0 + 3_600 * S).state).toBe('gateway_down');
+    expect(down.effects.filter((e) => e.type === 'silent')).toEqual([]);
+
+    const back = stepLiveness(down.state, { type: 'path_up' }, T0 + 3_600 * S, W);
+    expect(back.state.state).toBe('late');
+    expect(back.state.deadline).toEqual({ kind: 'offline', at: T0 + 3_780 * S });
+    // Still not heard a full window after the gateway returned: now it is silent.
+    const after = stepLiveness(back.state, { type: 'deadline' }, T0 + 3_780 * S, W);
+    expect(after.state.state).toBe('offline');
+    expect(after.effects).toContainEqual({ type: 'silent', at: T0 + 3_780 * S, lastSeenAt: T0 });
+  });
+
+  it('a device already silent when its gateway goes down stays offline, and one heard meanwhile is online', () => {
+    const silent = tickUntil(run([[T0, { type: 'seen' }]]).state, T0 + 180 * S);
+    expect(stepLiveness(silent, { type: 'path_down' }, T0 + 200 * S, W).state.state).toBe('offline');
+    const down = run([
+      [T0, { type: 'seen' }],
+      [T0 + 10 * S, { type: 'path_down' }],
+      [T0 + 20 * S, { type: 'seen' }],
+    ]);
+    expect(down.state.state).toBe('online');
+  });
 });

@@ -1,10 +1,20 @@
 /**
  * Device liveness (docs/architecture.md "State machines"): `never_seen → online ⇄ late → offline`, plus
- * `disconnected` (last will; `offline` if not back within the grace) and `maintenance`/`retired`.
+ * `disconnected` (last will; `offline` if not back within the grace), `gateway_down` (the protocol
+ * gateway it is heard through stopped: not the device's silence) and `maintenance`/`retired`.
  * Pure: `(state, input, now) → { state, effects }`; the supervisor shell keeps the deadlines.
  */
 
-export const LIVENESS_STATES = ['never_seen', 'online', 'late', 'offline', 'disconnected', 'maintenance', 'retired'] as const;
+export const LIVENESS_STATES = [
+  'never_seen',
+  'online',
+  'late',
+  'offline',
+  'disconnected',
+  'gateway_down',
+  'maintenance',
+  'retired',
+] as const;
 export type LivenessState = (typeof LIVENESS_STATES)[number];
 
 /** The supervision window of one device: the model's values unless the device overrides them. */
@@ -37,6 +47,9 @@ export type LivenessInput =
   | { type: 'maintenance_started' }
   | { type: 'maintenance_ended' }
   | { type: 'retired' }
+  /** The protocol gateway the device is heard through went down, or came back. */
+  | { type: 'path_down' }
+  | { type: 'path_up' }
   /** Centinela itself was down: every supervised device gets a fresh window from `now`. */
   | { type: 'restarted' };
 
@@ -112,14 +125,17 @@ export function stepLiveness(s: Liveness, input: LivenessInput, now: number, w: 
     }
     case 'maintenance_started':
       return moveTo(s, 'maintenance', now, null);
-    case 'maintenance_ended': {
+    case 'maintenance_ended':
       if (s.state !== 'maintenance') return { state: s, effects: [] };
-      // Back in service with a fresh window: heard recently means online, otherwise late.
-      if (s.lastSeenAt === null) return moveTo(s, 'never_seen', now, null);
-      if (now - s.lastSeenAt < lateAfterMs(w))
-        return moveTo(s, 'online', now, freshDeadline('online', s.lastSeenAt, w), s.lastSeenAt, s.lastSeenAt);
-      return moveTo(s, 'late', now, freshDeadline('late', now, w), s.lastSeenAt, now);
-    }
+      return backInService(s, now, w);
+    case 'path_down':
+      // Only a device that could still be heard: one already silent stays offline (the gateway's
+      // death does not explain an earlier silence).
+      if (s.state !== 'online' && s.state !== 'late' && s.state !== 'disconnected') return { state: s, effects: [] };
+      return moveTo(s, 'gateway_down', now, null);
+    case 'path_up':
+      if (s.state !== 'gateway_down') return { state: s, effects: [] };
+      return backInService(s, now, w);
     case 'retired':
       return moveTo(s, 'retired', now, null);
     case 'restarted':
@@ -127,6 +143,16 @@ export function stepLiveness(s: Liveness, input: LivenessInput, now: number, w: 
       if (s.state === 'online' || s.state === 'late' || s.state === 'disconnected') {
         return { state: { ...s, windowFrom: now, deadline: freshDeadline(s.state, now, w) }, effects: [] };
       }
+      // The gateways start again with Centinela; one still down says so again.
+      if (s.state === 'gateway_down') return backInService(s, now, w);
       return { state: s, effects: [] };
   }
+}
+
+/** Back from maintenance or a gateway outage with a fresh window: heard recently means online, otherwise late. */
+function backInService(s: Liveness, now: number, w: SupervisionWindow): LivenessStep {
+  if (s.lastSeenAt === null) return moveTo(s, 'never_seen', now, null);
+  if (now - s.lastSeenAt < lateAfterMs(w))
+    return moveTo(s, 'online', now, freshDeadline('online', s.lastSeenAt, w), s.lastSeenAt, s.lastSeenAt);
+  return moveTo(s, 'late', now, freshDeadline('late', now, w), s.lastSeenAt, now);
 }

@@ -101,7 +101,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     ...supervision.listen(events),
     ...telemetry.listen(events, writes),
     closeTestTasks(events, repos.incidents, writes),
-    ...wireGatewayLiveness(events, (deviceId) => supervision.seen(deviceId), logger),
+    ...wireGatewayLiveness(events, supervision, logger),
   ];
 
   const scheduler = new JobScheduler(repos.jobRuns, logger, clock, config.timezone ?? 'America/Mexico_City');

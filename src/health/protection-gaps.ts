@@ -1,6 +1,8 @@
 import type { LivenessState } from '../domain/liveness.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 
+const NO_ALARM_PATH = new Set<LivenessState | undefined>(['offline', 'gateway_down']);
+
 /**
  * A beneficiary is in a protection gap while every one of their alarm-capable devices in service
  * is offline: no working alarm path. Maintenance or never-seen devices are not offline, so they
@@ -25,7 +27,8 @@ export class ProtectionGaps {
     at: number,
   ): 'opened' | { closed: number } | null {
     const devices = this.directory.devicesOf(beneficiaryId).filter((d) => d.alarmCapable && stateOf(d.id) !== 'retired');
-    const inGap = devices.length > 0 && devices.every((d) => stateOf(d.id) === 'offline');
+    // No working alarm path: silent, or heard only through a gateway that is down.
+    const inGap = devices.length > 0 && devices.every((d) => NO_ALARM_PATH.has(stateOf(d.id)));
     const openedAt = this.open.get(beneficiaryId);
     if (inGap && openedAt === undefined) {
       this.open.set(beneficiaryId, at);

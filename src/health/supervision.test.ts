@@ -12,6 +12,7 @@ import {
   WriteQueue,
 } from '../store/index.ts';
 import { DeviceDirectory } from './device-directory.ts';
+import { wireGatewayLiveness } from './gateway-liveness.ts';
 import { ProtectionGaps } from './protection-gaps.ts';
 import { ServiceWindows } from './service-windows.ts';
 import { Supervision } from './supervision.ts';
@@ -48,6 +49,7 @@ async function startSupervision(repos: Repositories, clock: ManualClock, writeLo
   await windows.load(clock.now());
   await writes.drain();
   return {
+    events,
     heard,
     supervision,
     windows,
@@ -169,6 +171,38 @@ describe('supervision on a manual clock', () => {
     expect(run.state('btn-1')).not.toBe('offline');
     await run.advance(180 * S);
     expect(run.state('btn-1')).toBe('offline');
+  });
+
+  it('devices behind a protocol gateway that dies say "gateway down" with a technician incident, never silent', async () => {
+    const clock = new ManualClock(T0);
+    const db = await memoryDatabase(clock);
+    store = db.store;
+    for (const id of ['gt-1', 'gt-2']) await addButton(db.repos, clock, id);
+    const run = await startSupervision(db.repos, clock);
+    wireGatewayLiveness(run.events, run.supervision, logger);
+    for (const id of ['gt-1', 'gt-2']) await run.hear(id);
+
+    run.events.emit('gateway.down', { gateway: 'gt06', at: clock.now(), reason: 'listener failed', deviceIds: ['gt-1', 'gt-2'] });
+    await run.advance(0);
+    expect(['gt-1', 'gt-2'].map(run.state)).toEqual(['gateway_down', 'gateway_down']);
+    await run.advance(3_600 * S);
+    expect(['gt-1', 'gt-2'].map(run.state)).toEqual(['gateway_down', 'gateway_down']);
+    expect(run.heard.filter((e) => e.name === 'device.silent')).toEqual([]);
+    const open = await db.repos.incidents.list({ open: true });
+    expect(open.map((i) => [i.deviceId, i.kind]).sort()).toEqual([
+      ['gt-1', 'gateway_down'],
+      ['gt-2', 'gateway_down'],
+    ]);
+
+    // Back: a fresh window; gt-1 is heard, gt-2 stays quiet a whole window and is then silent.
+    run.events.emit('gateway.up', { gateway: 'gt06', at: clock.now() });
+    await run.advance(0);
+    expect(await db.repos.incidents.list({ open: true })).toEqual([]);
+    await run.advance(100 * S);
+    await run.hear('gt-1');
+    await run.advance(80 * S);
+    expect(['gt-1', 'gt-2'].map(run.state)).toEqual(['online', 'offline']);
+    expect(run.heard.filter((e) => e.name === 'device.silent')).toEqual([{ name: 'device.silent', deviceId: 'gt-2' }]);
   });
 
   it('a stored state Centinela does not know is reported, and the other devices are still supervised', async () => {

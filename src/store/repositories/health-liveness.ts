@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { LastSeen, TransitionRecord } from '../../domain/health.ts';
+import { incidentClosedReason, incidentOfState, type LastSeen, type TransitionRecord } from '../../domain/health.ts';
 import { LIVENESS_STATES, type Liveness } from '../../domain/liveness.ts';
 import type { BadRows } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
@@ -126,14 +126,17 @@ export class LivenessRepository {
             .values({ device_id: r.deviceId, ...row })
             .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
             .execute();
-          // P3: a device that misses its window opens a technician incident; recovery closes it.
-          if (r.to === 'offline') {
+          // P3: a device that misses its window opens a technician incident; recovery closes it
+          // (and likewise the gateway a device is heard through going down, issue 17).
+          const opens = incidentOfState(r.to);
+          const closes = incidentOfState(r.from);
+          if (opens) {
             await trx
               .insertInto('health_incidents')
               .values({
                 id: newId('inc'),
                 device_id: r.deviceId,
-                kind: 'offline',
+                kind: opens,
                 opened_at: r.at,
                 closed_at: null,
                 duration_ms: null,
@@ -142,18 +145,18 @@ export class LivenessRepository {
               .onConflict((oc) => oc.doNothing())
               .execute();
           }
-          if (r.from === 'offline') {
+          if (closes) {
             const open = await trx
               .selectFrom('health_incidents')
               .select(['id', 'opened_at'])
               .where('device_id', '=', r.deviceId)
-              .where('kind', '=', 'offline')
+              .where('kind', '=', closes)
               .where('closed_at', 'is', null)
               .executeTakeFirst();
             if (open) {
               await trx
                 .updateTable('health_incidents')
-                .set({ closed_at: r.at, duration_ms: r.at - open.opened_at, closed_reason: r.to === 'online' ? 'recovered' : r.to })
+                .set({ closed_at: r.at, duration_ms: r.at - open.opened_at, closed_reason: incidentClosedReason(r.to) })
                 .where('id', '=', open.id)
                 .execute();
             }

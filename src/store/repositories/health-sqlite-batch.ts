@@ -1,5 +1,12 @@
 import type SQLite from 'better-sqlite3';
-import type { HeartbeatCount, LastSeen, LatestHeartbeat, TransitionRecord } from '../../domain/health.ts';
+import {
+  type HeartbeatCount,
+  incidentClosedReason,
+  incidentOfState,
+  type LastSeen,
+  type LatestHeartbeat,
+  type TransitionRecord,
+} from '../../domain/health.ts';
 import { newId } from '../ids.ts';
 
 /**
@@ -28,12 +35,12 @@ export class SqliteHealthBatch {
        window_from = excluded.window_from, updated_at = excluded.updated_at`,
     );
     this.openIncident = db.prepare(
-      `insert into health_incidents (id, device_id, kind, opened_at, closed_at, duration_ms, closed_reason) values (?, ?, 'offline', ?, null, null, null)
+      `insert into health_incidents (id, device_id, kind, opened_at, closed_at, duration_ms, closed_reason) values (?, ?, ?, ?, null, null, null)
        on conflict do nothing`,
     );
     this.closeIncident = db.prepare(
       `update health_incidents set closed_at = ?, duration_ms = ? - opened_at, closed_reason = ?
-       where device_id = ? and kind = 'offline' and closed_at is null`,
+       where device_id = ? and kind = ? and closed_at is null`,
     );
     this.openGap = db.prepare('insert into health_protection_gaps (id, beneficiary_id, opened_at, closed_at) values (?, ?, ?, null)');
     this.closeGap = db.prepare('update health_protection_gaps set closed_at = ? where beneficiary_id = ? and closed_at is null');
@@ -59,8 +66,10 @@ export class SqliteHealthBatch {
         this.closeInterval.run(r.at, r.deviceId);
         this.openInterval.run(newId('liv'), r.deviceId, r.to, r.at);
         this.upsertLiveness.run(r.deviceId, r.to, r.state.since, r.state.lastSeenAt, r.state.windowFrom, r.at);
-        if (r.to === 'offline') this.openIncident.run(newId('inc'), r.deviceId, r.at);
-        if (r.from === 'offline') this.closeIncident.run(r.at, r.at, r.to === 'online' ? 'recovered' : r.to, r.deviceId);
+        const opens = incidentOfState(r.to);
+        const closes = incidentOfState(r.from);
+        if (opens) this.openIncident.run(newId('inc'), r.deviceId, opens, r.at);
+        if (closes) this.closeIncident.run(r.at, r.at, incidentClosedReason(r.to), r.deviceId, closes);
         if (r.gap?.change === 'opened') this.openGap.run(newId('gap'), r.gap.beneficiaryId, r.at);
         if (r.gap?.change === 'closed') this.closeGap.run(r.at, r.gap.beneficiaryId);
       }

@@ -6,7 +6,7 @@ import { dateTime, number } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
 
-const STATES = ['online', 'late', 'offline', 'disconnected', 'never_seen', 'maintenance', 'retired'];
+const STATES = ['online', 'late', 'offline', 'disconnected', 'gateway_down', 'never_seen', 'maintenance', 'retired'];
 const MAX_ROWS = 500;
 
 /** @typedef {{ id: string, kind: string, modelId: string, stateCode: string, state: string, since?: string | null,
