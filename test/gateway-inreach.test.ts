@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ipcEvent, MESSAGE_CODES, SimulatedIpcOutbound } from '../devices/inreach/ipc-outbound.ts';
 import { startGatewayWorld } from './fixtures/gateway-world.ts';
+import { eventually } from './fixtures/ingest-wait.ts';
 
 type World = Awaited<ReturnType<typeof startGatewayWorld>>;
 let w: World;
@@ -35,15 +36,22 @@ describe('a Garmin inReach through IPC Outbound', () => {
     await w.rec.waitFor((r) => r.kind === 'sms' && r.form.To === '+527471110001' && r.form.Body?.includes(row.id) === true);
   });
 
-  test('Cancel SOS is shown as a device event and the alarm stays open for the operator (never a silent close)', async () => {
+  test('Cancel SOS is shown on the alarm timeline and the alarm stays open for the operator (never a silent close)', async () => {
     const imei = nextImei();
     const kase = await w.caseWithHardware(imei);
     const at = Date.now();
     const cancelled = w.c.events.next('device.event.received', (e) => e.deviceId === kase.deviceId && e.kind === 'sos_cancelled');
     await garmin.push([ipcEvent(imei, MESSAGE_CODES.declareSos, at - 5_000), ipcEvent(imei, MESSAGE_CODES.cancelSos, at)]);
     await cancelled;
-    const row = await w.c.store.db.selectFrom('alarms').select('state').where('device_id', '=', kase.deviceId).executeTakeFirstOrThrow();
+    const row = await w.c.store.db
+      .selectFrom('alarms')
+      .select(['id', 'state'])
+      .where('device_id', '=', kase.deviceId)
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe('open');
+    await eventually(async () => (await w.c.repos.alarms.timeline(row.id)).some((e) => e.kind === 'device_cancelled'), 10_000);
+    const entry = (await w.c.repos.alarms.timeline(row.id)).find((e) => e.kind === 'device_cancelled');
+    expect(entry).toMatchObject({ actor: `device:${kase.deviceId}` });
   });
 
   test('tracking points are heartbeats with their position', async () => {

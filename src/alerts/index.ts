@@ -4,6 +4,7 @@ import type { Actor, Repositories } from '../store/index.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
+import { noteDeviceCancellation } from './device-cancellation.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
 import { loadPolicies } from './escalation/policies.ts';
@@ -119,6 +120,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     deps.events.on('device.recovered', (e) => closeOfflineTask(ctx, e.deviceId)),
     deps.events.on('device.event.received', async (e) => {
       if (e.kind === 'tamper' || e.kind === 'power_lost') await checkSeizure(ctx, e.deviceId, undefined, e.kind, e.receivedAt);
+      if (e.kind === 'sos_cancelled') await noteDeviceCancellation(ctx, e.deviceId, e.receivedAt, e.detail ?? null);
     }),
     deps.events.on('device.disconnected', async (e) => {
       if (e.lastWill) await checkSeizure(ctx, e.deviceId, undefined, 'disconnected', e.at);

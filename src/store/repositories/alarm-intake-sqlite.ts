@@ -63,6 +63,7 @@ export class SqlitePressWriter {
         loc: p.loc ? JSON.stringify(p.loc) : null,
         note: p.note ?? null,
         raw: p.raw ?? null,
+        frame_hex: p.frameHex ?? null,
       });
       this.insertAlarm ??= this.db.prepare(
         `insert into alarms (${Object.keys(row).join(', ')}) values (${Object.keys(row)
