@@ -152,6 +152,13 @@ describe('bad input on the GT06 port', () => {
     const errors = await w.c.parts.ingest.ingestErrors(`unregistered:gt06:${imei}`);
     expect(errors.counts).toEqual([expect.objectContaining({ reason: 'unregistered_hardware_id', count: 1 })]);
     expect(await w.metric('centinela_gateway_sockets_closed_total', 'protocol="gt06",reason="unregistered"')).toBeGreaterThan(0);
+    // Technicians find it in the API to register it or chase it; analysts do not.
+    const listed = await w.api('GET', '/api/ingest-errors/unregistered', 'technician');
+    expect(listed.status).toBe(200);
+    expect((listed.json() as { items: unknown[] }).items).toContainEqual(
+      expect.objectContaining({ protocol: 'gt06', hardwareId: imei, reason: 'unregistered_hardware_id', count: 1 }),
+    );
+    expect((await w.api('GET', '/api/ingest-errors/unregistered', 'analyst')).status).toBe(403);
   });
 
   test('garbage (an HTTP request) is closed at once and counted', async () => {

@@ -13,7 +13,7 @@ import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
 import { wireDownlink } from './downlink.ts';
-import { IngestErrorLog, type IngestErrorView } from './ingest-errors.ts';
+import { IngestErrorLog, type IngestErrorView, type UnregisteredHardware } from './ingest-errors.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { mqttConnectionCeiling, OpenFilesWatch, readOpenFileLimit } from './open-files.ts';
@@ -27,7 +27,7 @@ import {
 
 export type { Gateway } from '../domain/gateway.ts';
 export type { TelemetryTable as TelemetryRow } from '../store/schema-ingest.ts';
-export type { IngestErrorView } from './ingest-errors.ts';
+export type { IngestErrorView, UnregisteredHardware } from './ingest-errors.ts';
 
 /** The slice of configuration ingest reads (main passes it from the validated config). */
 export interface IngestConfig {
@@ -80,6 +80,8 @@ export interface IngestApi {
   /** Retention: deletes telemetry received before `olderThan` (epoch ms); returns the count. */
   pruneTelemetry(olderThan: number): Promise<number>;
   ingestErrors(deviceId: string): Promise<IngestErrorView>;
+  /** Hardware ids heard by a protocol gateway that no registered device carries. */
+  unregisteredHardware(): Promise<UnregisteredHardware[]>;
   gateways: {
     list(): Promise<Gateway[]>;
     get(id: string): Promise<Gateway>;
@@ -187,6 +189,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       return embedded.prune(olderThan);
     },
     ingestErrors: (deviceId) => errors.view(deviceId),
+    unregisteredHardware: () => errors.unregistered(),
     gateways: {
       list: () => gateways.list(),
       get: (id) => gateways.require(id),

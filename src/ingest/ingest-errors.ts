@@ -5,6 +5,14 @@ import type { IngestErrorRepository, UnreadableCount, UnreadableMessage } from '
 const MAX_ROWS_PER_DEVICE_PER_FLUSH = 5;
 const FLUSH_MS = 1_000;
 
+export interface UnregisteredHardware {
+  protocol: string;
+  hardwareId: string;
+  reason: string;
+  count: number;
+  lastAt: string;
+}
+
 export interface IngestErrorView {
   recent: { at: string; kind: string; reason: string }[];
   counts: { reason: string; count: number; lastAt: string }[];
@@ -67,6 +75,15 @@ export class IngestErrorLog {
       recent: recent.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.topicKind, reason: r.reason })),
       counts: counts.map((c) => ({ reason: c.reason, count: c.count, lastAt: new Date(c.lastAt).toISOString() })),
     };
+  }
+
+  /** Hardware heard by a protocol gateway but registered on no device, for technicians to register or chase. */
+  async unregistered(limit = 100): Promise<UnregisteredHardware[]> {
+    await this.flush();
+    return (await this.store.unregistered(limit)).map((c) => {
+      const [, protocol = '', ...rest] = c.deviceId.split(':');
+      return { protocol, hardwareId: rest.join(':'), reason: c.reason, count: c.count, lastAt: new Date(c.lastAt).toISOString() };
+    });
   }
 
   async prune(olderThan: number): Promise<void> {

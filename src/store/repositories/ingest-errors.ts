@@ -62,6 +62,21 @@ export class IngestErrorRepository {
     return rows.map((c) => ({ deviceId: c.device_id, reason: c.reason, count: Number(c.count), lastAt: Number(c.last_at) }));
   }
 
+  /**
+   * Frames from hardware no device is registered for (protocol gateways record them under
+   * `unregistered:<protocol>:<hardware id>`), most recent first.
+   */
+  async unregistered(limit: number): Promise<UnreadableCount[]> {
+    const rows = await this.db
+      .selectFrom('ingest_error_counts')
+      .selectAll()
+      .where('device_id', 'like', 'unregistered:%')
+      .orderBy('last_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((c) => ({ deviceId: c.device_id, reason: c.reason, count: Number(c.count), lastAt: Number(c.last_at) }));
+  }
+
   async prune(olderThan: number): Promise<void> {
     await this.db.deleteFrom('ingest_errors').where('at', '<', olderThan).execute();
   }

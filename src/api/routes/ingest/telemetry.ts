@@ -129,4 +129,22 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
       return { deviceId: req.params.id, ...(await ingestOf(deps).ingestErrors(req.params.id)) };
     },
   );
+  app.get(
+    '/api/ingest-errors/unregistered',
+    {
+      config: { access: ACCESS.deviceWorkers },
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Hardware (IMEI, serial, alarm account) heard by a protocol gateway that no registered device carries',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ protocol: z.string(), hardwareId: z.string(), reason: z.string(), count: z.number(), lastAt: z.string() }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ items: await ingestOf(deps).unregisteredHardware() }),
+  );
 };
