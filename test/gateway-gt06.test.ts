@@ -67,6 +67,9 @@ describe('a GT06 panic tracker over TCP', () => {
     const en = await w.rec.waitFor((r) => r.kind === 'sms' && r.form.To === '+14155550123' && r.form.Body?.includes(row.id) === true);
     expect(es.form.Body).toContain(kase.beneficiary.alias);
     expect(en.form.Body).toContain(kase.beneficiary.alias);
+    // The frame goes with the alarm's evidence, byte for byte, for forensics.
+    const evidence = (await w.api('GET', `/api/alarms/${row.id}/evidence`, 'supervisor')).json() as { deviceMessage: { frameHex: string } };
+    expect(evidence.deviceMessage.frameHex).toBe(row.frame_hex);
     t.close();
   });
 

@@ -26,6 +26,8 @@ export async function exportEvidence(ctx: AlertsContext, queries: AlarmQueries, 
     exportedBy: actor.id,
     alarm,
     presses: presses.map((p) => ({ deviceAlarmId: p.deviceAlarmId, deviceTs: toIso(p.deviceTs), receivedAt: toIso(p.receivedAt) })),
+    // What the device sent, byte for byte (an unreadable payload, a GT06/DC-09/SBD frame).
+    deviceMessage: await alarms.deviceMessage(alarmId),
     timeline: await queries.timeline(alarmId),
     notifications: await queries.notifications(alarmId),
     caseReviews: reviews.map((r) => ({

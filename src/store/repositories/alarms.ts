@@ -360,4 +360,13 @@ export class AlarmRepository {
     const rows = await this.db.selectFrom('alarm_presses').selectAll().where('alarm_id', '=', alarmId).orderBy('received_at').execute();
     return rows.map((p) => ({ deviceAlarmId: p.device_alarm_id, deviceTs: p.device_ts, receivedAt: p.received_at }));
   }
+
+  /**
+   * What the device itself sent, kept for forensics: the raw bytes of an unreadable payload
+   * (base64) and the protocol frame of a device behind a gateway (hex).
+   */
+  async deviceMessage(alarmId: string): Promise<{ raw: string | null; frameHex: string | null }> {
+    const row = await this.db.selectFrom('alarms').select(['raw', 'frame_hex']).where('id', '=', alarmId).executeTakeFirst();
+    return { raw: row?.raw ?? null, frameHex: row?.frame_hex ?? null };
+  }
 }
