@@ -74,7 +74,13 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({
       ...common,
-      config: { publicUrl: config.http.publicUrl, twilio: config.twilio, webhook: config.webhook, ...config.alerts },
+      config: {
+        publicUrl: config.http.publicUrl,
+        twilio: config.twilio,
+        webhook: config.webhook,
+        ...config.alerts,
+        paging: config.paging,
+      },
     });
     shutdown.add('alerts', () => alerts.stop());
     const ingest = await startIngest({

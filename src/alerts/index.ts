@@ -14,8 +14,9 @@ import { createAlertsMetrics } from './metrics.ts';
 import { createNotifiers } from './notifiers/create-notifiers.ts';
 import type { TwilioInbound } from './notifiers/twilio-inbound.ts';
 import { closeOfflineTask, openOfflineTask } from './offline-tasks.ts';
+import { ProviderHealth, type ProviderStatus } from './outbox/provider-health.ts';
 import { Pump } from './outbox/pump.ts';
-import { sendDue } from './outbox/sender.ts';
+import { DEFAULT_PAGING, OutboxSender, type PagingSettings } from './outbox/sender.ts';
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
 
@@ -23,6 +24,7 @@ export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries
 export type { CaseReview } from './case-reviews.ts';
 export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
+export type { ProviderStatus } from './outbox/provider-health.ts';
 export type { StreamMessage } from './stream-hub.ts';
 
 /** The slice of configuration alerts reads. */
@@ -33,6 +35,8 @@ export interface AlertsConfig {
   /** Folders of escalation policies and message templates; default: the shipped ones. */
   policyDir?: string | undefined;
   templateDir?: string | undefined;
+  /** Retries, timeouts and concurrency of the outbox (docs/paging.md); default: DEFAULT_PAGING. */
+  paging?: PagingSettings | undefined;
 }
 
 export interface AlertsDeps {
@@ -54,6 +58,8 @@ export interface AlertsApi {
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
   caseReviews: CaseReviews;
   stream: Pick<StreamHub, 'subscribe'>;
+  /** Whether each paging provider is failing, since when, and who is still waiting (issue 13). */
+  providers(): Promise<ProviderStatus[]>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
     | {
@@ -100,9 +106,13 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     validateRequest: twilio.validateRequest,
   };
 
+  const sender = new OutboxSender(ctx, notifiers, deps.config.paging ?? DEFAULT_PAGING);
+  const providers = new ProviderHealth(deps.repos, deps.events);
+  providers.register(deps.metrics);
   pump = new Pump(async () => {
     await runDueSteps(ctx);
-    await sendDue(ctx, notifiers);
+    // Starts the sends and returns: a slow provider holds its own slots, never this loop.
+    await sender.pass();
     ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
   }, logger);
 
@@ -150,6 +160,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
     stream: hub,
+    providers: () => providers.status(),
     twilio: twilioApi,
     kick: () => pump?.kick(),
   };
@@ -159,7 +170,9 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     readiness: { escalation: () => pump !== undefined },
     stop: async () => {
       for (const f of off) f();
+      providers.off();
       await pump?.stop();
+      await sender.idle();
     },
   };
 }
