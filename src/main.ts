@@ -47,6 +47,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
   try {
     const store = await openStore(config.database.kind === 'sqlite' ? config.database : { kind: 'postgres', url: config.database.url });
     shutdown.add('store', () => store.close());
+    store.health.useLogger(logger);
     const applied = await migrateToLatest(store.db, store.engine);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -74,6 +75,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({
       ...common,
+      storeFailed: (err) => store.health.noteFailure(err) !== undefined,
       config: {
         publicUrl: config.http.publicUrl,
         twilio: config.twilio,

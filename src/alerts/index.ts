@@ -46,6 +46,8 @@ export interface AlertsDeps {
   metrics: Metrics;
   repos: Repositories;
   events: EventBus;
+  /** Notes a store failure and says whether it was one (logged once per episode, issue 13). */
+  storeFailed?: (err: unknown) => boolean;
 }
 
 /** What the HTTP layer may ask of alerts. */
@@ -96,6 +98,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     metrics: createAlertsMetrics(deps.metrics),
     webhookConfigured: deps.config.webhook !== undefined,
     kick: () => pump?.kick(),
+    ...(deps.storeFailed ? { storeFailed: deps.storeFailed } : {}),
   };
 
   const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
@@ -109,12 +112,17 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const sender = new OutboxSender(ctx, notifiers, deps.config.paging ?? DEFAULT_PAGING);
   const providers = new ProviderHealth(deps.repos, deps.events);
   providers.register(deps.metrics);
-  pump = new Pump(async () => {
-    await runDueSteps(ctx);
-    // Starts the sends and returns: a slow provider holds its own slots, never this loop.
-    await sender.pass();
-    ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
-  }, logger);
+  pump = new Pump(
+    async () => {
+      await runDueSteps(ctx);
+      // Starts the sends and returns: a slow provider holds its own slots, never this loop.
+      await sender.pass();
+      ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
+    },
+    logger,
+    undefined,
+    deps.storeFailed,
+  );
 
   const off = [
     ...hub.relay(deps.events),

@@ -70,7 +70,10 @@ export class OutboxSender {
     }
     for (const n of items) {
       const p: Promise<void> = attempt(ctx, this.notifiers, n, this.settings)
-        .catch((err) => ctx.logger.error({ err, notificationId: n.id }, 'notification attempt not recorded; retried after its lease'))
+        .catch((err) => {
+          if (!ctx.storeFailed?.(err))
+            ctx.logger.error({ err, notificationId: n.id }, 'notification attempt not recorded; retried after its lease');
+        })
         .finally(() => {
           this.inFlight.delete(p);
           // A slot came free: due messages waiting for one go now, not at the next poll.

@@ -8,7 +8,7 @@ import * as alerts from './004-alerts.ts';
 import * as health from './005-health.ts';
 import * as consoleSessions from './006-console.ts';
 import * as hardwareIds from './012-hardware-ids.ts';
-import * as pagingRetries from './014-paging-retries.ts';
+import * as degradedModes from './014-degraded-modes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -21,7 +21,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '005-health': health,
   '006-console': consoleSessions,
   '012-hardware-ids': hardwareIds,
-  '014-paging-retries': pagingRetries,
+  '014-degraded-modes': degradedModes,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,7 @@
 import type { RouteModule } from '../../deps.ts';
 import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
+import { pagingRoutes } from './paging.ts';
 import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
 
@@ -8,6 +9,7 @@ import { twilioRoutes } from './twilio.ts';
 export const alertsRoutes: RouteModule = async (app, deps) => {
   await alarmRoutes(app, deps);
   await caseReviewRoutes(app, deps);
+  await pagingRoutes(app, deps);
   await streamRoutes(app, deps);
   await twilioRoutes(app, deps);
 };
