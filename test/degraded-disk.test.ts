@@ -85,7 +85,7 @@ test('a full disk: /readyz is 503 and says so, operators get answers or a 503 wi
     const list = await get('/api/alarms');
     statuses.push(list.status);
     if (list.status === 503)
-      expect((await list.json()).error).toMatchObject({
+      expect(((await list.json()) as { error: unknown }).error).toMatchObject({
         code: 'CENTINELA_ERR_STORE_UNAVAILABLE',
         message: expect.stringMatching(/disk is full/),
       });
@@ -98,7 +98,7 @@ test('a full disk: /readyz is 503 and says so, operators get answers or a 503 wi
     body: '{}',
   });
   expect(ack.status).toBe(503);
-  expect((await ack.json()).error.message).toMatch(/disk is full/);
+  expect(((await ack.json()) as { error: { message: string } }).error.message).toMatch(/disk is full/);
   // Let the escalation loop run several passes against the full disk (it polls every 200 ms).
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect((await fetch(`${c.httpUrl}/readyz`)).status).toBe(503);
