@@ -128,7 +128,11 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     ...hub.relay(deps.events),
     deps.events.on('alarm.raised', async (e) => {
       if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
-      else await openAlarm(ctx, e.alarmId);
+      else {
+        await openAlarm(ctx, e.alarmId);
+        // Shown to operators beside the receive time that replaced it (issue 13); after the paging starts.
+        if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
+      }
     }),
     deps.events.on('device.silent', async (e) => {
       await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);

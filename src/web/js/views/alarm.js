@@ -7,6 +7,7 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { clockFact } from './alarm-clock.js';
 import { aggressorsPanel, contactsPanel, locationPanel, personPanel } from './alarm-panels.js';
 import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
 
@@ -84,6 +85,7 @@ export async function renderAlarm(el, params, session) {
             h('span', { class: 'mono big', dataset: a.state === 'resolved' ? {} : { since: a.receivedAt } }, since(a.receivedAt)),
           ),
           fact(t('alarm.raised'), dateTime(a.receivedAt)),
+          clockFact(a),
           fact(t('alarm.device'), h('span', { class: 'mono' }, a.deviceId)),
           fact(t('alarm.presses'), String(a.pressCount)),
           a.policy ? fact(t('alarm.policy'), a.policy) : null,
