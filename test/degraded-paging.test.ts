@@ -5,7 +5,7 @@ import { type Repositories, systemActor } from '../src/store/index.ts';
 import { type ChildCentinela, startChild } from './fixtures/alerts-child.ts';
 import { PUBLIC_URL, raiseAlarm } from './fixtures/alerts-world.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
-import { freshStore, type TestStore } from './fixtures/databases.ts';
+import { ENGINES, freshStore, type TestStore } from './fixtures/databases.ts';
 import { type RecordedRequest, TwilioRecorder } from './fixtures/twilio-recorder.ts';
 
 /**
@@ -100,51 +100,55 @@ async function pagingOf(url: string, token: string) {
     .providers;
 }
 
-test('a carrier down for dozens of retries, then back: every contact is paged, the outage shows in the console and /metrics, no SMS or call is duplicated', {
-  timeout: 90_000,
-}, async () => {
-  rec = await TwilioRecorder.start();
-  t = await startTestCentinela('sqlite', { env: { ...rec.env(), ...SCALED } });
-  const c: Centinela = t.centinela;
-  const people = [];
-  for (let i = 0; i < 5; i++) people.push(await person(c.repos));
-  const phones = people.flatMap((p) => p.phones);
+test.each(ENGINES)(
+  'on %s, a carrier down for dozens of retries, then back: every contact is paged, the outage shows in the console and /metrics, no SMS or call is duplicated',
+  {
+    timeout: 90_000,
+  },
+  async (engine) => {
+    rec = await TwilioRecorder.start();
+    t = await startTestCentinela(engine, { env: { ...rec.env(), ...SCALED } });
+    const c: Centinela = t.centinela;
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push(await person(c.repos));
+    const phones = people.flatMap((p) => p.phones);
 
-  // The carrier takes the first two messages without ever answering, then fails everything.
-  rec.hangNext(2);
-  rec.outage(503);
-  const started = Date.now();
-  for (const p of people) await raiseAlarm(c, { deviceId: p.deviceId, beneficiaryId: p.beneficiaryId });
+    // The carrier takes the first two messages without ever answering, then fails everything.
+    rec.hangNext(2);
+    rec.outage(503);
+    const started = Date.now();
+    for (const p of people) await raiseAlarm(c, { deviceId: p.deviceId, beneficiaryId: p.beneficiaryId });
 
-  // Far past the old six attempts per message: retries continue.
-  await until('the carrier has refused 150 requests', () => failedCount(rec as TwilioRecorder) >= 150, 60_000);
-  const during = await pagingOf(c.httpUrl, t.tokens.operator);
-  const sms = during.find((p) => p.channel === 'sms');
-  expect(sms).toMatchObject({ failing: true, notReached: 10 });
-  expect(Date.parse(sms?.failingSince as string)).toBeGreaterThanOrEqual(started - 1000);
-  const metrics = await (await fetch(`${c.httpUrl}/metrics`)).text();
-  expect(metrics).toMatch(/centinela_alerts_provider_failing\{channel="sms"\} 1/);
-  expect(metrics).toMatch(/centinela_alerts_recipients_not_reached\{channel="sms"\} 10/);
-  // The voice fallback was queued once per SMS and is retrying too.
-  expect(metrics).toMatch(/centinela_alerts_provider_failing\{channel="voice"\} 1/);
+    // Far past the old six attempts per message: retries continue.
+    await until('the carrier has refused 150 requests', () => failedCount(rec as TwilioRecorder) >= 150, 60_000);
+    const during = await pagingOf(c.httpUrl, t.tokens.operator);
+    const sms = during.find((p) => p.channel === 'sms');
+    expect(sms).toMatchObject({ failing: true, notReached: 10 });
+    expect(Date.parse(sms?.failingSince as string)).toBeGreaterThanOrEqual(started - 1000);
+    const metrics = await (await fetch(`${c.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/centinela_alerts_provider_failing\{channel="sms"\} 1/);
+    expect(metrics).toMatch(/centinela_alerts_recipients_not_reached\{channel="sms"\} 10/);
+    // The voice fallback was queued once per SMS and is retrying too.
+    expect(metrics).toMatch(/centinela_alerts_provider_failing\{channel="voice"\} 1/);
 
-  rec.recover();
-  await until('every contact has had an SMS and a call', () => {
-    const { sms: s, calls } = taken(rec as TwilioRecorder);
-    return phones.every((p) => [...s.keys()].some((k) => k.startsWith(`${p} `)) && calls.has(p));
-  });
-  await until('the console shows the carrier working and nobody waiting', async () => {
-    const now = await pagingOf(c.httpUrl, (t as TestCentinela).tokens.operator);
-    return now.every((p) => !p.failing && p.notReached === 0);
-  });
+    rec.recover();
+    await until('every contact has had an SMS and a call', () => {
+      const { sms: s, calls } = taken(rec as TwilioRecorder);
+      return phones.every((p) => [...s.keys()].some((k) => k.startsWith(`${p} `)) && calls.has(p));
+    });
+    await until('the console shows the carrier working and nobody waiting', async () => {
+      const now = await pagingOf(c.httpUrl, (t as TestCentinela).tokens.operator);
+      return now.every((p) => !p.failing && p.notReached === 0);
+    });
 
-  const { sms: texts, calls } = taken(rec);
-  // Each text reached each number once: the two the carrier took silently were found by lookup.
-  expect([...texts.values()].every((n) => n === 1)).toBe(true);
-  expect(texts.size).toBe(10);
-  // One call per person: never twice within a minute.
-  expect([...calls.values()].map((l) => l.length)).toEqual(phones.map(() => 1));
-});
+    const { sms: texts, calls } = taken(rec);
+    // Each text reached each number once: the two the carrier took silently were found by lookup.
+    expect([...texts.values()].every((n) => n === 1)).toBe(true);
+    expect(texts.size).toBe(10);
+    // One call per person: never twice within a minute.
+    expect([...calls.values()].map((l) => l.length)).toEqual(phones.map(() => 1));
+  },
+);
 
 test('kill -9 during the carrier outage: after the restart every contact is paged, no SMS text twice, no call twice', {
   timeout: 120_000,
