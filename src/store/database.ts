@@ -72,11 +72,12 @@ function openSqlite(file: string): Store {
       { cause: err },
     );
   }
+  // First: another process holding the write lock (a migration, a backup) is waited for, not an error.
+  handle.pragma('busy_timeout = 5000');
   handle.pragma('journal_mode = WAL');
   // P1: FULL makes each commit survive a power cut, not only a process crash.
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
-  handle.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new KeepCauseSqliteDialect(handle) });
   return {
     db,
