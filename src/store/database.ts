@@ -112,6 +112,12 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  // A client checked out between two queries (inside a transaction, say) that loses its
+  // connection emits 'error' with nobody listening, which would end the process: a database
+  // outage must be a 503, not a crash (issue 13). Its next query fails and reports it.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
