@@ -126,6 +126,40 @@ describe('the outbox: retries and SMS → voice fallback (no server, manual cloc
     expect((await smsOf())?.status).toBe('cancelled');
   });
 
+  it('a page queued after the acknowledgement (the responder, on dispatch) keeps retrying', async () => {
+    use([busy(), busy(), 'ok']);
+    const now = u.clock.now();
+    await u.repos.alarms.transaction(async (tx) => {
+      await u.repos.alarms.changeIfIn(tx, alarmId, 'open', { state: 'dispatched', acknowledgedAt: now, acknowledgedBy: 'usr_op' }, now);
+      await u.repos.outbox.cancel(tx, alarmId, now, true);
+    });
+    u.clock.advance(1000);
+    const id = await u.repos.alarms.transaction((tx) =>
+      u.repos.outbox.queue(
+        tx,
+        {
+          alarmId,
+          stepId: null,
+          target: 'responder',
+          recipientType: 'responder',
+          recipientId: 'rsp_1',
+          address: '+527470000001',
+          channel: 'sms',
+          language: 'es',
+          template: 'responder',
+          body: 'Alerta',
+          untilAck: false,
+        },
+        u.clock.now(),
+      ),
+    );
+    for (let i = 0; i < 3; i++) {
+      await sendDue(u.ctx, notifiers);
+      u.clock.advance(60_000);
+    }
+    expect(await u.repos.outbox.get(id)).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
   it('a hung request does not hold back the others: it times out in doubt, and is looked up before any resend', async () => {
     const second = await u.raise(await u.device());
     const hung = new Scripted('sms');

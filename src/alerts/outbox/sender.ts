@@ -180,9 +180,11 @@ async function deliver(notifier: Notifier | undefined, n: Notification, number: 
 async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification, s: PagingSettings): Promise<void> {
   const { alarms, outbox } = ctx.repos;
   // Paging stops once someone acknowledged: a retry is not made, nor a send in doubt repeated.
+  // A page queued after the acknowledgement (the responder, on dispatch) goes on until it goes.
   if (n.attempts > 0 || n.inDoubt) {
     const alarm = await alarms.get(n.alarmId);
-    if (alarm?.state !== 'open') {
+    const answered = alarm?.acknowledgedAt != null && alarm.acknowledgedAt >= n.createdAt;
+    if (!alarm || alarm.state === 'resolved' || answered) {
       const now = ctx.clock.now();
       await outbox.stop(n.id, 'cancelled', now);
       ctx.events.emit('notification.changed', {
