@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { startAlerts } from './alerts/index.ts';
 import { buildApp } from './api/app.ts';
 import type { ApiDeps, App } from './api/deps.ts';
+import { listenWhileStarting } from './api/startup-listener.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
 import { EventBus, startRedisRelay } from './events/index.ts';
@@ -45,12 +46,21 @@ export async function startCentinela(config: Config, options: StartOptions = {})
   const events = new EventBus(logger);
 
   try {
+    // Issue 13: /readyz answers from the first second, naming what the start waits for.
+    const early =
+      options.listen === false
+        ? undefined
+        : await listenOrExplain(() => listenWhileStarting(config.http.port, config.http.host), 'CENTINELA_HTTP_PORT', config.http.port);
+    if (early) shutdown.add('startup listener', () => early.close());
     const store = await openStore(config.database.kind === 'sqlite' ? config.database : { kind: 'postgres', url: config.database.url });
     shutdown.add('store', () => store.close());
+    store.health.useLogger(logger);
+    early?.waitingFor('migrations');
     const applied = await migrateToLatest(store.db, store.engine);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
     const repos = createRepositories(store, clock);
+    early?.waitingFor('device catalogue');
     await repos.deviceModels.upsertAll(await loadCatalogue());
 
     if (config.redisUrl) {
@@ -58,6 +68,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
       // Nodes of one cluster share one database: its identity names their channel, so two
       // clusters on one Redis never see each other's alarms.
       const cluster = sha256Hex(config.database.kind === 'postgres' ? config.database.url : config.database.file).slice(0, 16);
+      early?.waitingFor('events relay');
       const relay = await startRedisRelay(events, config.redisUrl, logger, `centinela:events:${cluster}`);
       shutdown.add('events relay', () => relay.close());
       await relay.ready;
@@ -70,13 +81,23 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     const pruneTelemetry = (olderThan: number) => ingestApi?.pruneTelemetry(olderThan) ?? Promise.resolve(0);
     // On PostgreSQL several nodes may share the database: supervision and jobs are led by one.
     const leadershipUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
+    early?.waitingFor('health');
     const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl } });
     shutdown.add('health', () => health.stop());
+    early?.waitingFor('alerts');
     const alerts = await startAlerts({
       ...common,
-      config: { publicUrl: config.http.publicUrl, twilio: config.twilio, webhook: config.webhook, ...config.alerts },
+      storeFailed: (err) => store.health.noteFailure(err) !== undefined,
+      config: {
+        publicUrl: config.http.publicUrl,
+        twilio: config.twilio,
+        webhook: config.webhook,
+        ...config.alerts,
+        paging: config.paging,
+      },
     });
     shutdown.add('alerts', () => alerts.stop());
+    early?.waitingFor('ingest');
     const ingest = await startIngest({
       ...common,
       config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx, gateways: config.gateways },
@@ -84,13 +105,17 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     shutdown.add('ingest', () => ingest.stop());
     ingestApi = ingest.api;
 
+    early?.waitingFor('http');
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
     const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };
     const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, console: config.console });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {
-      await listenOrExplain(() => app.listen({ port: config.http.port, host: config.http.host }), 'CENTINELA_HTTP_PORT', config.http.port);
+      // The startup listener hands the port over (the same one when 0 asked for any).
+      const port = early?.port ?? config.http.port;
+      await early?.close();
+      await listenOrExplain(() => app.listen({ port, host: config.http.host }), 'CENTINELA_HTTP_PORT', port);
       const address = app.server.address() as AddressInfo;
       httpUrl = `http://127.0.0.1:${address.port}`;
     }

@@ -14,6 +14,9 @@ export interface AlarmView {
   policy: string | null;
   raisedAt: string;
   receivedAt: string;
+  /** The device's clock was not believable: raisedAt is the receive time, deviceReportedAt what it said. */
+  clockSuspect: boolean;
+  deviceReportedAt: string | null;
   pressCount: number;
   lastPressAt: string;
   acknowledgedAt: string | null;
@@ -39,6 +42,8 @@ const toAlarmView = (a: Alarm): AlarmView => ({
   policy: a.policy?.name ?? null,
   raisedAt: toIso(a.raisedAt) as string,
   receivedAt: toIso(a.receivedAt) as string,
+  clockSuspect: a.clockSuspect,
+  deviceReportedAt: toIso(a.deviceReportedAt),
   pressCount: a.pressCount,
   lastPressAt: toIso(a.lastPressAt) as string,
   acknowledgedAt: toIso(a.acknowledgedAt),

@@ -19,6 +19,12 @@ export interface AlertsContext {
   webhookConfigured: boolean;
   /** Runs the due-step and outbox loops now instead of at the next poll. */
   kick(): void;
+  /**
+   * Notes a failure of the store itself (full disk, database gone) and says whether it was one:
+   * such a failure is logged once per episode by the store (issue 13), and the loops stop their
+   * pass and try again at the next poll instead of falling back step by step.
+   */
+  storeFailed?: (err: unknown) => boolean;
 }
 
 export const ENGINE_ACTOR = 'system:escalation';

@@ -15,8 +15,9 @@ import { createAlertsMetrics } from './metrics.ts';
 import { createNotifiers } from './notifiers/create-notifiers.ts';
 import type { TwilioInbound } from './notifiers/twilio-inbound.ts';
 import { closeOfflineTask, openOfflineTask } from './offline-tasks.ts';
+import { ProviderHealth, type ProviderStatus } from './outbox/provider-health.ts';
 import { Pump } from './outbox/pump.ts';
-import { sendDue } from './outbox/sender.ts';
+import { DEFAULT_PAGING, OutboxSender, type PagingSettings } from './outbox/sender.ts';
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
 
@@ -24,6 +25,7 @@ export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries
 export type { CaseReview } from './case-reviews.ts';
 export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
+export type { ProviderStatus } from './outbox/provider-health.ts';
 export type { StreamMessage } from './stream-hub.ts';
 
 /** The slice of configuration alerts reads. */
@@ -34,6 +36,8 @@ export interface AlertsConfig {
   /** Folders of escalation policies and message templates; default: the shipped ones. */
   policyDir?: string | undefined;
   templateDir?: string | undefined;
+  /** Retries, timeouts and concurrency of the outbox (docs/paging.md); default: DEFAULT_PAGING. */
+  paging?: PagingSettings | undefined;
 }
 
 export interface AlertsDeps {
@@ -43,6 +47,8 @@ export interface AlertsDeps {
   metrics: Metrics;
   repos: Repositories;
   events: EventBus;
+  /** Notes a store failure and says whether it was one (logged once per episode, issue 13). */
+  storeFailed?: (err: unknown) => boolean;
 }
 
 /** What the HTTP layer may ask of alerts. */
@@ -55,6 +61,8 @@ export interface AlertsApi {
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
   caseReviews: CaseReviews;
   stream: Pick<StreamHub, 'subscribe'>;
+  /** Whether each paging provider is failing, since when, and who is still waiting (issue 13). */
+  providers(): Promise<ProviderStatus[]>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
     | {
@@ -91,6 +99,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     metrics: createAlertsMetrics(deps.metrics),
     webhookConfigured: deps.config.webhook !== undefined,
     kick: () => pump?.kick(),
+    ...(deps.storeFailed ? { storeFailed: deps.storeFailed } : {}),
   };
 
   const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
@@ -101,17 +110,30 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     validateRequest: twilio.validateRequest,
   };
 
-  pump = new Pump(async () => {
-    await runDueSteps(ctx);
-    await sendDue(ctx, notifiers);
-    ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
-  }, logger);
+  const sender = new OutboxSender(ctx, notifiers, deps.config.paging ?? DEFAULT_PAGING);
+  const providers = new ProviderHealth(deps.repos, deps.events);
+  providers.register(deps.metrics);
+  pump = new Pump(
+    async () => {
+      await runDueSteps(ctx);
+      // Starts the sends and returns: a slow provider holds its own slots, never this loop.
+      await sender.pass();
+      ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
+    },
+    logger,
+    undefined,
+    deps.storeFailed,
+  );
 
   const off = [
     ...hub.relay(deps.events),
     deps.events.on('alarm.raised', async (e) => {
       if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
-      else await openAlarm(ctx, e.alarmId);
+      else {
+        await openAlarm(ctx, e.alarmId);
+        // Shown to operators beside the receive time that replaced it (issue 13); after the paging starts.
+        if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
+      }
     }),
     deps.events.on('device.silent', async (e) => {
       await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
@@ -152,6 +174,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
     stream: hub,
+    providers: () => providers.status(),
     twilio: twilioApi,
     kick: () => pump?.kick(),
   };
@@ -161,7 +184,9 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     readiness: { escalation: () => pump !== undefined },
     stop: async () => {
       for (const f of off) f();
+      providers.off();
       await pump?.stop();
+      await sender.idle();
     },
   };
 }

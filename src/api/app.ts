@@ -35,7 +35,7 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Fastify applies the error handler to routes declared after it (docs/dependencies.md).
-  app.setErrorHandler(errorHandler(deps.logger));
+  app.setErrorHandler(errorHandler(deps.logger, deps.store.health));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({
       error: { code: 'CENTINELA_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: String(req.id) },

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type CentinelaError, type ErrorCode, isCentinelaError } from '../domain/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { StoreHealth } from '../store/store-health.ts';
 
 /** The only map from error codes to HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -36,8 +37,12 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Centine
   return reply.code(STATUS[err.code]).send(envelope(req, err.code, err.message));
 }
 
-/** One error handler for every route: catalogue errors keep their code, bugs become a bare 500. */
-export function errorHandler(logger: Logger) {
+/**
+ * One error handler for every route: catalogue errors keep their code, a store that cannot
+ * commit (full disk, database gone) is a 503 with the reason — logged once per episode by the
+ * store's health, not once per request — and bugs become a bare 500.
+ */
+export function errorHandler(logger: Logger, storeHealth?: Pick<StoreHealth, 'noteFailure'>) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
@@ -60,6 +65,8 @@ export function errorHandler(logger: Logger) {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(envelope(req, 'CENTINELA_ERR_VALIDATION', err.message));
     }
+    const fault = storeHealth?.noteFailure(err);
+    if (fault) return reply.code(503).send(envelope(req, 'CENTINELA_ERR_STORE_UNAVAILABLE', `try again later: ${fault.reason}`));
     logger.error({ err, requestId: req.id }, 'unexpected error');
     return reply.code(500).send(envelope(req, 'CENTINELA_ERR_INTERNAL', 'internal error'));
   };

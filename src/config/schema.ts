@@ -68,6 +68,12 @@ export const envSchema = z
     TWILIO_API_BASE: url(['http', 'https']),
     CENTINELA_WATCHDOG_URL: url(['http', 'https']),
     CENTINELA_WATCHDOG_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+    /** Paging through provider outages (docs/paging.md); tests scale the times down. */
+    CENTINELA_PAGING_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+    CENTINELA_PAGING_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+    CENTINELA_PAGING_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    CENTINELA_PAGING_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    CENTINELA_PAGING_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     /** Protocol gateways (issue 17): each listens only when its port (or token) is set. */
     CENTINELA_GATEWAY_HOST: z.string().default('0.0.0.0'),
     CENTINELA_GT06_PORT: optionalPort,
@@ -147,6 +153,7 @@ export interface Config {
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   webhook: { url: string; secret: string | undefined } | undefined;
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
+  paging: { concurrency: number; requestTimeoutMs: number; retryBaseMs: number; retryCapMs: number; leaseMs: number };
   watchdog: { url: string; intervalS: number } | undefined;
   console: { mapTileUrl: string | undefined };
   gateways: GatewaysConfig;
@@ -194,6 +201,13 @@ export function toConfig(env: Env): Config {
         : undefined,
     webhook: env.CENTINELA_WEBHOOK_URL ? { url: env.CENTINELA_WEBHOOK_URL, secret: env.CENTINELA_WEBHOOK_SECRET } : undefined,
     alerts: { policyDir: env.CENTINELA_POLICY_DIR, templateDir: env.CENTINELA_TEMPLATE_DIR },
+    paging: {
+      concurrency: env.CENTINELA_PAGING_CONCURRENCY,
+      requestTimeoutMs: env.CENTINELA_PAGING_TIMEOUT_MS,
+      retryBaseMs: env.CENTINELA_PAGING_RETRY_BASE_MS,
+      retryCapMs: env.CENTINELA_PAGING_RETRY_CAP_MS,
+      leaseMs: env.CENTINELA_PAGING_LEASE_MS,
+    },
     watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
     gateways: {
       host: env.CENTINELA_GATEWAY_HOST,

@@ -28,6 +28,8 @@ export interface EventMap {
     joined: boolean;
     pressCount: number;
     loc: Location | null;
+    /** Set when the device's clock was suspect and the receive time replaced it: what the device said (null: unreadable). */
+    deviceTime?: number | null;
   };
   'device.event.received': {
     deviceId: string;

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CentinelaError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
+import { StoreHealth } from './store-health.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -19,7 +20,28 @@ export interface Store {
   /** The raw SQLite handle, for the synchronous durable writes of the alarm path (P1). */
   sqlite: SQLite.Database | undefined;
   ping(): Promise<boolean>;
+  /** Whether the store can commit now, and a fault logged once per episode (issue 13). */
+  health: StoreHealth;
   close(): Promise<void>;
+}
+
+/**
+ * When SQLite fails a statement with SQLITE_FULL or an I/O error it rolls the transaction back
+ * itself; Kysely's ROLLBACK then fails with "cannot rollback - no transaction is active" and that
+ * error replaces the real one. Skipping the ROLLBACK when no transaction is open keeps the cause.
+ */
+class KeepCauseSqliteDialect extends SqliteDialect {
+  constructor(private readonly handle: SQLite.Database) {
+    super({ database: handle });
+  }
+  override createDriver() {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      if (this.handle.inTransaction) await rollback(connection);
+    };
+    return driver;
+  }
 }
 
 // PostgreSQL returns int8 (bigint, count(*)) as strings; our bigints are epoch ms and counts,
@@ -50,16 +72,18 @@ function openSqlite(file: string): Store {
       { cause: err },
     );
   }
+  // First: another process holding the write lock (a migration, a backup) is waited for, not an error.
+  handle.pragma('busy_timeout = 5000');
   handle.pragma('journal_mode = WAL');
   // P1: FULL makes each commit survive a power cut, not only a process crash.
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
-  handle.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new KeepCauseSqliteDialect(handle) });
   return {
     db,
     engine: 'sqlite',
     sqlite: handle,
+    health: new StoreHealth({ db, engine: 'sqlite' }, { dataDir: file === ':memory:' ? undefined : path.dirname(file) }),
     ping: async () => {
       try {
         handle.prepare('select 1').get();
@@ -88,6 +112,12 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  // A client checked out between two queries (inside a transaction, say) that loses its
+  // connection emits 'error' with nobody listening, which would end the process: a database
+  // outage must be a 503, not a crash (issue 13). Its next query fails and reports it.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
@@ -105,6 +135,7 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
     db,
     engine: 'postgres',
     sqlite: undefined,
+    health: new StoreHealth({ db, engine: 'postgres' }),
     ping: async () => {
       try {
         await sql`select 1`.execute(db);

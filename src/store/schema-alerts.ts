@@ -37,6 +37,10 @@ export interface NotificationTable {
   reached_at: number | null;
   created_at: number;
   updated_at: number;
+  /** 1 while a send's outcome is unknown (migration 014). */
+  in_doubt: number;
+  sending_since: number | null;
+  fallback_of: string | null;
 }
 
 export interface NotificationAttemptTable {

@@ -128,6 +128,8 @@ export interface AlarmTable {
   raised_at: number;
   received_at: number;
   clock_suspect: number;
+  /** What a device with a suspect clock claimed; raised_at holds the receive time (migration 014). */
+  device_reported_at?: number | null;
   loc: string | null;
   note: string | null;
   raw: string | null;

@@ -19,6 +19,7 @@ export async function runDueSteps(ctx: AlertsContext, max = 100, batch = 20): Pr
     try {
       did = await runBatch(ctx, now, batch);
     } catch (err) {
+      if (ctx.storeFailed?.(err)) throw err;
       ctx.logger.error({ err }, 'a batch of escalation steps failed; running them one by one');
       did = await runOneByOne(ctx, now, batch);
     }
@@ -51,6 +52,7 @@ async function runOneByOne(ctx: AlertsContext, now: number, batch: number): Prom
         if (step) await fireStep(tx, ctx, step, now, false);
       });
     } catch (err) {
+      if (ctx.storeFailed?.(err)) throw err;
       const fields = isBadRow(err) ? err.details : undefined;
       ctx.logger.error({ err, stepId: id, ...fields }, 'escalation step failed; retrying it later');
       await escalationSteps.postpone(id, now + RETRY_UNREADABLE_MS);

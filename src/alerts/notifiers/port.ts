@@ -22,6 +22,8 @@ export class NotifierError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly httpStatus: number | null,
+    /** The request may have reached the provider (no answer, a reset): its outcome is unknown. */
+    readonly inDoubt = false,
   ) {
     super(message);
     this.name = 'NotifierError';
@@ -32,6 +34,11 @@ export class NotifierError extends Error {
 export interface Notifier {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * For a send whose outcome is unknown: the provider's record of this message made since
+   * `since`, or null if it has none. Throws a NotifierError when the provider cannot tell.
+   */
+  lookup?(message: OutgoingMessage, since: number): Promise<SendResult | null>;
 }
 
 /** The notifier of each channel; without a webhook configured, webhook steps page no one. */

@@ -38,6 +38,11 @@ export function createTwilioClient(settings: TwilioSettings): TwilioClient {
   return client;
 }
 
+/** A provider record made since `since`, allowing for a few seconds between our clock and Twilio's. */
+export const madeSince = (created: Date | null | undefined, since: number): boolean =>
+  created instanceof Date && created.getTime() >= since - CLOCK_SLACK_MS;
+const CLOCK_SLACK_MS = 5_000;
+
 /** Maps a Twilio client failure to our port's error: 429 and 5xx may succeed later. */
 export function toNotifierError(err: unknown): NotifierError {
   const status = (err as { status?: unknown }).status;
@@ -45,6 +50,8 @@ export function toNotifierError(err: unknown): NotifierError {
     const code = (err as { code?: unknown }).code;
     return new NotifierError(`twilio answered ${status}${code ? ` (code ${String(code)})` : ''}`, status === 429 || status >= 500, status);
   }
-  // No HTTP answer at all (connection refused, timeout): the provider may come back.
-  return new NotifierError(`twilio unreachable: ${(err as Error).message}`, true, null);
+  // No HTTP answer at all (connection refused, timeout): the provider may come back. Only a
+  // refused connection proves the request never arrived; anything else leaves it in doubt.
+  const code = (err as { code?: unknown }).code;
+  return new NotifierError(`twilio unreachable: ${(err as Error).message}`, true, null, code !== 'ECONNREFUSED');
 }

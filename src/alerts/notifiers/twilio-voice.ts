@@ -1,5 +1,5 @@
 import type { Notifier, OutgoingMessage, SendResult } from './port.ts';
-import { type TwilioClient, toNotifierError } from './twilio-client.ts';
+import { madeSince, type TwilioClient, toNotifierError } from './twilio-client.ts';
 
 /**
  * A voice call through Twilio. Twilio fetches the TwiML from /api/twilio/voice/:id, which speaks
@@ -24,6 +24,21 @@ export class TwilioVoiceNotifier implements Notifier {
         statusCallbackMethod: 'POST',
       });
       return { status: 'calling', providerId: call.sid, httpStatus: 201 };
+    } catch (err) {
+      throw toNotifierError(err);
+    }
+  }
+
+  /**
+   * A call whose request went unanswered may be ringing already: any call to the same number
+   * placed since then counts as this one, so a person is never called twice within a minute
+   * for one page (docs/paging.md).
+   */
+  async lookup(message: OutgoingMessage, since: number): Promise<SendResult | null> {
+    try {
+      const list = await this.client.calls.list({ to: message.address as string, from: this.from, limit: 50 });
+      const found = list.find((c) => madeSince(c.dateCreated, since));
+      return found ? { status: 'calling', providerId: found.sid, httpStatus: 200 } : null;
     } catch (err) {
       throw toNotifierError(err);
     }

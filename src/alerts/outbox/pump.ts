@@ -15,6 +15,8 @@ export class Pump {
     private readonly work: () => Promise<void>,
     private readonly logger: Logger,
     private readonly intervalMs = 200,
+    /** Takes a failure the store already reported (a full disk is logged once, not every pass). */
+    private readonly reported: (err: unknown) => boolean = () => false,
   ) {}
 
   start(): void {
@@ -38,7 +40,7 @@ export class Pump {
       try {
         await this.work();
       } catch (err) {
-        this.logger.error({ err }, 'escalation pass failed; retrying at the next poll');
+        if (!this.reported(err)) this.logger.error({ err }, 'escalation pass failed; retrying at the next poll');
       }
     } while (this.again && !this.stopped);
     this.running = undefined;

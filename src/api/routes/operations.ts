@@ -6,23 +6,27 @@ import type { RouteModule } from '../deps.ts';
 export const operationsRoutes: RouteModule = (app, deps) => {
   app.get('/healthz', { config: { access: ACCESS.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
 
+  // Issue 13: not ready while the store cannot commit (a full disk, a read-only or unreachable
+  // database), with the reason; a probe commit proves it, not a mere `select 1`.
+  const readiness = z.object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.record(z.string(), z.boolean()),
+    reasons: z.record(z.string(), z.string()).optional(),
+  });
   app.get(
     '/readyz',
     {
       config: { access: ACCESS.public },
-      schema: {
-        hide: true,
-        response: {
-          200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) }),
-          503: z.object({ status: z.literal('not_ready'), checks: z.record(z.string(), z.boolean()) }),
-        },
-      },
+      schema: { hide: true, response: { 200: readiness, 503: readiness } },
     },
     async (_req, reply) => {
-      const checks: Record<string, boolean> = { database: await deps.store.ping() };
+      const store = await deps.store.health.check(deps.clock.now());
+      const checks: Record<string, boolean> = { database: store.ok };
+      const reasons: Record<string, string> = store.reason ? { database: store.reason } : {};
       for (const [name, check] of Object.entries(deps.readiness ?? {})) checks[name] = await check();
       const ready = Object.values(checks).every(Boolean);
-      return ready ? reply.code(200).send({ status: 'ready', checks }) : reply.code(503).send({ status: 'not_ready', checks });
+      const body = { checks, ...(Object.keys(reasons).length > 0 ? { reasons } : {}) };
+      return ready ? reply.code(200).send({ status: 'ready', ...body }) : reply.code(503).send({ status: 'not_ready', ...body });
     },
   );
 

@@ -9,6 +9,8 @@ interface ReadPress {
   kind: AlarmKind;
   raisedAt: number;
   clockSuspect: boolean;
+  /** The device's own time when it was replaced as suspect (null: not a time at all). */
+  deviceTime?: number | null;
   loc?: Location | undefined;
   note?: string | undefined;
   raw?: string | undefined;
@@ -28,6 +30,7 @@ function readPress(ctx: IngestContext, u: Uplink): ReadPress {
       kind: parsed.data.kind,
       raisedAt: at,
       clockSuspect,
+      ...(clockSuspect ? { deviceTime: deviceTimeOf(parsed.data.ts) } : {}),
       loc: parsed.data.loc,
       note: parsed.data.note,
     };
@@ -92,10 +95,17 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     joined: outcome.outcome === 'joined',
     pressCount: outcome.pressCount,
     loc: read.loc ?? null,
+    ...(read.clockSuspect ? { deviceTime: read.deviceTime ?? null } : {}),
   };
   // Announced on the next turn of the event loop, after this alarm's PUBACK has gone out: what
   // the alerts engine does with it (queries and commits of its own, run synchronously by
   // better-sqlite3 inside promise chains) would otherwise hold the PUBACK back. The press is
   // already durable, and alerts adopts stored alarms it never heard of when it starts (P1).
   setImmediate(() => ctx.events.emit('alarm.raised', raised));
+}
+
+/** What the device claimed, as epoch ms, or null when it is not a time at all. */
+function deviceTimeOf(ts: string | number): number | null {
+  const at = typeof ts === 'number' ? ts : Date.parse(ts);
+  return Number.isFinite(at) ? at : null;
 }

@@ -9,6 +9,7 @@ import * as health from './005-health.ts';
 import * as consoleSessions from './006-console.ts';
 import * as alarmNotes from './011-alarm-notes.ts';
 import * as hardwareIds from './012-hardware-ids.ts';
+import * as degradedModes from './014-degraded-modes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '006-console': consoleSessions,
   '011-alarm-notes': alarmNotes,
   '012-hardware-ids': hardwareIds,
+  '014-degraded-modes': degradedModes,
 };
 
 class StaticProvider implements MigrationProvider {

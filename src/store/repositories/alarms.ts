@@ -28,6 +28,10 @@ export interface Alarm {
   policy: Policy | null;
   raisedAt: number;
   receivedAt: number;
+  /** The device's clock was not believable; raisedAt is then the receive time (docs/architecture.md). */
+  clockSuspect: boolean;
+  /** What that device's clock said, when it said a time at all. */
+  deviceReportedAt: number | null;
   pressCount: number;
   lastPressAt: number;
   acknowledgedAt: number | null;
@@ -116,6 +120,8 @@ function toAlarm(r: AlarmTable): Alarm {
     policy: checkedJson(T, r.id, 'policy', policySchema, r.policy),
     raisedAt: r.raised_at,
     receivedAt: r.received_at,
+    clockSuspect: r.clock_suspect === 1,
+    deviceReportedAt: r.device_reported_at ?? null,
     pressCount: r.press_count,
     lastPressAt: r.last_press_at,
     acknowledgedAt: r.acknowledged_at,
@@ -332,6 +338,17 @@ export class AlarmRepository {
    * Appends to an alarm's timeline: what an evidence export shows a prosecutor and the case
    * review. Details carry ids and reasons, never phone numbers or message bodies.
    */
+  /** Keeps the time a device with a suspect clock claimed, beside the receive time that replaced it. */
+  async noteDeviceTime(id: string, deviceTime: number | null, receivedAt: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('alarms').set({ device_reported_at: deviceTime }).where('id', '=', id).execute();
+      await this.appendTimeline(
+        { alarmId: id, at: receivedAt, kind: 'device_clock_suspect', actor: 'system:ingest', detail: { deviceTime, receivedAt } },
+        tx,
+      );
+    });
+  }
+
   async appendTimeline(entry: NewTimelineEntry, tx: Db = this.db): Promise<void> {
     await tx
       .insertInto('alarm_timeline')

@@ -26,6 +26,8 @@ export interface NewNotification {
   body: string;
   /** Acknowledgement cancels it while still queued (paging stops: first acknowledgement wins). */
   untilAck: boolean;
+  /** For a voice call standing in for an SMS: that SMS (one call per SMS at most). */
+  fallbackOf?: string | null;
 }
 
 export interface Notification extends NewNotification {
@@ -36,6 +38,10 @@ export interface Notification extends NewNotification {
   nextAttemptAt: number | null;
   reachedAt: number | null;
   createdAt: number;
+  /** The last send's outcome is unknown (crash or timeout mid-request): ask the provider first. */
+  inDoubt: boolean;
+  /** When the current (or doubtful) send began: the provider cannot show it earlier. */
+  sendingSince: number | null;
 }
 
 export interface NotificationAttempt {
@@ -55,6 +61,8 @@ export interface AttemptResult {
   providerId: string | null;
   error: string | null;
   nextAttemptAt: number | null;
+  /** The request may have reached the provider without an answer (timeout): look it up next time. */
+  inDoubt?: boolean;
 }
 
 const T = 'notifications';
@@ -78,6 +86,9 @@ const toNotification = (r: NotificationTable): Notification => ({
   nextAttemptAt: r.next_attempt_at,
   reachedAt: r.reached_at,
   createdAt: r.created_at,
+  fallbackOf: r.fallback_of,
+  inDoubt: r.in_doubt === 1,
+  sendingSince: r.sending_since,
 });
 
 /**
@@ -114,6 +125,9 @@ export class NotificationOutbox {
         reached_at: null,
         created_at: now,
         updated_at: now,
+        in_doubt: 0,
+        sending_since: null,
+        fallback_of: n.fallbackOf ?? null,
       })
       .execute();
     return id;
@@ -152,14 +166,27 @@ export class NotificationOutbox {
     const rows = await this.db.transaction().execute(async (trx) => {
       const out: NotificationTable[] = [];
       for (const { id } of candidates) {
-        const res = await trx
+        // A fresh attempt starts its window now, unless an earlier one is still in doubt.
+        let res = await trx
           .updateTable('notifications')
-          .set({ status: 'sending', lease_until: now + leaseMs, updated_at: now })
+          .set((eb) => ({
+            status: 'sending',
+            lease_until: now + leaseMs,
+            updated_at: now,
+            sending_since: eb.case().when('in_doubt', '=', 1).then(eb.ref('sending_since')).else(now).end(),
+          }))
           .where('id', '=', id)
-          .where((eb) =>
-            eb.or([eb('status', 'in', ['queued', 'retry']), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
-          )
+          .where('status', 'in', ['queued', 'retry'])
           .executeTakeFirst();
+        // A lease that ran out: its sender died mid-request, so the message may have gone out.
+        if (Number(res.numUpdatedRows) === 0)
+          res = await trx
+            .updateTable('notifications')
+            .set({ status: 'sending', lease_until: now + leaseMs, updated_at: now, in_doubt: 1 })
+            .where('id', '=', id)
+            .where('status', '=', 'sending')
+            .where('lease_until', '<', now)
+            .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 1)
           out.push(await trx.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
       }
@@ -207,6 +234,7 @@ export class NotificationOutbox {
         lease_until: null,
         last_error: a.error,
         updated_at: a.at,
+        in_doubt: a.inDoubt ? 1 : 0,
       })
       .where('id', '=', n.id)
       .execute();
@@ -216,6 +244,55 @@ export class NotificationOutbox {
   async get(id: string, tx: Db = this.db): Promise<Notification | undefined> {
     const row = await tx.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toNotification(row) : undefined;
+  }
+
+  /** The voice call already standing in for an SMS, if any. */
+  async fallbackFor(smsId: string, tx: Db = this.db): Promise<string | undefined> {
+    const row = await tx.selectFrom('notifications').select('id').where('fallback_of', '=', smsId).executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Stops a claimed message without an attempt (its alarm no longer wants it). */
+  async stop(id: string, status: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({ status, lease_until: null, next_attempt_at: null, in_doubt: 0, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  /**
+   * People of unresolved alarms still waiting for a message on this channel (queued, being sent
+   * or to retry), counted once each however many messages wait for them.
+   */
+  async unreached(channel: StepChannel): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .innerJoin('alarms', 'alarms.id', 'notifications.alarm_id')
+      .select((eb) => eb.fn.count<number>(eb.fn.coalesce('notifications.recipient_id', 'notifications.address')).distinct().as('n'))
+      .where('notifications.channel', '=', channel)
+      .where('notifications.status', 'in', ['queued', 'sending', 'retry'])
+      .where('notifications.reached_at', 'is', null)
+      .where('alarms.state', '!=', 'resolved')
+      // Someone reached by another message of the same alarm (the call that stood in) is not waiting.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('notifications as reached')
+              .select('reached.id')
+              .whereRef('reached.alarm_id', '=', 'notifications.alarm_id')
+              .whereRef(
+                (eb) => eb.fn.coalesce('reached.recipient_id', 'reached.address'),
+                '=',
+                (eb) => eb.fn.coalesce('notifications.recipient_id', 'notifications.address'),
+              )
+              .where('reached.reached_at', 'is not', null),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async byProviderId(providerId: string): Promise<Notification | undefined> {

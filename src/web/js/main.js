@@ -6,6 +6,7 @@ import { h, replace } from './dom.js';
 import { startTicking } from './format.js';
 import { label, lang, loadMessages, setLanguage, t } from './i18n.js';
 import { connectLive, onLiveStatus } from './live.js';
+import { startPagingBanner } from './paging-banner.js';
 import { ROUTES, routesFor } from './routes.js';
 import { openMostUrgentOnKey, watchForNewAlarms } from './views/queue.js';
 
@@ -28,6 +29,7 @@ async function boot() {
   if (session.role === 'operator' || session.role === 'supervisor') {
     watchForNewAlarms();
     openMostUrgentOnKey();
+    startPagingBanner();
   }
 
   /** @type {(() => void) | undefined} */

@@ -17,6 +17,9 @@ export const alarmView = z.object({
   policy: z.string().nullable(),
   raisedAt: iso,
   receivedAt: iso,
+  /** Issue 13: the device's clock was not believable; raisedAt is the receive time, deviceReportedAt what the device said. */
+  clockSuspect: z.boolean(),
+  deviceReportedAt: iso.nullable(),
   pressCount: z.number(),
   lastPressAt: iso,
   acknowledgedAt: iso.nullable(),

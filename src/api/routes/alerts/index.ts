@@ -3,6 +3,7 @@ import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
 import { alarmHistoryRoutes } from './history.ts';
 import { alarmNoteRoutes } from './notes.ts';
+import { pagingRoutes } from './paging.ts';
 import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
 
@@ -12,6 +13,7 @@ export const alertsRoutes: RouteModule = async (app, deps) => {
   await alarmHistoryRoutes(app, deps);
   await alarmNoteRoutes(app, deps);
   await caseReviewRoutes(app, deps);
+  await pagingRoutes(app, deps);
   await streamRoutes(app, deps);
   await twilioRoutes(app, deps);
 };

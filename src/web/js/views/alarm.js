@@ -8,6 +8,7 @@ import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { createAlarmMap } from '../map/alarm-map.js';
+import { clockFact } from './alarm-clock.js';
 import { createDispatchConfirm } from './alarm-dispatch.js';
 import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
 import { aggressorsPanel, contactsPanel, personPanel } from './alarm-panels.js';
@@ -94,6 +95,7 @@ export async function renderAlarm(el, params, session) {
             h('span', { class: 'mono big', dataset: a.state === 'resolved' ? {} : { since: a.receivedAt } }, since(a.receivedAt)),
           ),
           fact(t('alarm.raised'), dateTime(a.receivedAt)),
+          clockFact(a),
           fact(t('alarm.device'), h('span', { class: 'mono' }, a.deviceId)),
           fact(t('alarm.presses'), String(a.pressCount)),
           a.policy ? fact(t('alarm.policy'), a.policy) : null,
