@@ -12,8 +12,9 @@ const KEEPALIVE_MS = 15_000;
  */
 export const streamRoutes: RouteModule = (app, deps) => {
   const open = new Set<() => void>();
-  // Open streams never end by themselves: closing the app ends them so shutdown is not held up.
-  app.addHook('onClose', async () => {
+  // Open streams never end by themselves: they are ended before the server closes (preClose),
+  // since the server's close waits for every open response and would otherwise wait forever.
+  app.addHook('preClose', async () => {
     for (const close of open) close();
   });
   app.get(
