@@ -19,7 +19,7 @@ async function boot() {
   const allowed = routesFor(session.role);
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
   const view = h('main', { id: 'view', tabindex: '-1' });
-  replace(app, topbar(session, allowed), view);
+  replace(app, cutOffBanner(), topbar(session, allowed), view);
   document.title = t('app.name');
   startTicking();
   watchForLooks();
@@ -72,11 +72,24 @@ function matchRoute(path, allowed) {
 }
 
 /**
+ * Issue 14 §2: while the live stream is cut off, a red warning across the page says plainly that
+ * new alarms are not being shown (the top bar's dot alone went unnoticed).
+ */
+function cutOffBanner() {
+  const banner = h('div', { class: 'cutoff-banner', id: 'cutoff-banner', role: 'alert', hidden: true }, t('live.cutOff'));
+  onLiveStatus((state) => {
+    banner.hidden = state !== 'down';
+    document.body.classList.toggle('is-cut-off', state === 'down');
+  });
+  return banner;
+}
+
+/**
  * @param {Session} session
  * @param {typeof ROUTES} allowed
  */
 function topbar(session, allowed) {
-  const liveStatus = h('span', { class: 'live-status', role: 'status' }, t('live.connected'));
+  const liveStatus = h('span', { class: 'live-status is-down', role: 'status' }, t('live.reconnecting'));
   onLiveStatus((state) => {
     liveStatus.textContent = state === 'connected' ? t('live.connected') : t('live.reconnecting');
     liveStatus.classList.toggle('is-down', state !== 'connected');

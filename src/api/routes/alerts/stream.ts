@@ -4,11 +4,21 @@ import { alertsOf } from '../../alerts-part.ts';
 import { roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
-const KEEPALIVE_MS = 15_000;
+/**
+ * Issue 14 §2: a named `heartbeat` event (comments never reach the page's script) every few
+ * seconds, so the console can tell within 10 s that it is cut off (src/web/js/live.js waits 8 s).
+ */
+export const HEARTBEAT_MS = 3_000;
+/** How soon a browser tries again after the stream drops (the SSE `retry` field). */
+const RETRY_MS = 2_000;
 
 /**
  * GET /api/stream: server-sent events. Every role may connect; the hub decides what each sees
  * (P6: technicians no personal data, analysts nothing per person).
+ *
+ * Events carry no `id`: nothing is replayed. A reconnecting browser reloads what it shows
+ * (src/web/js/live.js sends `resync` to its views), so a `Last-Event-ID` header, whatever it
+ * holds, is ignored — garbage in it cannot change what the stream sends.
  */
 export const streamRoutes: RouteModule = (app, deps) => {
   const open = new Set<() => void>();
@@ -30,12 +40,14 @@ export const streamRoutes: RouteModule = (app, deps) => {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      res.write(`: connected as ${roleOf(req)}\n\n`);
+      res.write(`retry: ${RETRY_MS}\n: connected as ${roleOf(req)}\n\n`);
       const send = (m: StreamMessage) => res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
+      const beat = () => res.write(`event: heartbeat\ndata: {"at":${Date.now()}}\n\n`);
       const off = hub.subscribe(roleOf(req), send);
-      const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+      beat();
+      const heartbeat = setInterval(beat, HEARTBEAT_MS);
       const close = () => {
-        clearInterval(keepalive);
+        clearInterval(heartbeat);
         off();
         open.delete(close);
         res.end();
