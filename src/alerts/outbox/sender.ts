@@ -40,7 +40,8 @@ async function deliver(notifier: Notifier | undefined, n: Notification, number: 
       status: result.status as string,
       providerId: result.providerId,
       httpStatus: result.httpStatus,
-      error: null,
+      // A message no carrier took keeps why (`sms_not_configured`): issue 14 §1.
+      error: result.reason ?? null,
       nextAttemptAt: null,
     };
   } catch (err) {
