@@ -54,6 +54,8 @@ export interface AlertsApi {
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
   caseReviews: CaseReviews;
   stream: Pick<StreamHub, 'subscribe'>;
+  /** Which channels have a carrier: the console warns while SMS or voice have none (issue 14 §1). */
+  delivery: { sms: boolean; voice: boolean; webhook: boolean };
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
     | {
@@ -150,6 +152,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
     stream: hub,
+    delivery: { sms: twilio !== undefined, voice: twilio !== undefined, webhook: deps.config.webhook !== undefined },
     twilio: twilioApi,
     kick: () => pump?.kick(),
   };

@@ -26,6 +26,7 @@ async function boot() {
   unlockAudioOnGesture();
   if (session.role !== 'analyst') connectLive();
   if (session.role === 'operator' || session.role === 'supervisor') {
+    showDeliveryWarning(app);
     watchForNewAlarms();
     openMostUrgentOnKey();
   }
@@ -69,6 +70,21 @@ function matchRoute(path, allowed) {
     if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
   }
   return undefined;
+}
+
+/**
+ * Issue 14 §1: while SMS or calls have no carrier, a standing banner says those messages are
+ * not sent, so nobody reads an outbox entry as a person reached.
+ * @param {HTMLElement} app
+ */
+function showDeliveryWarning(app) {
+  api('/api/console/delivery')
+    .then((/** @type {{ sms: boolean, voice: boolean }} */ d) => {
+      if (d.sms && d.voice) return;
+      const key = !d.sms && !d.voice ? 'delivery.banner' : !d.sms ? 'delivery.bannerSms' : 'delivery.bannerVoice';
+      app.querySelector('.topbar')?.after(h('div', { class: 'delivery-banner', id: 'delivery-banner', role: 'status' }, t(key)));
+    })
+    .catch(() => {});
 }
 
 /**

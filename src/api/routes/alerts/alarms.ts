@@ -45,6 +45,10 @@ const notificationView = z.object({
   recipientId: z.string().nullable(),
   language: z.string(),
   status: z.string(),
+  /** Why it was not sent or failed, as a code (`sms_not_configured`) or the provider's words. */
+  reason: z.string().nullable(),
+  /** The message text, so an operator can call or write by hand (issue 14 §1). */
+  body: z.string(),
   attempts: z.number(),
   providerId: z.string().nullable(),
   reachedAt: iso.nullable(),

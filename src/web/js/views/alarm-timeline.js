@@ -103,7 +103,15 @@ function reasonText(/** @type {string} */ reason) {
 }
 
 const GOOD = new Set(['delivered', 'answered', 'reached', 'shown']);
-const BAD = new Set(['failed', 'undelivered', 'no_answer']);
+const BAD = new Set(['failed', 'undelivered', 'no_answer', 'not_sent']);
+
+/** A reason code from the server (`sms_not_configured`) in the operator's words; else as written. */
+function deliveryReason(/** @type {string | null | undefined} */ reason) {
+  if (!reason) return t('common.none');
+  const key = `nreason.${reason}`;
+  const text = t(key);
+  return text === key ? reason : text;
+}
 
 /**
  * @param {any[]} notifications
@@ -134,7 +142,7 @@ export function notificationsPanel(notifications, context) {
               'notifications.status',
               'notifications.attempts',
               'notifications.reached',
-              'notifications.error',
+              'notifications.reasonText',
             ].map((k) => h('th', { scope: 'col' }, t(k))),
           ),
         ),
@@ -152,7 +160,20 @@ export function notificationsPanel(notifications, context) {
               h('td', null, h('span', { class: `badge delivery ${tone}` }, label('nstatus', n.status))),
               h('td', { class: 'num' }, String(n.attempts)),
               h('td', { class: 'mono' }, n.reachedAt ? clockTime(n.reachedAt) : t('common.none')),
-              h('td', { class: 'small' }, last?.error ?? t('common.none')),
+              h(
+                'td',
+                { class: 'small' },
+                deliveryReason(n.reason ?? last?.error),
+                // Issue 14 §1: the text of every message, to call or write by hand.
+                n.body
+                  ? h(
+                      'details',
+                      { class: 'notification-text' },
+                      h('summary', null, t('notifications.showText')),
+                      h('p', { class: 'mono' }, n.body),
+                    )
+                  : null,
+              ),
             );
           }),
         ),
