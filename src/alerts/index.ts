@@ -4,6 +4,7 @@ import type { Actor, Repositories } from '../store/index.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
+import type { DispatchOutcome } from './escalation/dispatch.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
 import { loadPolicies } from './escalation/policies.ts';
@@ -21,6 +22,7 @@ import { Templates } from './templates.ts';
 
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
+export type { DispatchOutcome } from './escalation/dispatch.ts';
 export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
 export type { StreamMessage } from './stream-hub.ts';
@@ -48,7 +50,8 @@ export interface AlertsDeps {
 export interface AlertsApi {
   alarms: AlarmQueries;
   acknowledge(alarmId: string, by: ActedBy): Promise<unknown>;
-  dispatch(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
+  /** Says who was paged, or plainly that nobody was and why (issue 14 §6). */
+  dispatch(alarmId: string, by: ActedBy, note?: string): Promise<{ dispatch?: DispatchOutcome }>;
   onScene(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
   resolve(alarmId: string, by: ActedBy, outcome: 'genuine' | 'false_alarm' | 'test' | 'technical', note?: string): Promise<unknown>;
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;

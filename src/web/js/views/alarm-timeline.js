@@ -96,6 +96,9 @@ export function timelinePanel(timeline, context, me, notifications) {
  * translated here, anything else is shown as written.
  */
 function reasonText(/** @type {string} */ reason) {
+  // Reason codes (issue 14 §6, §8) have their own text.
+  const coded = t(`reason.${reason}`);
+  if (coded !== `reason.${reason}`) return coded;
   if (reason === 'named as a presumed aggressor') return t('reason.named');
   const authority = /^presumed aggressor: (\w+) of (.+)$/.exec(reason);
   if (authority) return t('reason.authority', { kind: label('rkind', authority[1]), where: authority[2] });
