@@ -8,7 +8,7 @@ import type { DispatchOutcome } from './escalation/dispatch.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
 import { loadPolicies } from './escalation/policies.ts';
-import { checkSeizure } from './escalation/seizure.ts';
+import { wireSeizureSignals } from './escalation/seizure-signals.ts';
 import { type EvidenceExport, exportEvidence } from './evidence.ts';
 import { type ActedBy, applyTransition } from './lifecycle.ts';
 import { createAlertsMetrics } from './metrics.ts';
@@ -117,17 +117,12 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
       if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
       else await openAlarm(ctx, e.alarmId);
     }),
+    // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
+    ...wireSeizureSignals(ctx, deps.events),
     deps.events.on('device.silent', async (e) => {
-      await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
     }),
     deps.events.on('device.recovered', (e) => closeOfflineTask(ctx, e.deviceId)),
-    deps.events.on('device.event.received', async (e) => {
-      if (e.kind === 'tamper' || e.kind === 'power_lost') await checkSeizure(ctx, e.deviceId, undefined, e.kind, e.receivedAt);
-    }),
-    deps.events.on('device.disconnected', async (e) => {
-      if (e.lastWill) await checkSeizure(ctx, e.deviceId, undefined, 'disconnected', e.at);
-    }),
   ];
 
   // P1: the engine rebuilds from the database — alarms raised just before a crash are adopted,
