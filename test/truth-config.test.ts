@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { runCli, tempDataDir } from './fixtures/cli.ts';
+import { connectDevice, registerDevice } from './fixtures/mqtt.ts';
 
 function folder(files: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-centre-'));
@@ -63,5 +64,62 @@ describe('a centre’s own policies and templates', { timeout: 60_000 }, () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain(path.join(policies, 'army.json'));
     expect(res.stderr).toContain('steps.0.target: target must be one of operators, supervisor, contacts, responder');
+  });
+});
+
+describe('changing a device’s interval', { timeout: 60_000 }, () => {
+  let t: TestCentinela | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+
+  const patch = (id: string, body: unknown) =>
+    t?.centinela.app.inject({
+      method: 'PATCH',
+      url: `/api/devices/${id}`,
+      headers: { authorization: `Bearer ${t.tokens.admin}` },
+      payload: body as object,
+    });
+
+  /** Connects, subscribes to its config downlink, and resolves with the first config it receives. */
+  async function listen(port: number, creds: { id: string; secret: string }) {
+    const device = await connectDevice(port, creds);
+    const got = new Promise<unknown>((resolve) => device.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()))));
+    await device.subscribeAsync(`v1/devices/${creds.id}/config`, { qos: 1 });
+    return { device, got };
+  }
+
+  it('sends the config downlink to a connected device, which acknowledges it', async () => {
+    t = await startTestCentinela('sqlite');
+    const c = t.centinela;
+    const creds = await registerDevice(c.repos, 'pb-cfg-1');
+    const { device, got } = await listen(c.parts.ingest.mqttPort as number, creds);
+    try {
+      const acked = c.events.next('downlink.acknowledged', (e) => e.deviceId === 'pb-cfg-1' && e.topic === 'config');
+      expect((await patch('pb-cfg-1', { heartbeatIntervalS: 30 }))?.statusCode).toBe(200);
+      expect(await got).toEqual({ heartbeatIntervalS: 30 });
+      await acked;
+      await expect.poll(() => c.repos.devices.configPending('pb-cfg-1')).toBeNull();
+    } finally {
+      await device.endAsync();
+    }
+  });
+
+  it('a device offline when its interval changed gets it on its next connect; until then it is pending', async () => {
+    t = await startTestCentinela('sqlite');
+    const c = t.centinela;
+    const creds = await registerDevice(c.repos, 'pb-cfg-2');
+    expect((await patch('pb-cfg-2', { heartbeatIntervalS: 45 }))?.statusCode).toBe(200);
+    expect(await c.repos.devices.configPending('pb-cfg-2')).toEqual({ heartbeatIntervalS: 45 });
+    const acked = c.events.next('downlink.acknowledged', (e) => e.deviceId === 'pb-cfg-2');
+    const { device, got } = await listen(c.parts.ingest.mqttPort as number, creds);
+    try {
+      expect(await got).toEqual({ heartbeatIntervalS: 45 });
+      await acked;
+      await expect.poll(() => c.repos.devices.configPending('pb-cfg-2')).toBeNull();
+    } finally {
+      await device.endAsync();
+    }
   });
 });

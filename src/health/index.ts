@@ -7,6 +7,7 @@ import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { type Actor, type Leadership, type Repositories, type Store, startLeadership, systemActor } from '../store/index.ts';
 import { Agenda } from './agenda.ts';
 import { CentreOutages } from './centre-outages.ts';
+import { ConfigDownlinks } from './config-downlink.ts';
 import { DeviceDirectory } from './device-directory.ts';
 import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
 import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
@@ -90,6 +91,8 @@ export interface HealthApi {
   runJob(name: string): Promise<JobStatus['lastRun']>;
   /** Fires due deadlines now (the timer does it every tickMs). */
   tick(): void;
+  /** Issue 14 §9: a device's heartbeat interval changed; its `config` downlink is sent (and resent until acknowledged). */
+  configChanged(deviceId: string): Promise<void>;
 }
 
 /** Starts supervision, incidents, reports and scheduled jobs. */
@@ -152,7 +155,9 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   // Liveness hears every node's devices (relayed events); records stay with the node that
   // received the message, so each is written once across the cluster.
   const everyNode = { origin: 'any' as const };
+  const configDownlinks = new ConfigDownlinks(deps.repos, events, logger);
   const offs = [
+    ...configDownlinks.wire(),
     events.on('heartbeat.received', (e) => seen(e.deviceId), everyNode),
     events.on('heartbeat.received', (e) => telemetry.onHeartbeat(e)),
     events.on('device.connected', (e) => seen(e.deviceId), everyNode),
@@ -312,6 +317,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const api: HealthApi = {
     flush,
     tick,
+    configChanged: (deviceId) => configDownlinks.intervalChanged(deviceId),
     liveness: (id) => supervisor.liveness(id),
     fleet: (filter) => fleetList({ directory, supervisor, telemetry }, filter, now()),
     diagnosis: async (id) => {
