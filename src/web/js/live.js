@@ -1,7 +1,7 @@
 // One EventSource per page for the whole console. Views subscribe to it; when the connection
 // comes back after a drop they are told to reload, since events may have been missed meanwhile.
 //
-// Issue 14 §2: the console must know when it is cut off. The server sends a `heartbeat` event
+// Issue 14 §2: the console must know when it is cut off. The server sends a heartbeat
 // every 3 s (src/api/routes/alerts/stream.ts); when none has arrived for 8 s, or the
 // connection errors, the state is 'down' (main.js shows a red page-wide warning) and the
 // console reconnects by itself.
@@ -52,7 +52,8 @@ export function connectLive() {
       for (const fn of listeners) fn({ event: name, data });
     });
   }
-  es.addEventListener('heartbeat', () => {
+  // The heartbeat is the stream's only unnamed event (src/api/routes/alerts/stream.ts).
+  es.addEventListener('message', () => {
     lastBeat = Date.now();
     // The first beat after a silence: the stream is back even if no `open` fired again.
     if (state !== 'connected') reconnected();

@@ -5,8 +5,9 @@ import { roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
 /**
- * Issue 14 §2: a named `heartbeat` event (comments never reach the page's script) every few
- * seconds, so the console can tell within 10 s that it is cut off (src/web/js/live.js waits 8 s).
+ * Issue 14 §2: a heartbeat every few seconds — an unnamed event (`message`, `{"heartbeat": ms}`),
+ * since comments never reach the page's script and named events are content — so the console can
+ * tell within 10 s that it is cut off (src/web/js/live.js waits 8 s).
  */
 export const HEARTBEAT_MS = 3_000;
 /** How soon a browser tries again after the stream drops (the SSE `retry` field). */
@@ -42,7 +43,7 @@ export const streamRoutes: RouteModule = (app, deps) => {
       });
       res.write(`retry: ${RETRY_MS}\n: connected as ${roleOf(req)}\n\n`);
       const send = (m: StreamMessage) => res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
-      const beat = () => res.write(`event: heartbeat\ndata: {"at":${Date.now()}}\n\n`);
+      const beat = () => res.write(`data: {"heartbeat":${Date.now()}}\n\n`);
       const off = hub.subscribe(roleOf(req), send);
       beat();
       const heartbeat = setInterval(beat, HEARTBEAT_MS);
