@@ -2,7 +2,7 @@
 // comes back after a drop they are told to reload, since events may have been missed meanwhile.
 //
 // Issue 14 §2: the console must know when it is cut off. The server sends a heartbeat
-// every 3 s (src/api/routes/alerts/stream.ts); when none has arrived for 8 s, or the
+// every 3 s (src/api/routes/alerts/stream.ts); when none has arrived for 7 s, or the
 // connection errors, the state is 'down' (main.js shows a red page-wide warning) and the
 // console reconnects by itself.
 
@@ -22,7 +22,7 @@ const EVENTS = [
 ];
 
 /** No heartbeat for this long: the stream is dead even if the socket has not said so. */
-const SILENCE_MS = 8_000;
+const SILENCE_MS = 7_000;
 /** How often we check, and how soon we try again ourselves after giving up on a source. */
 const CHECK_MS = 1_000;
 const RETRY_MS = 2_000;

@@ -7,7 +7,7 @@ import type { RouteModule } from '../../deps.ts';
 /**
  * Issue 14 §2: a heartbeat every few seconds — an unnamed event (`message`, `{"heartbeat": ms}`),
  * since comments never reach the page's script and named events are content — so the console can
- * tell within 10 s that it is cut off (src/web/js/live.js waits 8 s).
+ * tell within 10 s that it is cut off (src/web/js/live.js waits 7 s).
  */
 export const HEARTBEAT_MS = 3_000;
 /** How soon a browser tries again after the stream drops (the SSE `retry` field). */
