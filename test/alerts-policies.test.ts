@@ -66,7 +66,8 @@ describe('escalation policies are data, validated at start', () => {
   });
 
   test('a set of policies without a fallback for every kind is refused', () => {
-    const dir = tmp({ 'm.json': { name: 'm', kinds: ['motion'], steps: [{ afterS: 0, target: 'operators', channel: 'console' }] } });
+    // The centre's panic.json overrides the shipped one (issue 14 §9) and drops the "*" fallback.
+    const dir = tmp({ 'panic.json': { name: 'm', kinds: ['motion'], steps: [{ afterS: 0, target: 'operators', channel: 'console' }] } });
     expect(() => loadPolicies(dir)).toThrow(/none covers every kind/);
   });
 });
@@ -88,7 +89,8 @@ describe('message templates are data per language', () => {
     );
     expect(t.render('nah', 'smsUnknownPhone', {})).toBe('Centinela: número no registrado.');
     expect(t.resolve('fr')).toBe('es');
-    expect(t.resolve('en-GB')).toBe('es');
+    // The centre's folder adds to the shipped languages (issue 14 §9): English is still there.
+    expect(t.resolve('en-GB')).toBe('en');
     expect(Templates.load().resolve('en-GB')).toBe('en');
   });
 });

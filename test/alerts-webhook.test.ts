@@ -40,7 +40,7 @@ test('without Twilio credentials SMS go to the console outbox (the start log say
   );
 
   const kase = await seedCase(t.centinela);
-  const outboxSms = t.centinela.events.next('notification.changed', (e) => e.channel === 'sms' && e.status === 'delivered');
+  const outboxSms = t.centinela.events.next('notification.changed', (e) => e.channel === 'sms' && e.status === 'not_sent');
   const alarmId = await raiseAlarm(t.centinela, { deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id, at: clock.now() });
   await got;
   const [hook] = received;

@@ -74,6 +74,10 @@ export interface NotificationView {
   recipientId: string | null;
   language: string;
   status: string;
+  /** Why it was not sent or failed (the last attempt's error or reason code). */
+  reason: string | null;
+  /** The message text: the operator can read every outbox entry (issue 14 §1). */
+  body: string;
   attempts: number;
   providerId: string | null;
   reachedAt: string | null;
@@ -119,6 +123,8 @@ export class AlarmQueries {
       recipientId: n.recipientId,
       language: n.language,
       status: n.status,
+      reason: n.history.at(-1)?.error ?? null,
+      body: n.body,
       attempts: n.attempts,
       providerId: n.providerId,
       reachedAt: toIso(n.reachedAt),

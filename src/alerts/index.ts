@@ -5,10 +5,11 @@ import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
 import { noteDeviceCancellation } from './device-cancellation.ts';
+import type { DispatchOutcome } from './escalation/dispatch.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
 import { loadPolicies } from './escalation/policies.ts';
-import { checkSeizure } from './escalation/seizure.ts';
+import { wireSeizureSignals } from './escalation/seizure-signals.ts';
 import { type EvidenceExport, exportEvidence } from './evidence.ts';
 import { type ActedBy, applyTransition } from './lifecycle.ts';
 import { createAlertsMetrics } from './metrics.ts';
@@ -23,6 +24,7 @@ import { Templates } from './templates.ts';
 
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
+export type { DispatchOutcome } from './escalation/dispatch.ts';
 export { loadPolicies, parsePolicy } from './escalation/policies.ts';
 export { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './notifiers/webhook.ts';
 export type { ProviderStatus } from './outbox/provider-health.ts';
@@ -55,7 +57,8 @@ export interface AlertsDeps {
 export interface AlertsApi {
   alarms: AlarmQueries;
   acknowledge(alarmId: string, by: ActedBy): Promise<unknown>;
-  dispatch(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
+  /** Says who was paged, or plainly that nobody was and why (issue 14 §6). */
+  dispatch(alarmId: string, by: ActedBy, note?: string): Promise<{ dispatch?: DispatchOutcome }>;
   onScene(alarmId: string, by: ActedBy, note?: string): Promise<unknown>;
   resolve(alarmId: string, by: ActedBy, outcome: 'genuine' | 'false_alarm' | 'test' | 'technical', note?: string): Promise<unknown>;
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
@@ -63,6 +66,8 @@ export interface AlertsApi {
   stream: Pick<StreamHub, 'subscribe'>;
   /** Whether each paging provider is failing, since when, and who is still waiting (issue 13). */
   providers(): Promise<ProviderStatus[]>;
+  /** Which channels have a carrier: the console warns while SMS or voice have none (issue 14 §1). */
+  delivery: { sms: boolean; voice: boolean; webhook: boolean };
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
     | {
@@ -135,17 +140,14 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
         if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
       }
     }),
+    // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
+    ...wireSeizureSignals(ctx, deps.events),
     deps.events.on('device.silent', async (e) => {
-      await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
     }),
     deps.events.on('device.recovered', (e) => closeOfflineTask(ctx, e.deviceId)),
     deps.events.on('device.event.received', async (e) => {
-      if (e.kind === 'tamper' || e.kind === 'power_lost') await checkSeizure(ctx, e.deviceId, undefined, e.kind, e.receivedAt);
       if (e.kind === 'sos_cancelled') await noteDeviceCancellation(ctx, e.deviceId, e.receivedAt, e.detail ?? null);
-    }),
-    deps.events.on('device.disconnected', async (e) => {
-      if (e.lastWill) await checkSeizure(ctx, e.deviceId, undefined, 'disconnected', e.at);
     }),
   ];
 
@@ -175,6 +177,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     caseReviews: new CaseReviews(ctx),
     stream: hub,
     providers: () => providers.status(),
+    delivery: { sms: twilio !== undefined, voice: twilio !== undefined, webhook: deps.config.webhook !== undefined },
     twilio: twilioApi,
     kick: () => pump?.kick(),
   };

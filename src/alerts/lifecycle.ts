@@ -2,7 +2,7 @@ import { type LifecycleInput, transition } from '../domain/alarm-lifecycle.ts';
 import { CentinelaError, notFound } from '../domain/errors.ts';
 import type { Alarm, AlarmChange } from '../store/index.ts';
 import type { AlertsContext } from './context.ts';
-import { fireStep } from './escalation/step-runner.ts';
+import { type DispatchOutcome, dispatchResponder } from './escalation/dispatch.ts';
 
 /** Who acted, and through which channel (the console/API, a keypress, an SMS reply). */
 export interface ActedBy {
@@ -34,7 +34,7 @@ export async function applyTransition(
   input: LifecycleInput,
   by: ActedBy,
   note?: string,
-): Promise<Alarm> {
+): Promise<Alarm & { dispatch?: DispatchOutcome }> {
   const { alarms, escalationSteps, outbox, caseReviews } = ctx.repos;
   const now = ctx.clock.now();
   const result = await alarms.transaction(async (tx) => {
@@ -47,6 +47,7 @@ export async function applyTransition(
     if (!(await alarms.changeIfIn(tx, alarmId, from, change, now)))
       throw stateConflict(`the alarm changed meanwhile (it was ${from})`, from);
 
+    let dispatch: DispatchOutcome | undefined;
     const timeline = (kind: string, detail: Record<string, unknown>) =>
       alarms.appendTimeline({ alarmId, at: now, kind, actor: by.id, detail }, tx);
     await timeline(t.to, { from, via: by.via, ...(input.type === 'resolve' ? { outcome: input.outcome } : {}), ...(note ? { note } : {}) });
@@ -58,11 +59,8 @@ export async function applyTransition(
         await escalationSteps.stopFor(tx, alarmId, now, resolving ? 'resolved' : 'acknowledged');
         await timeline('paging_stopped', { cancelled });
       }
-      if (effect.type === 'page_responder') {
-        // The responder is paged when an operator dispatches, if not already paged.
-        const { items } = await escalationSteps.ofAlarm(tx, alarmId);
-        for (const step of items) if (step.step.onDispatch && step.firedCount === 0) await fireStep(tx, ctx, step, now, true);
-      }
+      // The responder is paged when an operator dispatches, if not already paged; any kind.
+      if (effect.type === 'page_responder') dispatch = await dispatchResponder(tx, ctx, alarmId, now);
       if (effect.type === 'open_case_review') {
         // P5: an attack under protection reopens the case, without waiting for the scheduled review.
         const caseReviewId = await caseReviews.open(tx, alarm, now);
@@ -72,9 +70,9 @@ export async function applyTransition(
         );
       }
     }
-    return { alarm: { ...alarm, ...change } as Alarm, from, to: t.to, effects: t.effects };
+    return { alarm: { ...alarm, ...change } as Alarm, from, to: t.to, effects: t.effects, dispatch };
   });
-  const { alarm, from, to } = result;
+  const { alarm, from, to, dispatch } = result;
   ctx.events.emit('alarm.changed', {
     alarmId,
     deviceId: alarm.deviceId,
@@ -96,5 +94,5 @@ export async function applyTransition(
     }
   }
   ctx.kick();
-  return alarm;
+  return dispatch ? { ...alarm, dispatch } : alarm;
 }

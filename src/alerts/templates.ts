@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CentinelaError } from '../domain/errors.ts';
 import { projectPath } from '../platform/index.ts';
+import { jsonFiles } from './data-files.ts';
 
 export const DEFAULT_TEMPLATE_DIR = projectPath('src', 'alerts', 'templates');
 export const DEFAULT_LANGUAGE = 'es';
@@ -24,14 +25,29 @@ export type MessageKey = string;
 export class Templates {
   private constructor(private readonly sets: Map<string, TemplateSet>) {}
 
-  static load(dir: string = DEFAULT_TEMPLATE_DIR): Templates {
+  /**
+   * Issue 14 §9: a centre's folder (CENTINELA_TEMPLATE_DIR) ADDS languages to the shipped ones; a
+   * centre's file for a shipped language overrides it.
+   */
+  static load(extraDir?: string, shippedDir: string = DEFAULT_TEMPLATE_DIR): Templates {
     const sets = new Map<string, TemplateSet>();
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      const parsed = templateSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
-      if (!parsed.success)
-        throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates ${file} are invalid: ${parsed.error.message}`);
-      sets.set(parsed.data.language, parsed.data);
-    }
+    for (const dir of extraDir && path.resolve(extraDir) !== path.resolve(shippedDir) ? [shippedDir, extraDir] : [shippedDir])
+      for (const file of jsonFiles(dir, 'message templates')) {
+        const where = path.join(dir, file);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(fs.readFileSync(where, 'utf8'));
+        } catch (err) {
+          throw new CentinelaError(
+            'CENTINELA_ERR_CONFIG_INVALID',
+            `message templates ${where}: not readable JSON (${(err as Error).message})`,
+          );
+        }
+        const parsed = templateSchema.safeParse(raw);
+        if (!parsed.success)
+          throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates ${where} are invalid: ${parsed.error.message}`);
+        sets.set(parsed.data.language, parsed.data);
+      }
     if (!sets.has(DEFAULT_LANGUAGE))
       throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates: ${DEFAULT_LANGUAGE}.json is required`);
     return new Templates(sets);

@@ -31,8 +31,21 @@ export interface Diagnosis {
   clock: { suspectHeartbeats: number; suspect: boolean };
   ingestErrors: { last24h: number; recent: { at: string; reason: string }[] } | null;
   satellite: { checkInsReceived: number; checkInsExpected: number; successRatio: number | null; medianDelayS: number | null } | null;
+  /** The finding in English (logs, API); the console writes it in its own language from the facts and `verdict`. */
   finding: string;
+  /** Issue 14 §8: the verdict as a code, so the console can say it in the operator's language. */
+  verdict: DiagnosisVerdict | null;
 }
+
+export type DiagnosisVerdict = 'probably_flat' | 'out_of_coverage' | 'reboot_loop' | 'connection_dropped' | 'cause_unknown' | 'clock_wrong';
+const VERDICT_TEXT: Record<DiagnosisVerdict, string> = {
+  probably_flat: 'probably flat',
+  out_of_coverage: 'probably out of coverage',
+  reboot_loop: 'rebooting in a loop: check power and firmware',
+  connection_dropped: 'connection dropped: check power and network',
+  cause_unknown: 'cause unknown: visit the device',
+  clock_wrong: 'device clock wrong: check its time source',
+};
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -154,15 +167,15 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     (battery.level <= 5 ||
       (battery.level <= 15 && (battery.drainPctPerDay ?? 0) > 0) ||
       (battery.projectedEmptyAt !== null && Date.parse(battery.projectedEmptyAt) <= now));
-  let verdict: string | null = null;
-  if (silentForMs !== null && flat) verdict = 'probably flat';
+  let verdict: DiagnosisVerdict | null = null;
+  if (silentForMs !== null && flat) verdict = 'probably_flat';
   else if (silentForMs !== null && signal && (signal.quality === 'poor' || signal.quality === 'very_poor' || signal.quality === 'none'))
-    verdict = 'probably out of coverage';
-  else if (loop) verdict = 'rebooting in a loop: check power and firmware';
-  else if (silentForMs !== null && liveness?.state === 'disconnected') verdict = 'connection dropped: check power and network';
-  else if (silentForMs !== null) verdict = 'cause unknown: visit the device';
-  else if (clockSuspect > 0) verdict = 'device clock wrong: check its time source';
-  const finding = `${parts.join('; ')}${verdict ? ` → ${verdict}` : ''}`;
+    verdict = 'out_of_coverage';
+  else if (loop) verdict = 'reboot_loop';
+  else if (silentForMs !== null && liveness?.state === 'disconnected') verdict = 'connection_dropped';
+  else if (silentForMs !== null) verdict = 'cause_unknown';
+  else if (clockSuspect > 0) verdict = 'clock_wrong';
+  const finding = `${parts.join('; ')}${verdict ? ` → ${VERDICT_TEXT[verdict]}` : ''}`;
 
   return {
     state: liveness?.state ?? null,
@@ -175,6 +188,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     ingestErrors,
     satellite,
     finding,
+    verdict,
   };
 }
 

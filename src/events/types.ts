@@ -70,6 +70,8 @@ export interface EventMap {
   'notification.changed': { alarmId: string; notificationId: string; channel: string; status: string; at: number };
   /** Ask ingest to deliver a downlink to a device (acknowledgement or configuration). */
   'downlink.requested': { deviceId: string; topic: 'ack' | 'config'; payload: Record<string, unknown>; retain: boolean };
+  /** Issue 14 §9: the device's PUBACK of a downlink (the embedded broker's hook, src/ingest/broker/embedded.ts). */
+  'downlink.acknowledged': { deviceId: string; topic: 'ack' | 'config'; at: number };
 
   // ---- health ----
   'device.state.changed': { deviceId: string; beneficiaryId: string | null; from: string; to: string; at: number };

@@ -4,6 +4,7 @@ import type { LivenessState } from '../domain/liveness.ts';
 import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
 import type { Clock } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
+import type { ConfigDownlinks } from './config-downlink.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
 import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
@@ -29,6 +30,8 @@ export interface HealthApi {
   runJob(name: string): Promise<JobStatus['lastRun']>;
   /** Fires due deadlines now (the timer does it every tickMs). */
   tick(): void;
+  /** Issue 14 §9: a device's heartbeat interval changed; its `config` downlink is sent (and resent until acknowledged). */
+  configChanged(deviceId: string): Promise<void>;
 }
 
 export interface HealthApiDeps {
@@ -43,6 +46,7 @@ export interface HealthApiDeps {
   tick(): void;
   /** Waits until queued records are written. */
   drain(): Promise<void>;
+  configDownlinks: ConfigDownlinks;
 }
 
 /** The health part's answers, each delegated to the module that owns the concept. */
@@ -51,6 +55,7 @@ export function healthApi(d: HealthApiDeps): HealthApi {
   return {
     flush: d.flush,
     tick: d.tick,
+    configChanged: (deviceId) => d.configDownlinks.intervalChanged(deviceId),
     liveness: (id) => d.supervisor.liveness(id),
     fleet: (filter) => fleetList({ directory: d.directory, supervisor: d.supervisor, telemetry: d.telemetry }, filter, now()),
     diagnosis: async (id) => {

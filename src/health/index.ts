@@ -2,6 +2,7 @@ import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { type Leadership, type Repositories, WriteQueue } from '../store/index.ts';
 import { type HealthApi, healthApi } from './api.ts';
+import { ConfigDownlinks } from './config-downlink.ts';
 import { DeviceDirectory } from './device-directory.ts';
 import { wireGatewayLiveness } from './gateway-liveness.ts';
 import { closeTestTasks, healthJobs } from './job-definitions.ts';
@@ -97,7 +98,9 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     await Promise.all([writes.drain(), bulk.drain()]);
     await writes.drain();
   };
+  const configDownlinks = new ConfigDownlinks(repos, events, logger);
   const offs = [
+    ...configDownlinks.wire(),
     ...supervision.listen(events),
     ...telemetry.listen(events, writes),
     closeTestTasks(events, repos.incidents, writes),
@@ -136,7 +139,19 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   logger.info({ devices: directory.size, deadlines: supervisor.deadlines }, 'health supervision started');
   return {
     name: 'health',
-    api: healthApi({ repos, clock, directory, supervisor, telemetry, windows, scheduler, flush, tick, drain: () => writes.drain() }),
+    api: healthApi({
+      repos,
+      clock,
+      directory,
+      supervisor,
+      telemetry,
+      windows,
+      scheduler,
+      flush,
+      tick,
+      drain: () => writes.drain(),
+      configDownlinks,
+    }),
     readiness: { health: () => running },
     stop: async () => {
       running = false;

@@ -39,6 +39,8 @@ export interface DeviceTable {
   updated_at: number;
   /** IMEI, serial or DC-09 account for devices behind a protocol gateway (migration 012). */
   hardware_id: string | null;
+  /** The `config` downlink not yet acknowledged by the device, as JSON (migration 015). */
+  config_pending?: string | null;
 }
 
 export interface BeneficiaryTable {

@@ -4,12 +4,13 @@ import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
 import { messageVars } from '../message-vars.ts';
 import { DEFAULT_LANGUAGE } from '../templates.ts';
 
-export type SeizureSignal = 'silent' | 'tamper' | 'power_lost' | 'disconnected';
+export type SeizureSignal = 'silent' | 'tamper' | 'power_lost' | 'disconnected' | 'missed_checkin';
 const EVENT_KEY: Record<SeizureSignal, string> = {
   silent: 'eventSilent',
   tamper: 'eventTamper',
   power_lost: 'eventPowerLost',
   disconnected: 'eventDisconnected',
+  missed_checkin: 'eventMissedCheckIn',
 };
 
 /**
@@ -23,14 +24,18 @@ export async function checkSeizure(
   beneficiaryId: string | null | undefined,
   signal: SeizureSignal,
   at: number,
+  /** How long after an alarm the signal still counts: 15 minutes, or a satellite phone's check-in window. */
+  windowMs = SEIZURE_WINDOW_MS,
 ): Promise<string[]> {
   const { alarms, outbox, recipients } = ctx.repos;
   const ben = beneficiaryId || (await alarms.beneficiaryOfDevice(deviceId));
   if (!ben) return [];
-  const candidates = await alarms.recentOf(ben, at - SEIZURE_WINDOW_MS, DEVICE_OFFLINE_TASK);
+  const candidates = await alarms.recentOf(ben, at - windowMs, DEVICE_OFFLINE_TASK);
   const raised: string[] = [];
   const reason = `possible seizure: device ${signal}`;
-  for (const c of candidates.filter((x) => isPossibleSeizure(x.receivedAt, at))) {
+  const inWindow = (receivedAt: number) =>
+    windowMs === SEIZURE_WINDOW_MS ? isPossibleSeizure(receivedAt, at) : receivedAt <= at && at - receivedAt <= windowMs;
+  for (const c of candidates.filter((x) => inWindow(x.receivedAt))) {
     const now = ctx.clock.now();
     const ok = await alarms.transaction(async (tx) => {
       if (!(await alarms.raiseToCritical(tx, c.id, now))) return false;

@@ -1,8 +1,8 @@
 import type { Notifier, OutgoingMessage, SendResult } from './port.ts';
 
 /**
- * The console outbox: the message is shown to operators on the live stream. It needs no network,
- * and without Twilio credentials SMS and voice land here too, so no alarm goes unpaged.
+ * The console outbox: the message is shown to operators on the live stream. It needs no network.
+ * Shown is not delivered: no person outside the centre received anything (issue 14 §1).
  */
 export class ConsoleOutboxNotifier implements Notifier {
   readonly name = 'console';
@@ -10,6 +10,6 @@ export class ConsoleOutboxNotifier implements Notifier {
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     this.show(message);
-    return { status: 'delivered', providerId: null, httpStatus: null };
+    return { status: 'shown', providerId: null, httpStatus: null };
   }
 }

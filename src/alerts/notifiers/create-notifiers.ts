@@ -1,5 +1,6 @@
 import type { StreamHub } from '../stream-hub.ts';
 import { ConsoleOutboxNotifier } from './console-outbox.ts';
+import { NotConfiguredNotifier } from './not-configured.ts';
 import type { Notifiers, OutgoingMessage } from './port.ts';
 import { WebhookNotifier } from './webhook.ts';
 
@@ -18,8 +19,8 @@ export interface TwilioSetup {
 }
 
 /**
- * One notifier per channel. Without Twilio credentials SMS and voice go to the console outbox,
- * shown live to operators, so no alarm goes unpaged.
+ * One notifier per channel. Without Twilio credentials SMS and voice are shown live to operators
+ * (who can call or write by hand) and recorded as not sent, with the reason.
  */
 export async function createNotifiers(
   config: NotifiersConfig,
@@ -32,7 +33,12 @@ export async function createNotifiers(
       personal: true,
     });
   const consoleOutbox = new ConsoleOutboxNotifier(showOnConsole);
-  const notifiers: Notifiers = { console: consoleOutbox, sms: consoleOutbox, voice: consoleOutbox, webhook: undefined };
+  const notifiers: Notifiers = {
+    console: consoleOutbox,
+    sms: new NotConfiguredNotifier('sms', showOnConsole),
+    voice: new NotConfiguredNotifier('voice', showOnConsole),
+    webhook: undefined,
+  };
   if (config.webhook) notifiers.webhook = new WebhookNotifier(config.webhook.url, config.webhook.secret);
   const tw = config.twilio;
   if (!tw) return { notifiers, twilio: undefined };

@@ -9,11 +9,17 @@ export interface OutgoingMessage {
   language: string;
 }
 
-/** What the provider answered: accepted (sent, with its id) or already delivered (console). */
+/**
+ * What the provider answered: accepted (sent, with its id), delivered (a webhook's 2xx), shown
+ * on the console, or not sent at all because no carrier exists for the channel — then `reason`
+ * says why (issue 14 §1: never "delivered" for a message no carrier took).
+ */
 export interface SendResult {
-  status: 'sent' | 'calling' | 'delivered';
+  status: 'sent' | 'calling' | 'delivered' | 'shown' | 'not_sent';
   providerId: string | null;
   httpStatus: number | null;
+  /** A reason code for `not_sent` (`sms_not_configured`, `voice_not_configured`); texts in src/web/i18n. */
+  reason?: string;
 }
 
 /** A provider failure; `retryable` for 429 and 5xx (issue 4), never for a rejected number. */

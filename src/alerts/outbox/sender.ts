@@ -133,7 +133,8 @@ const done = (r: SendResult): Outcome => ({
   status: r.status,
   providerId: r.providerId,
   httpStatus: r.httpStatus,
-  error: null,
+  // A message no carrier took keeps why (`sms_not_configured`): issue 14 §1.
+  error: r.reason ?? null,
   nextAttemptAt: null,
   inDoubt: false,
 });

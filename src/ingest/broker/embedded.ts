@@ -8,6 +8,7 @@ import type { IngestContext } from '../context.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import type { Principal } from '../topics.ts';
 import { CentinelaAedes } from './centinela-aedes.ts';
+import { reportDownlinkAcks } from './downlink-acks.ts';
 import { brokerHooks } from './hooks.ts';
 import { type ConnectionCeiling, type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
@@ -86,6 +87,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     const p = principals.get(client);
     if (p?.kind === 'device') d.ctx.connections.connected(p.id, d.clock.now());
   });
+  // Issue 14 §9 (i14a's one hook in ingest): PUBACKs of the `config` downlink.
+  reportDownlinkAcks(broker, principals, d.ctx.events, d.clock);
   broker.on('clientDisconnect', (client) => {
     d.metrics.connections.dec();
     const p = principals.get(client);

@@ -10,6 +10,7 @@ import * as consoleSessions from './006-console.ts';
 import * as alarmNotes from './011-alarm-notes.ts';
 import * as hardwareIds from './012-hardware-ids.ts';
 import * as degradedModes from './014-degraded-modes.ts';
+import * as configDownlink from './015-config-downlink.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '011-alarm-notes': alarmNotes,
   '012-hardware-ids': hardwareIds,
   '014-degraded-modes': degradedModes,
+  '015-config-downlink': configDownlink,
 };
 
 class StaticProvider implements MigrationProvider {

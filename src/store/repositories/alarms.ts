@@ -315,6 +315,9 @@ export class AlarmRepository {
       .select(['id', 'received_at'])
       .where('beneficiary_id', '=', beneficiaryId)
       .where('kind', '<>', exceptKind)
+      // Issue 14 §7: a test press followed by a technician unplugging the device is no seizure.
+      .where('test', '=', 0)
+      .where('kind', '<>', 'test')
       .where('severity', '<>', 'critical')
       .where('received_at', '>=', since)
       .execute();

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { conflict, notFound } from '../../domain/errors.ts';
 import type { Device, DeviceCreate, DeviceUpdate } from '../../domain/registry.ts';
+import { type ConfigDownlink, configDownlinkSchema } from '../../domain/wire.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
+import { checkedJson } from '../row-check.ts';
 import { fromIso, mapConstraintError, toIso } from '../rows.ts';
 import type { Database, DeviceTable } from '../schema.ts';
 import type { AuditLog } from './audit.ts';
@@ -169,6 +171,21 @@ export class DeviceRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? { beneficiaryId: row.beneficiary_id, onTestUntil: row.on_test_until, retiredAt: row.retired_at } : undefined;
+  }
+
+  /** Issue 14 §9: the `config` downlink the device has not acknowledged yet, if any. */
+  async configPending(id: string): Promise<ConfigDownlink | null> {
+    const row = await this.db.selectFrom('devices').select('config_pending').where('id', '=', id).executeTakeFirst();
+    return checkedJson('devices', id, 'config_pending', configDownlinkSchema, row?.config_pending ?? null);
+  }
+
+  /** Records the `config` downlink as sent and awaiting acknowledgement, or (null) acknowledged. */
+  async setConfigPending(id: string, config: ConfigDownlink | null): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ config_pending: config === null ? null : JSON.stringify(config), updated_at: this.clock.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Puts a device on test until `until` (null returns it to service). Callers bound the span. */

@@ -20,13 +20,14 @@ async function boot() {
   const allowed = routesFor(session.role);
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
   const view = h('main', { id: 'view', tabindex: '-1' });
-  replace(app, topbar(session, allowed), view);
+  replace(app, cutOffBanner(), topbar(session, allowed), view);
   document.title = t('app.name');
   startTicking();
   watchForLooks();
   unlockAudioOnGesture();
   if (session.role !== 'analyst') connectLive();
   if (session.role === 'operator' || session.role === 'supervisor') {
+    showDeliveryWarning(app);
     watchForNewAlarms();
     openMostUrgentOnKey();
     startPagingBanner();
@@ -74,11 +75,39 @@ function matchRoute(path, allowed) {
 }
 
 /**
+ * Issue 14 §1: while SMS or calls have no carrier, a standing banner says those messages are
+ * not sent, so nobody reads an outbox entry as a person reached.
+ * @param {HTMLElement} app
+ */
+function showDeliveryWarning(app) {
+  api('/api/console/delivery')
+    .then((/** @type {{ sms: boolean, voice: boolean }} */ d) => {
+      if (d.sms && d.voice) return;
+      const key = !d.sms && !d.voice ? 'delivery.banner' : !d.sms ? 'delivery.bannerSms' : 'delivery.bannerVoice';
+      app.querySelector('.topbar')?.after(h('div', { class: 'delivery-banner', id: 'delivery-banner', role: 'status' }, t(key)));
+    })
+    .catch(() => {});
+}
+
+/**
+ * Issue 14 §2: while the live stream is cut off, a red warning across the page says plainly that
+ * new alarms are not being shown (the top bar's dot alone went unnoticed).
+ */
+function cutOffBanner() {
+  const banner = h('div', { class: 'cutoff-banner', id: 'cutoff-banner', role: 'alert', hidden: true }, t('live.cutOff'));
+  onLiveStatus((state) => {
+    banner.hidden = state !== 'down';
+    document.body.classList.toggle('is-cut-off', state === 'down');
+  });
+  return banner;
+}
+
+/**
  * @param {Session} session
  * @param {typeof ROUTES} allowed
  */
 function topbar(session, allowed) {
-  const liveStatus = h('span', { class: 'live-status', role: 'status' }, t('live.connected'));
+  const liveStatus = h('span', { class: 'live-status is-down', role: 'status' }, t('live.reconnecting'));
   onLiveStatus((state) => {
     liveStatus.textContent = state === 'connected' ? t('live.connected') : t('live.reconnecting');
     liveStatus.classList.toggle('is-down', state !== 'connected');

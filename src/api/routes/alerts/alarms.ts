@@ -48,6 +48,10 @@ const notificationView = z.object({
   recipientId: z.string().nullable(),
   language: z.string(),
   status: z.string(),
+  /** Why it was not sent or failed, as a code (`sms_not_configured`) or the provider's words. */
+  reason: z.string().nullable(),
+  /** The message text, so an operator can call or write by hand (issue 14 §1). */
+  body: z.string(),
   attempts: z.number(),
   providerId: z.string().nullable(),
   reachedAt: iso.nullable(),
@@ -65,6 +69,19 @@ const notificationView = z.object({
 });
 const alarmDetail = z.object({ ...alarmView.shape, timeline: z.array(timelineEntry), notifications: z.array(notificationView) });
 
+/** Issue 14 §6: who a dispatch paged, or why nobody (reason codes; texts in src/web/i18n). */
+const dispatchOutcome = z.object({
+  paged: z.array(z.object({ responderId: z.string(), channel: z.string() })),
+  reason: z
+    .enum([
+      'responder_paged_earlier',
+      'test_alarm',
+      'no_responder_in_jurisdiction',
+      'all_responders_presumed_aggressors',
+      'aggressors_unreadable',
+    ])
+    .nullable(),
+});
 const params = z.object({ id: z.string().min(1).max(64) });
 const noteBody = z.object({ note: z.string().max(2000).optional() }).default({});
 const resolveBody = z.object({ outcome: z.enum(ALARM_OUTCOMES), note: z.string().max(2000).optional() });
@@ -108,8 +125,24 @@ export const alarmRoutes: RouteModule = (app, deps) => {
   act('acknowledge', 'Take charge of the alarm (first acknowledgement wins; a later one gets 409)', (id, by) =>
     alertsOf(deps).acknowledge(id, by),
   );
-  act('dispatch', 'Send the responder of the jurisdiction (never a presumed aggressor, P4)', (id, by, note) =>
-    alertsOf(deps).dispatch(id, by, note),
+  app.post(
+    '/api/alarms/:id/dispatch',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: 'Send the responder of the jurisdiction (never a presumed aggressor, P4); says who was paged, or why nobody was',
+        params,
+        body: noteBody,
+        response: { 200: z.object({ ...alarmView.shape, dispatch: dispatchOutcome }) },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const done = await alertsOf(deps).dispatch(req.params.id, { id: actor.id, via: 'api' }, req.body?.note);
+      const alarm = (await alertsOf(deps).alarms.get(actor, req.params.id)) as z.infer<typeof alarmView>;
+      return { ...alarm, dispatch: done.dispatch ?? { paged: [], reason: 'responder_paged_earlier' as const } };
+    },
   );
   act('on-scene', 'Help reached the person', (id, by, note) => alertsOf(deps).onScene(id, by, note));
 

@@ -45,6 +45,8 @@ const context = z.object({
   ),
   /** Registered addresses, for the map when the device sends no fix. */
   addresses: z.array(addressSchema),
+  /** Issue 14 §8: the staff who may appear on the timeline, by name and role (never a bare usr_ id). */
+  people: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })),
 });
 
 /**
@@ -60,7 +62,9 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const actor = actorOf(req);
       const alarm = await deps.repos.alarms.require(req.params.id);
-      const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note };
+      // Staff names and roles only: no phone, nothing about the protected person.
+      const people = (await deps.repos.users.list()).map((u) => ({ id: u.id, name: u.name, role: u.role }));
+      const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note, people };
       if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [], addresses: [] };
       // Each repository read below is written to the audit chain (P6).
       const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);

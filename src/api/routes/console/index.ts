@@ -8,6 +8,7 @@ import { ConsoleSessions, csrfTokenOf } from '../../console/sessions.ts';
 import type { App, RouteModule } from '../../deps.ts';
 import { alarmContextRoutes } from './alarm-context.ts';
 import { assetRoutes } from './assets.ts';
+import { deliveryRoutes } from './delivery.ts';
 import { loginRoutes } from './login.ts';
 import { queueRoutes } from './queue.ts';
 
@@ -35,6 +36,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
 
   await alarmContextRoutes(app, deps);
   await queueRoutes(app, deps);
+  await deliveryRoutes(app, deps);
 
   app.get(
     '/api/console/session',

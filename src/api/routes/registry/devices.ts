@@ -70,7 +70,10 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     { config: { access: ACCESS.admin }, schema: { tags: ['registry'], params, body: deviceUpdateSchema, response: { 200: deviceView } } },
     async (req) => {
       await checkReferences(deps, req.body);
-      return deps.repos.devices.update(actorOf(req), req.params.id, req.body);
+      const device = await deps.repos.devices.update(actorOf(req), req.params.id, req.body);
+      // Issue 14 §9: a new interval reaches the device as its `config` downlink.
+      if (req.body.heartbeatIntervalS !== undefined) await deps.parts?.health?.configChanged(req.params.id);
+      return device;
     },
   );
 

@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { clockTime, dateTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { panel } from './alarm-panels.js';
+import { actorLabel, engineShown, isPersonEntry, toggleEngine } from './timeline-filter.js';
 
 /**
  * Names for the ids the engine writes: responders, contacts, and each notification by whom it
@@ -16,6 +17,7 @@ function names(context, notifications = []) {
   const map = new Map();
   for (const r of context?.responders ?? []) map.set(r.id, r.name);
   for (const c of context?.contacts ?? []) map.set(c.id, c.name);
+  for (const p of context?.people ?? []) map.set(p.id, t('timeline.person', { name: p.name, role: label('role', p.role) }));
   for (const n of notifications)
     map.set(n.id, n.recipientId ? (map.get(n.recipientId) ?? label('target', n.target)) : label('target', n.target));
   return map;
@@ -60,13 +62,37 @@ function describe(e, who) {
 export function timelinePanel(timeline, context, me, notifications) {
   if (timeline.length === 0) return panel(t('timeline.title'), 'timeline', h('p', { class: 'muted' }, t('timeline.empty')));
   const who = names(context, notifications);
+  const byId = new Map(notifications.map((n) => [n.id, n]));
+  const seen = new Set();
+  const personal = timeline.filter((e) => isPersonEntry(e, byId, seen));
+  const hidden = timeline.length - personal.length;
+  const shown = engineShown() ? timeline : personal;
+  const toggle =
+    hidden > 0
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'ghost small',
+            id: 'timeline-engine',
+            'aria-expanded': String(engineShown()),
+            onclick: (/** @type {MouseEvent} */ ev) => {
+              toggleEngine();
+              const host = /** @type {HTMLElement} */ (ev.currentTarget).closest('#timeline');
+              host?.replaceWith(timelinePanel(timeline, context, me, notifications));
+            },
+          },
+          engineShown() ? t('timeline.hideEngine') : t('timeline.showEngine', { count: hidden }),
+        )
+      : null;
   return panel(
     t('timeline.title'),
     'timeline',
+    toggle,
     h(
       'ol',
       { class: 'timeline' },
-      timeline.map((e) => {
+      shown.map((e) => {
         const d = e.detail ?? {};
         const skipped = e.kind === 'responder_skipped' || e.kind === 'no_safe_responder';
         const reason = d.reason ? h('div', { class: 'reason' }, t('timeline.reason', { reason: reasonText(String(d.reason)) })) : null;
@@ -82,7 +108,7 @@ export function timelinePanel(timeline, context, me, notifications) {
             { class: 'tl-body' },
             h('span', { class: 'tl-text' }, describe(e, who)),
             byPerson
-              ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: e.actor === me ? t('timeline.you') : e.actor })}`)
+              ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: actorLabel(e.actor, context?.people, me) })}`)
               : null,
             reason,
             outcome,
@@ -99,6 +125,9 @@ export function timelinePanel(timeline, context, me, notifications) {
  * translated here, anything else is shown as written.
  */
 function reasonText(/** @type {string} */ reason) {
+  // Reason codes (issue 14 §6, §8) have their own text.
+  const coded = t(`reason.${reason}`);
+  if (coded !== `reason.${reason}`) return coded;
   if (reason === 'named as a presumed aggressor') return t('reason.named');
   const authority = /^presumed aggressor: (\w+) of (.+)$/.exec(reason);
   if (authority) return t('reason.authority', { kind: label('rkind', authority[1]), where: authority[2] });
@@ -106,7 +135,15 @@ function reasonText(/** @type {string} */ reason) {
 }
 
 const GOOD = new Set(['delivered', 'answered', 'reached', 'shown']);
-const BAD = new Set(['failed', 'undelivered', 'no_answer']);
+const BAD = new Set(['failed', 'undelivered', 'no_answer', 'not_sent']);
+
+/** A reason code from the server (`sms_not_configured`) in the operator's words; else as written. */
+function deliveryReason(/** @type {string | null | undefined} */ reason) {
+  if (!reason) return t('common.none');
+  const key = `nreason.${reason}`;
+  const text = t(key);
+  return text === key ? reason : text;
+}
 
 /**
  * @param {any[]} notifications
@@ -137,7 +174,7 @@ export function notificationsPanel(notifications, context) {
               'notifications.status',
               'notifications.attempts',
               'notifications.reached',
-              'notifications.error',
+              'notifications.reasonText',
             ].map((k) => h('th', { scope: 'col' }, t(k))),
           ),
         ),
@@ -155,7 +192,20 @@ export function notificationsPanel(notifications, context) {
               h('td', null, h('span', { class: `badge delivery ${tone}` }, label('nstatus', n.status))),
               h('td', { class: 'num' }, String(n.attempts)),
               h('td', { class: 'mono' }, n.reachedAt ? clockTime(n.reachedAt) : t('common.none')),
-              h('td', { class: 'small' }, last?.error ?? t('common.none')),
+              h(
+                'td',
+                { class: 'small' },
+                deliveryReason(n.reason ?? last?.error),
+                // Issue 14 §1: the text of every message, to call or write by hand.
+                n.body
+                  ? h(
+                      'details',
+                      { class: 'notification-text' },
+                      h('summary', null, t('notifications.showText')),
+                      h('p', { class: 'mono' }, n.body),
+                    )
+                  : null,
+              ),
             );
           }),
         ),

@@ -13,6 +13,7 @@ import { createDispatchConfirm } from './alarm-dispatch.js';
 import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
 import { aggressorsPanel, contactsPanel, personPanel } from './alarm-panels.js';
 import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
+import { dispatchText } from './dispatch-outcome.js';
 
 const OUTCOMES = ['genuine', 'false_alarm', 'test', 'technical'];
 
@@ -49,8 +50,8 @@ export async function renderAlarm(el, params, session) {
 
   const act = async (/** @type {string} */ path, /** @type {unknown} */ body = {}) => {
     try {
-      await api(`/api/alarms/${seg(id)}/${path}`, { method: 'POST', body });
-      status.textContent = t(`done.${path}`);
+      const done = await api(`/api/alarms/${seg(id)}/${path}`, { method: 'POST', body });
+      status.textContent = path === 'dispatch' ? dispatchText(done?.dispatch, context) : t(`done.${path}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) status.textContent = t('alarm.conflict');
       else status.textContent = t('common.error', { message: /** @type {Error} */ (err).message });

@@ -6,6 +6,7 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, duration, number, percent } from '../format.js';
 import { label, t } from '../i18n.js';
 import { panel } from './alarm-panels.js';
+import { findingText } from './diagnosis-text.js';
 import { incidentTable } from './incidents.js';
 
 const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
@@ -137,7 +138,7 @@ function diagnosisView(/** @type {any} */ d) {
   return h(
     'div',
     null,
-    d.finding ? h('p', { class: 'finding', id: 'diagnosis-finding' }, d.finding) : null,
+    d.finding ? h('p', { class: 'finding', id: 'diagnosis-finding' }, findingText(d)) : null,
     h(
       'dl',
       { class: 'facts' },
