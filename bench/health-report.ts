@@ -110,8 +110,13 @@ for (const [kind, groupBy] of [
   const started = performance.now();
   const report =
     kind === 'reliability'
-      ? await buildReport(repos, 'reliability', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true })
-      : await buildReport(repos, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true });
+      ? await buildReport(
+          repos,
+          'reliability',
+          { from: FROM, to: TO, groupBy },
+          { asOf: TO + DAY, timeZone: 'UTC', suppressSmallGroups: true },
+        )
+      : await buildReport(repos, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, timeZone: 'UTC', suppressSmallGroups: true });
   const ms = performance.now() - started;
   loop.disable();
   console.log(

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../domain/calendar.ts';
 
 const port = (fallback: number) =>
   z.coerce
@@ -80,6 +81,11 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port of the Iridium DirectIP MT gateway, e.g. 12.47.179.12:10800')
       .optional(),
+    /** The centre's time zone: reports and scheduled jobs run on its days (IANA name). */
+    CENTINELA_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'expected an IANA time zone name, e.g. America/Mexico_City')
+      .default(DEFAULT_TIME_ZONE),
     CENTINELA_INREACH_TOKEN: z
       .string()
       .trim()
@@ -147,6 +153,8 @@ export interface Config {
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
   watchdog: { url: string; intervalS: number } | undefined;
   gateways: GatewaysConfig;
+  /** The centre's time zone (CENTINELA_TIME_ZONE). */
+  timeZone: string;
 }
 
 /** Protocol gateways for devices that do not speak the MQTT contract (issue 17). */
@@ -206,5 +214,6 @@ export function toConfig(env: Env): Config {
         : undefined,
       inreachToken: env.CENTINELA_INREACH_TOKEN,
     },
+    timeZone: env.CENTINELA_TIME_ZONE,
   };
 }

@@ -15,6 +15,8 @@ import type { TelemetrySummary } from './telemetry.ts';
 
 /** What the HTTP layer (and tests) may ask of health. */
 export interface HealthApi {
+  /** The centre's time zone (CENTINELA_TIME_ZONE): reports run on its days. */
+  readonly timeZone: string;
   /** Writes everything buffered (telemetry counts, last-heard times) and waits for queued records. */
   flush(): Promise<void>;
   liveness(deviceId: string): { state: LivenessState; since: number; lastSeenAt: number | null } | undefined;
@@ -32,6 +34,7 @@ export interface HealthApi {
 }
 
 export interface HealthApiDeps {
+  timeZone: string;
   repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'protectionGaps'>;
   clock: Clock;
   directory: DeviceDirectory;
@@ -49,6 +52,7 @@ export interface HealthApiDeps {
 export function healthApi(d: HealthApiDeps): HealthApi {
   const now = () => d.clock.now();
   return {
+    timeZone: d.timeZone,
     flush: d.flush,
     tick: d.tick,
     liveness: (id) => d.supervisor.liveness(id),
@@ -72,11 +76,11 @@ export function healthApi(d: HealthApiDeps): HealthApi {
     incidents: (filter) => d.repos.incidents.list(filter),
     reliabilityReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'reliability', params, { asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'reliability', params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress });
     },
     costReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'cost', params, { asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'cost', params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress });
     },
     jobs: () => d.scheduler.status(),
     runJob: async (name) => {

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { type Leadership, type Repositories, WriteQueue } from '../store/index.ts';
@@ -104,7 +105,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     ...wireGatewayLiveness(events, (deviceId) => supervision.seen(deviceId), logger),
   ];
 
-  const scheduler = new JobScheduler(repos.jobRuns, logger, clock, config.timezone ?? 'America/Mexico_City');
+  const timeZone = config.timezone ?? DEFAULT_TIME_ZONE;
+  const scheduler = new JobScheduler(repos.jobRuns, logger, clock, timeZone);
   const retention = {
     samplesDays: 30,
     eventsDays: 90,
@@ -112,7 +114,9 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     heartbeatDaysDays: 3 * 366,
     telemetryDays: config.telemetryRetentionDays ?? 400,
   };
-  scheduler.register(healthJobs({ repos, directory, flush, retention, pruneTelemetry: config.pruneTelemetry }, config.jobs || {}));
+  scheduler.register(
+    healthJobs({ repos, directory, flush, retention, pruneTelemetry: config.pruneTelemetry, timeZone }, config.jobs || {}),
+  );
   const runJobs = config.jobs !== false;
   let leaderships: Leadership[] = [];
   if (clustered)
@@ -136,7 +140,19 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   logger.info({ devices: directory.size, deadlines: supervisor.deadlines }, 'health supervision started');
   return {
     name: 'health',
-    api: healthApi({ repos, clock, directory, supervisor, telemetry, windows, scheduler, flush, tick, drain: () => writes.drain() }),
+    api: healthApi({
+      timeZone,
+      repos,
+      clock,
+      directory,
+      supervisor,
+      telemetry,
+      windows,
+      scheduler,
+      flush,
+      tick,
+      drain: () => writes.drain(),
+    }),
     readiness: { health: () => running },
     stop: async () => {
       running = false;
