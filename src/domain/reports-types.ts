@@ -7,6 +7,8 @@ export interface ReportDevice {
   kind: string;
   modelId: string;
   stateCode: string;
+  /** The person's municipality as registered (free text; suitability groups by it). */
+  municipality?: string | null;
   beneficiaryId: string | null;
   monthlyCostMxn: number;
   heartbeatIntervalS: number;
