@@ -1,4 +1,5 @@
 import type { DeviceHistory } from '../../src/domain/reports-types.ts';
+import type { SuitabilityInput } from '../../src/domain/suitability.ts';
 import camera from '../catalogue/camera.json' with { type: 'json' };
 import panicButton from '../catalogue/panic-button.json' with { type: 'json' };
 import satellitePhone from '../catalogue/satellite-phone.json' with { type: 'json' };
@@ -12,7 +13,7 @@ const MODELS = { 'panic-button': panicButton, camera, 'satellite-phone': satelli
  * `seedHistory`), so tests and benchmarks can run the pure reports over a seeded year without a
  * database. Heartbeat counts stay per UTC day: run such reports in the UTC zone.
  */
-export function reportHistories(scenario: Scenario, history: History): DeviceHistory[] {
+export function reportHistories(scenario: Pick<Scenario, 'beneficiaries'>, history: History): DeviceHistory[] {
   const out: DeviceHistory[] = [];
   for (const b of scenario.beneficiaries) {
     for (const d of b.devices) {
@@ -52,4 +53,12 @@ export function reportHistories(scenario: Scenario, history: History): DeviceHis
     }
   }
   return out;
+}
+
+/** The same, with each device's signal readings (dBm), for the suitability report. */
+export function suitabilityInputs(scenario: Pick<Scenario, 'beneficiaries'>, history: History): SuitabilityInput[] {
+  const rssi = new Map<string, number[]>();
+  for (const s of history.samples)
+    if (s.rssi !== undefined && s.rssi !== null) rssi.set(s.deviceId, [...(rssi.get(s.deviceId) ?? []), s.rssi]);
+  return reportHistories(scenario, history).map((h) => ({ ...h, rssi: rssi.get(h.device.id) ?? [] }));
 }
