@@ -72,7 +72,13 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     const leadershipUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
     const health = await startHealth({
       ...common,
-      config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl, timezone: config.timeZone },
+      config: {
+        watchdog: config.watchdog,
+        pruneTelemetry,
+        leadershipUrl,
+        timezone: config.timeZone,
+        suitabilityFile: config.suitabilityFile,
+      },
     });
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({

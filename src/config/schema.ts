@@ -86,6 +86,8 @@ export const envSchema = z
       .string()
       .refine(isTimeZone, 'expected an IANA time zone name, e.g. America/Mexico_City')
       .default(DEFAULT_TIME_ZONE),
+    /** Suitability thresholds (issue 19); default: the shipped src/health/suitability/thresholds.json. */
+    CENTINELA_SUITABILITY_FILE: nonEmpty,
     CENTINELA_INREACH_TOKEN: z
       .string()
       .trim()
@@ -155,6 +157,8 @@ export interface Config {
   gateways: GatewaysConfig;
   /** The centre's time zone (CENTINELA_TIME_ZONE). */
   timeZone: string;
+  /** CENTINELA_SUITABILITY_FILE, when a centre keeps its own thresholds. */
+  suitabilityFile: string | undefined;
 }
 
 /** Protocol gateways for devices that do not speak the MQTT contract (issue 17). */
@@ -215,5 +219,6 @@ export function toConfig(env: Env): Config {
       inreachToken: env.CENTINELA_INREACH_TOKEN,
     },
     timeZone: env.CENTINELA_TIME_ZONE,
+    suitabilityFile: env.CENTINELA_SUITABILITY_FILE,
   };
 }

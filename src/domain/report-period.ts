@@ -20,7 +20,7 @@ export function reportPeriod(
   q: PeriodRequest,
   now: number,
   timeZone: string,
-  options: { wholeMonths: boolean; fieldPrefix?: string } = { wholeMonths: false },
+  options: { wholeMonths: boolean; fieldPrefix?: string; defaultFrom?: number } = { wholeMonths: false },
 ): { from: number; to: number } {
   const name = (f: string) => `${options.fieldPrefix ?? 'query.'}${f}`;
   const parse = (field: 'from' | 'to', value: string) => {
@@ -31,7 +31,7 @@ export function reportPeriod(
       });
     return t;
   };
-  let from = q.from ? parse('from', q.from) : startOfMonth(now, timeZone);
+  let from = q.from ? parse('from', q.from) : (options.defaultFrom ?? startOfMonth(now, timeZone));
   let to = q.to ? parse('to', q.to) : now;
   if (!(to > from)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${name('to')} must be after ${name('from')}`, { field: 'to' });
   if (from >= now)

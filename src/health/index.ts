@@ -11,6 +11,7 @@ import { leadHealth } from './leadership.ts';
 import { registerLivenessGauge } from './liveness-gauge.ts';
 import { ProtectionGaps } from './protection-gaps.ts';
 import { ServiceWindows } from './service-windows.ts';
+import { loadSuitabilityThresholds } from './suitability/load.ts';
 import { Supervision } from './supervision.ts';
 import { Supervisor } from './supervisor.ts';
 import { TelemetrySummary } from './telemetry.ts';
@@ -22,6 +23,8 @@ export type { DeviceDiagnosis } from './diagnosis-service.ts';
 export type { FleetFilter, FleetItem } from './fleet.ts';
 export type { JobStatus } from './jobs.ts';
 export { buildReport, type ReportParams } from './report-service.ts';
+export { loadSuitabilityThresholds } from './suitability/load.ts';
+export { buildSuitability } from './suitability/service.ts';
 
 /** The slice of configuration health reads. Timings are optional so tests can shorten them. */
 export interface HealthConfig {
@@ -43,6 +46,8 @@ export interface HealthConfig {
   /** Cron expressions by job name; `false` leaves jobs unscheduled (they still run on demand). */
   jobs?: Partial<Record<string, string>> | false;
   timezone?: string;
+  /** The suitability thresholds file (default: src/health/suitability/thresholds.json). */
+  suitabilityFile?: string | undefined;
   /** Ingest's telemetry pruning, for the retention job (ingest starts after health). */
   pruneTelemetry?: (olderThan: number) => Promise<number>;
   telemetryRetentionDays?: number;
@@ -67,6 +72,8 @@ export interface HealthDeps {
 export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const { repos, clock, events, config } = deps;
   const logger = deps.logger.child({ part: 'health' });
+  // Data, validated before anything starts: a bad file stops the start naming file and field.
+  const thresholds = loadSuitabilityThresholds(config.suitabilityFile);
   const offBadRows = repos.badRows.listen((err) => logger.error({ err: { code: err.code, ...err.details } }, 'stored row skipped'));
   const writes = new WriteQueue(logger);
   // Telemetry summaries (their own tables) are flushed in their own line: a state change never waits behind them.
@@ -142,6 +149,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     name: 'health',
     api: healthApi({
       timeZone,
+      thresholds,
       repos,
       clock,
       directory,

@@ -36,12 +36,16 @@ export class HealthReportRepository {
     after: string,
     period: { from: number; to: number; asOf: number; months: { from: number; to: number }[] },
     limit: number,
+    /** Only this person's devices (the supervisor's case view). */
+    beneficiaryId?: string,
   ): Promise<DeviceHistory[]> {
     const { from, to } = period;
-    const devices = await this.db
+    let query = this.db
       .selectFrom('devices as d')
       .innerJoin('device_models as m', 'm.id', 'd.model_id')
+      .leftJoin('beneficiaries as b', 'b.id', 'd.beneficiary_id')
       .select([
+        'b.municipality',
         'd.id',
         'm.kind',
         'd.model_id',
@@ -58,10 +62,9 @@ export class HealthReportRepository {
       .where('d.id', '>', after)
       .where('d.installed_at', 'is not', null)
       .where('d.installed_at', '<', to)
-      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]))
-      .orderBy('d.id')
-      .limit(limit)
-      .execute();
+      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]));
+    if (beneficiaryId !== undefined) query = query.where('d.beneficiary_id', '=', beneficiaryId);
+    const devices = await query.orderBy('d.id').limit(limit).execute();
     if (devices.length === 0) return [];
     const ids = devices.map((d) => d.id);
     const histories = new Map<string, DeviceHistory>(
@@ -73,6 +76,7 @@ export class HealthReportRepository {
             kind: d.kind,
             modelId: d.model_id,
             stateCode: d.state_code,
+            municipality: d.municipality ?? null,
             beneficiaryId: d.beneficiary_id,
             monthlyCostMxn: d.monthly_cost_mxn,
             heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
@@ -169,6 +173,27 @@ export class HealthReportRepository {
       });
     }
     return [...histories.values()];
+  }
+
+  /** Signal readings (dBm) of these devices in [from, to), for the suitability report's median signal. */
+  async rssiReadings(ids: readonly string[], from: number, to: number): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (ids.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('health_samples')
+      .select(['device_id', 'rssi'])
+      .where('device_id', 'in', [...ids])
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .where('rssi', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      if (r.rssi === null) continue;
+      const list = out.get(r.device_id) ?? [];
+      list.push(r.rssi);
+      out.set(r.device_id, list);
+    }
+    return out;
   }
 
   /** When each device last raised a test alarm (a test press or any alarm while on test). */

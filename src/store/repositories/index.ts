@@ -6,6 +6,7 @@ import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
+import { CaseReviewSuggestionRepository } from './case-review-suggestions.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
@@ -50,6 +51,7 @@ export function createRepositories(store: Store, clock: Clock) {
     outbox: new NotificationOutbox(store.db),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
+    caseReviewSuggestions: new CaseReviewSuggestionRepository(store.db),
     badRows,
     databaseScope: new DatabaseScope(store.db, store.engine),
     supervisedDevices: new SupervisedDeviceRepository(store.db, badRows),
