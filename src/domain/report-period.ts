@@ -33,11 +33,11 @@ export function reportPeriod(
   };
   let from = q.from ? parse('from', q.from) : (options.defaultFrom ?? startOfMonth(now, timeZone));
   let to = q.to ? parse('to', q.to) : now;
-  if (!(to > from)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${name('to')} must be after ${name('from')}`, { field: 'to' });
   if (from >= now)
     throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${name('from')} is in the future: there is no data for that period yet`, {
       field: 'from',
     });
+  if (!(to > from)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${name('to')} must be after ${name('from')}`, { field: 'to' });
   if (options.wholeMonths) {
     from = startOfMonth(from, timeZone);
     if (startOfMonth(to, timeZone) !== to) to = startOfNextMonth(to, timeZone);
