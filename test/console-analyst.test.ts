@@ -139,6 +139,21 @@ describe('the analyst console', () => {
     await screenshot(page, 'analyst-reliability-en');
   });
 
+  it('opens the suitability page: a verdict per state and kind, cameras withheld, unknown municipalities counted', async () => {
+    const { page } = analyst;
+    await page.getByRole('link', { name: 'Suitability' }).click();
+    await page.getByRole('heading', { name: 'Suitability of measures', level: 1 }).waitFor();
+    const buttons = page.locator('#suitability-panic_button tbody tr', { hasText: 'VER' });
+    await seeText(buttons, '6');
+    expect(await buttons.locator('td.verdict strong').textContent()).toMatch(/^(Suitable|Doubtful|Unsuitable)$/);
+    const cameras = page.locator('#suitability-camera tbody tr').first();
+    await seeText(cameras, 'Withheld to protect people');
+    await seeText(page.locator('#suitability-unknown'), 'VER: 6 device(s) with no or a doubtful municipality');
+    await screenshot(page, 'analyst-suitability-en');
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(analyst.problems).toEqual([]);
+  });
+
   it('shows no one by name', async () => {
     const text = await analyst.page.content();
     for (const n of [1, 7]) {
