@@ -1,15 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateHistory } from '../devices/history/generate.ts';
-import { reportHistories } from '../devices/history/report-histories.ts';
+import { remoteMunicipality } from '../devices/history/remote-municipality.ts';
+import { reportHistories, suitabilityInputs } from '../devices/history/report-histories.ts';
 import { DEFAULT_SCENARIO_PATH, loadScenario, type Scenario } from '../devices/index.ts';
 import { monthSlices, startOfMonth } from '../src/domain/calendar.ts';
 import { type ReliabilityRow, type Report, ReportBuilder } from '../src/domain/reports.ts';
 import { clip, measure, type Span, subtract } from '../src/domain/reports-spans.ts';
 import type { DeviceHistory, GroupBy } from '../src/domain/reports-types.ts';
+import { placesOf, suitabilityReport, thresholdsSchema } from '../src/domain/suitability.ts';
 
 const END = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
 const TZ = 'UTC';
+const DAY = 86_400_000;
+const thresholds = thresholdsSchema.parse(
+  JSON.parse(readFileSync(new URL('../src/health/suitability/thresholds.json', import.meta.url), 'utf8')),
+);
 
 function report(histories: DeviceHistory[], from: number, to: number, groupBy: GroupBy, outages: Span[], suppress: boolean) {
   const b = new ReportBuilder({ period: { from, to, asOf: END, timeZone: TZ }, groupBy, outages, suppressSmallGroups: suppress });
@@ -221,6 +228,86 @@ describe('suppression cannot be undone by combining reports (issue 14.5)', async
     const { findings, withheldSeen, combinations } = tryEveryCombination(histories, history.from, END, 1);
     expect(combinations).toBeGreaterThan(100);
     expect(withheldSeen).toBeGreaterThan(50);
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('the suitability report keeps the same rule (issue 19.3)', async () => {
+  const scenario = await loadScenario(DEFAULT_SCENARIO_PATH);
+
+  it('combined with reliability by kind and by state over adjacent months, no withheld suitability cell can be solved for', () => {
+    const remote = remoteMunicipality(scenario.seed, END, 7);
+    const inputs = [
+      ...suitabilityInputs(scenario, generateHistory(scenario, scenario.seed, END)),
+      ...suitabilityInputs({ beneficiaries: remote.beneficiaries }, remote.history),
+    ];
+    const { place } = placesOf(inputs.map((i) => i.device));
+    const yearMonths = monthSlices(startOfMonth(END - 200 * DAY, TZ), END, TZ);
+    const findings: string[] = [];
+    let withheldSeen = 0;
+    for (let a = 0; a + 2 <= yearMonths.length; a++) {
+      const span = yearMonths.slice(a, a + 2);
+      const index = unitsOf(inputs, span);
+      const shown: Float64Array[] = [];
+      const withheld: { what: string; v: Float64Array }[] = [];
+      for (const months of [span.slice(0, 1), span.slice(1, 2), span]) {
+        const from = months[0]?.from ?? 0;
+        const to = months.at(-1)?.to ?? 0;
+        for (const groupBy of ['kind', 'state'] as const) {
+          const r = report(inputs, from, to, groupBy, [], true);
+          if (!r.total.suppressed) shown.push(rowVector(index, inputs, months, 'total', 'total'));
+          for (const row of r.rows) (row.suppressed ? [] : shown).push(rowVector(index, inputs, months, groupBy, row.group));
+        }
+        const suit = suitabilityReport(inputs, {
+          period: { from, to, asOf: END, timeZone: TZ },
+          outages: [],
+          thresholds,
+          suppressSmallGroups: true,
+        });
+        for (const row of suit.rows) {
+          const v = new Float64Array(index.size);
+          for (const h of inputs) {
+            const d = h.device;
+            if (d.kind !== row.kind || d.stateCode !== row.state) continue;
+            if (row.municipality !== null && place.get(d.id) !== row.municipality) continue;
+            for (const m of months) {
+              const at = index.get(`${d.id}|${m.month}`);
+              if (at !== undefined) v[at] = 1;
+            }
+          }
+          if (row.suppressed)
+            withheld.push({ what: `${row.kind} ${row.state} ${row.municipality ?? ''} ${new Date(from).toISOString()}`, v });
+          else shown.push(v);
+        }
+        // What a state's row has beyond its municipality rows (small municipalities, unknown ones)
+        // is never shown alone: when it is fewer than 5 people it must not be solvable either.
+        for (const stateRow of suit.rows.filter((r) => r.municipality === null)) {
+          const listed = new Set(
+            suit.rows.filter((r) => r.kind === stateRow.kind && r.state === stateRow.state).map((r) => r.municipality),
+          );
+          const rest = inputs.filter(
+            (h) => h.device.kind === stateRow.kind && h.device.stateCode === stateRow.state && !listed.has(place.get(h.device.id) ?? null),
+          );
+          const people = new Set(rest.map((h) => h.device.beneficiaryId));
+          if (rest.length === 0 || people.size >= 5) continue;
+          const v = new Float64Array(index.size);
+          for (const h of rest)
+            for (const m of months) {
+              const at = index.get(`${h.device.id}|${m.month}`);
+              if (at !== undefined) v[at] = 1;
+            }
+          withheld.push({ what: `rest of ${stateRow.kind} ${stateRow.state} ${new Date(from).toISOString()}`, v });
+        }
+      }
+      const basis: Float64Array[] = [];
+      for (const v of shown) addToBasis(basis, v);
+      for (const w of withheld) {
+        if (w.v.every((x) => x === 0)) continue;
+        withheldSeen += 1;
+        if (residual(basis, w.v) < 1e-6) findings.push(w.what);
+      }
+    }
+    expect(withheldSeen).toBeGreaterThan(20);
     expect(findings).toEqual([]);
   });
 });
