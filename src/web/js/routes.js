@@ -28,7 +28,8 @@ export const ROUTES = [
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },
   // Supervisors and administrators see reports whole; analysts with small groups suppressed (API).
   { path: '/reports', navKey: 'reports', roles: ['analyst', 'supervisor', 'admin'], render: renderReports },
-  // Is each measure worth it here (issue 19): same readers and the same withholding as reports.
+  // Is each measure worth it here (issue 19): same readers and the same withholding as reports;
+  // supervisors also see the people of open case reviews there.
   { path: '/suitability', navKey: 'suitability', roles: ['analyst', 'supervisor', 'admin'], render: renderSuitability },
 ];
 
