@@ -157,6 +157,12 @@ describe.each(ENGINES)('suitability over HTTP on %s', (engine) => {
     const saved = await call('supervisor', 'POST', '/api/case-reviews/rev-1/suitability-suggestion', { suggestion });
     expect(saved.status).toBe(201);
     expect(saved.json()).toMatchObject({ caseReviewId: 'rev-1', suggestion, verdicts: { panic_button: 'unsuitable' } });
+    const created = await t.centinela.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'record_id'])
+      .where('record_type', '=', 'case_review_suggestion')
+      .execute();
+    expect(created).toEqual([{ action: 'create', record_id: saved.json().id }]);
     expect((await call('operator', 'POST', '/api/case-reviews/rev-1/suitability-suggestion', { suggestion })).status).toBe(403);
     expect((await call('supervisor', 'POST', '/api/case-reviews/rev-1/suitability-suggestion', { suggestion: '' })).status).toBe(400);
     const again = await call('supervisor', 'GET', '/api/beneficiaries/gyc-1/suitability');

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Actor } from '../actor.ts';
 import { newId } from '../ids.ts';
 import { checkedJson } from '../row-check.ts';
 import type { Database } from '../schema.ts';
+import type { AuditLog } from './audit.ts';
 
 export interface CaseReviewSuggestion {
   id: string;
@@ -19,23 +21,36 @@ const verdictsSchema = z.record(z.string(), z.string());
 
 /** Issue 19: changes of measure proposed on a case review from the person's suitability figures. */
 export class CaseReviewSuggestionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
+  ) {}
 
-  async add(input: Omit<CaseReviewSuggestion, 'id'>): Promise<CaseReviewSuggestion> {
+  /** Stored with its audit entry in one transaction: a case decision about a person (P6). */
+  async add(actor: Actor, input: Omit<CaseReviewSuggestion, 'id' | 'suggestedBy'>): Promise<CaseReviewSuggestion> {
     const id = newId('sug');
-    await this.db
-      .insertInto('case_review_suggestions')
-      .values({
-        id,
-        case_review_id: input.caseReviewId,
-        beneficiary_id: input.beneficiaryId,
-        suggested_by: input.suggestedBy,
-        suggested_at: input.suggestedAt,
-        suggestion: input.suggestion,
-        verdicts: JSON.stringify(input.verdicts),
-      })
-      .execute();
-    return { id, ...input };
+    const saved = { id, ...input, suggestedBy: actor.id };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('case_review_suggestions')
+        .values({
+          id,
+          case_review_id: input.caseReviewId,
+          beneficiary_id: input.beneficiaryId,
+          suggested_by: actor.id,
+          suggested_at: input.suggestedAt,
+          suggestion: input.suggestion,
+          verdicts: JSON.stringify(input.verdicts),
+        })
+        .execute();
+      await this.audit.append(trx, actor, {
+        action: 'create',
+        recordType: 'case_review_suggestion',
+        recordId: id,
+        detail: { caseReviewId: input.caseReviewId, beneficiaryId: input.beneficiaryId },
+      });
+    });
+    return saved;
   }
 
   async ofBeneficiary(beneficiaryId: string): Promise<CaseReviewSuggestion[]> {

@@ -51,7 +51,7 @@ export function createRepositories(store: Store, clock: Clock) {
     outbox: new NotificationOutbox(store.db),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
-    caseReviewSuggestions: new CaseReviewSuggestionRepository(store.db),
+    caseReviewSuggestions: new CaseReviewSuggestionRepository(store.db, audit),
     badRows,
     databaseScope: new DatabaseScope(store.db, store.engine),
     supervisedDevices: new SupervisedDeviceRepository(store.db, badRows),

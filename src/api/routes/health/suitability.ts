@@ -125,10 +125,9 @@ export const healthSuitabilityRoutes: RouteModule = (app, deps) => {
       await deps.repos.beneficiaries.get(actor, review.beneficiaryId, 'suitability suggestion');
       const now = deps.clock.now();
       const measures = await healthOf(deps).personSuitability(review.beneficiaryId, { from: now - CASE_WINDOW_DAYS * DAY, to: now });
-      const saved = await deps.repos.caseReviewSuggestions.add({
+      const saved = await deps.repos.caseReviewSuggestions.add(actor, {
         caseReviewId: review.id,
         beneficiaryId: review.beneficiaryId,
-        suggestedBy: actor.id,
         suggestedAt: now,
         suggestion: req.body.suggestion,
         verdicts: Object.fromEntries(measures.map((m) => [m.kind, m.verdict])),
