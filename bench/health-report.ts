@@ -4,12 +4,14 @@
  *
  *   node --import tsx bench/health-report.ts [devices=10000]
  *
+ * Then the suitability report over the last 90 days of that year (issue 19).
+ *
  * The year 2025 is generated straight into the tables: alternating online/offline intervals
  * (about 50 a device), a heartbeat count per device and day, two alarms a device, maintenance
  * windows, protection gaps and two centre outages.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { buildReport } from '../src/health/index.ts';
+import { buildReport, buildSuitability, loadSuitabilityThresholds } from '../src/health/index.ts';
 import { systemClock } from '../src/platform/index.ts';
 import { createRepositories } from '../src/store/index.ts';
 import { benchStore, insertFleet } from './health-fleet-data.ts';
@@ -110,13 +112,34 @@ for (const [kind, groupBy] of [
   const started = performance.now();
   const report =
     kind === 'reliability'
-      ? await buildReport(repos, 'reliability', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true })
-      : await buildReport(repos, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, suppressSmallGroups: true });
+      ? await buildReport(
+          repos,
+          'reliability',
+          { from: FROM, to: TO, groupBy },
+          { asOf: TO + DAY, timeZone: 'UTC', suppressSmallGroups: true },
+        )
+      : await buildReport(repos, 'cost', { from: FROM, to: TO, groupBy }, { asOf: TO + DAY, timeZone: 'UTC', suppressSmallGroups: true });
   const ms = performance.now() - started;
   loop.disable();
   console.log(
     `${kind} by ${groupBy}: ${report.rows.length} groups in ${(ms / 1000).toFixed(2)} s; longest event-loop stall ${(loop.max / 1e6).toFixed(0)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`,
   );
   if (groupBy === 'kind') console.log(`  total: ${JSON.stringify(report.total)}`);
+}
+
+// Suitability (issue 19) holds the period's histories of the whole fleet at once (places are
+// decided over everyone): time, stall and heap growth over the last 90 days of the year.
+{
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const heapBefore = process.memoryUsage().heapUsed;
+  loop.enable();
+  const started = performance.now();
+  const thresholds = loadSuitabilityThresholds();
+  const report = await buildSuitability(repos, { from: TO - 90 * DAY, to: TO, asOf: TO + DAY, timeZone: 'UTC', thresholds }, true);
+  const ms = performance.now() - started;
+  loop.disable();
+  console.log(
+    `suitability, last 90 days: ${report.rows.length} rows in ${(ms / 1000).toFixed(2)} s; longest event-loop stall ${(loop.max / 1e6).toFixed(0)} ms; heap +${((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20).toFixed(0)} MiB`,
+  );
 }
 await cleanup();

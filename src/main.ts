@@ -82,7 +82,16 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     // On PostgreSQL several nodes may share the database: supervision and jobs are led by one.
     const leadershipUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
     early?.waitingFor('health');
-    const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl } });
+    const health = await startHealth({
+      ...common,
+      config: {
+        watchdog: config.watchdog,
+        pruneTelemetry,
+        leadershipUrl,
+        timezone: config.timeZone,
+        suitabilityFile: config.suitabilityFile,
+      },
+    });
     shutdown.add('health', () => health.stop());
     early?.waitingFor('alerts');
     const alerts = await startAlerts({

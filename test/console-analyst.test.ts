@@ -17,7 +17,8 @@ import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts'
 
 /**
  * Analysts judge the measures from aggregates: six people carry panic buttons (a group big
- * enough to show), two have cameras (a group of fewer than five: suppressed, P6).
+ * enough to show), two have cameras (a group of fewer than five: suppressed, P6), and five have
+ * satellite phones (withheld with the cameras, so Total − buttons gives only the two together).
  */
 let t: TestCentinela;
 let browser: Browser;
@@ -49,7 +50,7 @@ async function history(deviceId: string, onlineDays: number) {
       .execute();
 }
 
-async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'OAX') {
+async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'OAX' | 'CHH') {
   const b = await t.centinela.repos.beneficiaries.create(admin, {
     alias: `Garza ${n}`,
     fullName: `Persona Analizada ${n}`,
@@ -73,6 +74,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER');
   for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX');
+  for (let n = 9; n <= 13; n++) await protectedPerson(n, 'satellite-phone', 'CHH');
   const user = await addConsoleUser(t, 'analyst');
   analyst = await openConsole(browser, t.centinela.httpUrl);
   await logIn(analyst.page, user.name);
@@ -89,9 +91,14 @@ describe('the analyst console', () => {
     await page.locator('#report-chart canvas').waitFor();
     await seeText(page.locator('#report-table tbody tr'), 'Botón de pánico');
     const camera = page.locator('#report-table tbody tr', { hasText: 'Cámara' });
-    await seeText(camera, 'Suprimido (menos de 5 personas)');
+    await seeText(camera, 'Suprimido para proteger a las personas');
     expect(await camera.getAttribute('class')).toContain('is-suppressed');
-    await seeText(page.locator('#suppressed-note'), '1 grupo(s) suprimido(s)');
+    const satellite = page.locator('#report-table tbody tr', { hasText: 'satelital' });
+    expect(await satellite.getAttribute('class')).toContain('is-suppressed');
+    await seeText(page.locator('#suppressed-note'), '2 grupo(s) suprimido(s)');
+    await page.locator('#suppression-rule summary').click();
+    await seeText(page.locator('#suppression-rule'), 'al menos dos cuyas personas juntas llegan a 5');
+    await seeText(page.locator('#report-days'), 'America/Mexico_City');
     await screenshot(page, 'analyst-reliability');
     expect(await unlabelledControls(page)).toEqual([]);
   });
@@ -130,6 +137,21 @@ describe('the analyst console', () => {
     await page.locator('#report-table').waitFor();
     await seeText(page.locator('#report-table thead'), 'Availability');
     await screenshot(page, 'analyst-reliability-en');
+  });
+
+  it('opens the suitability page: a verdict per state and kind, cameras withheld, unknown municipalities counted', async () => {
+    const { page } = analyst;
+    await page.getByRole('link', { name: 'Suitability' }).click();
+    await page.getByRole('heading', { name: 'Suitability of measures', level: 1 }).waitFor();
+    const buttons = page.locator('#suitability-panic_button tbody tr', { hasText: 'VER' });
+    await seeText(buttons, '6');
+    expect(await buttons.locator('td.verdict strong').textContent()).toMatch(/^(Suitable|Doubtful|Unsuitable)$/);
+    const cameras = page.locator('#suitability-camera tbody tr').first();
+    await seeText(cameras, 'Withheld to protect people');
+    await seeText(page.locator('#suitability-unknown'), 'VER: 6 device(s) with no or a doubtful municipality');
+    await screenshot(page, 'analyst-suitability-en');
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(analyst.problems).toEqual([]);
   });
 
   it('shows no one by name', async () => {

@@ -103,12 +103,14 @@ describe.each(ENGINES)('health over HTTP on %s', (engine) => {
     expect((await call('technician', 'POST', '/api/devices/nope/test', { minutes: 30 })).status).toBe(404);
   });
 
-  it('analysts get the cost report with groups of fewer than 5 beneficiaries suppressed; administrators see them', async () => {
+  it('analysts get the cost report with groups of fewer than 5 people withheld, with a partner group; administrators see them', async () => {
     clock = new ManualClock(JUL1);
     t = await startTestCentinela(engine, { clock });
     for (const n of [1, 2, 3, 4, 5]) {
       await beneficiary(`ver-${n}`);
       await device(`btn-ver-${n}`, `ver-${n}`);
+      await beneficiary(`oax-${n}`, 'OAX');
+      await device(`btn-oax-${n}`, `oax-${n}`, 'OAX');
     }
     await beneficiary('gro-1', 'GRO');
     await device('btn-gro-1', 'gro-1', 'GRO');
@@ -117,8 +119,13 @@ describe.each(ENGINES)('health over HTTP on %s', (engine) => {
     expect(analyst.status).toBe(200);
     const rows = analyst.json().rows as { group: string; suppressed: boolean; spendMxn: number | null }[];
     expect(rows.find((r) => r.group === 'GRO')).toMatchObject({ suppressed: true, spendMxn: null });
+    // GRO (1 person) is withheld with the smallest other state (OAX before VER, 5 people each), so
+    // Total − VER gives only GRO + OAX together (6 people).
+    expect(rows.find((r) => r.group === 'OAX')).toMatchObject({ suppressed: true, spendMxn: null });
     // 5 buttons × 30 days × 3,500 × 12 ÷ 365 = MXN 17,260.27, all of it billed for silence.
     expect(rows.find((r) => r.group === 'VER')).toMatchObject({ suppressed: false, spendMxn: 17260.27, billedButSilentDevices: 5 });
+    expect(analyst.json()).toMatchObject({ timeZone: 'America/Mexico_City', from: '2026-06-01T06:00:00.000Z', noData: false });
+    expect(analyst.json().total).toMatchObject({ suppressed: false, beneficiaries: 11 });
     const admin = await call('admin', 'GET', url);
     expect(admin.json().rows.find((r: { group: string }) => r.group === 'GRO')).toMatchObject({ suppressed: false, spendMxn: 3452.05 });
 
@@ -129,10 +136,19 @@ describe.each(ENGINES)('health over HTTP on %s', (engine) => {
     expect(lines.find((l) => l.startsWith('GRO,'))).toMatch(/^GRO,true,,/);
 
     const reliability = await call('supervisor', 'GET', '/api/reports/reliability?from=2026-06-01&to=2026-07-01&groupBy=month');
-    expect(reliability.json().rows).toMatchObject([{ group: '2026-06', devices: 6, availability: 0 }]);
+    expect(reliability.json().rows).toMatchObject([{ group: '2026-06', devices: 11, availability: 0 }]);
     expect((await call('technician', 'GET', url)).status).toBe(403);
     expect((await call('analyst', 'GET', '/api/fleet')).status).toBe(403);
     expect((await call('analyst', 'GET', '/api/reports/cost?groupBy=planet')).status).toBe(400);
+    // Bad ranges are refused with a reason, never answered as "suppressed".
+    const inverted = await call('analyst', 'GET', '/api/reports/cost?from=2026-06-10&to=2026-06-01');
+    expect(inverted.status).toBe(400);
+    expect(inverted.json().error.message).toMatch(/must be after/);
+    const future = await call('analyst', 'GET', '/api/reports/reliability?from=2027-01-01&to=2027-02-01');
+    expect(future.status).toBe(400);
+    expect(future.json().error.message).toMatch(/future/);
+    const before = await call('analyst', 'GET', '/api/reports/cost?from=2025-01-01&to=2025-02-01&groupBy=state');
+    expect(before.json()).toMatchObject({ noData: true, rows: [], suppressedGroups: 0, total: { suppressed: false, devices: 0 } });
   });
 
   it('jobs show their next run; test reminders open a task for a button never tested in 30 days', async () => {

@@ -86,4 +86,34 @@ describe.each(ENGINES)('reports from what supervision recorded, on %s', (engine)
     // Only the press counts: 1 non-test alarm, acknowledged in 10 s.
     expect(r.total).toMatchObject({ nonTestAlarms: 1, ackP50S: 10, shareAckedWithin30s: 1 });
   });
+
+  it("runs on the centre's days: a report from 1 June in Mexico City (06:00 UTC) counts 18 h of that UTC day's heartbeats, not none", async () => {
+    h = await healthHarness(engine);
+    await h.addDevice('btn-4', { installedAt: Date.UTC(2026, 4, 31, 12) });
+    const db = h.db.store.db;
+    await db.deleteFrom('health_intervals').where('device_id', '=', 'btn-4').execute();
+    await db
+      .insertInto('health_intervals')
+      .values({ id: 'int_btn4', device_id: 'btn-4', state: 'online', started_at: Date.UTC(2026, 4, 31, 12), ended_at: null })
+      .execute();
+    // One beat a minute: whole UTC days of 1,440 on 31 May, 1 and 2 June; 3 June until 03:00 (now) is 180.
+    const days = [
+      [Date.UTC(2026, 4, 31), 1440],
+      [Date.UTC(2026, 5, 1), 1440],
+      [Date.UTC(2026, 5, 2), 1440],
+      [Date.UTC(2026, 5, 3), 180],
+    ] as const;
+    await db
+      .insertInto('health_heartbeat_days')
+      .values(days.map(([day, received]) => ({ device_id: 'btn-4', day, received, clock_suspect: 0 })))
+      .execute();
+    h.clock.set(Date.UTC(2026, 5, 3, 3));
+    const from = Date.UTC(2026, 5, 1, 6); // 1 June 00:00 in Mexico City
+    expect(h.api.timeZone).toBe('America/Mexico_City');
+    const r = await h.api.reliabilityReport({ from, to: h.clock.now(), groupBy: 'kind' }, false);
+    // Expected: 45 h × 60 = 2,700. Received: 1,440 × 18/24 + 1,440 + 180 = 2,700 (cutting at 00:00 UTC gave 1,620 → 0.6).
+    expect(r.total.heartbeatDelivery).toBe(1);
+    expect(r.total.availability).toBe(1);
+    expect(r.timeZone).toBe('America/Mexico_City');
+  });
 });

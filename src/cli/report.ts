@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config/index.ts';
 import { CentinelaError } from '../domain/errors.ts';
+import { reportPeriod } from '../domain/report-period.ts';
 import { toCsv } from '../domain/reports-csv.ts';
 import { GROUP_BYS, type GroupBy } from '../domain/reports-types.ts';
-import { buildReport } from '../health/index.ts';
+import { buildReport, buildSuitability, loadSuitabilityThresholds } from '../health/index.ts';
 import { withStore } from './context.ts';
 import { action, print } from './output.ts';
 
@@ -12,14 +14,6 @@ interface ReportOptions {
   groupBy: string;
   format?: string;
   suppressSmallGroups?: boolean;
-}
-
-function parseWhen(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const t = Date.parse(value);
-  if (!Number.isFinite(t))
-    throw new CentinelaError('CENTINELA_ERR_VALIDATION', `${flag}: expected a date (2026-06-01) or an ISO-8601 date-time`);
-  return t;
 }
 
 /** `centinela report reliability|cost`: the reports of docs/architecture.md, straight from the database. */
@@ -33,18 +27,17 @@ export function reportCommand(program: Command): void {
           ? 'availability, delivery, episodes, alarm timings, protection gaps'
           : 'spend, waste, cost per protected day and per answered alarm',
       )
-      .option('--from <date>', 'start of the period (default: first day of this month, UTC)')
+      .option('--from <date>', "start of the period, a day in the centre's time zone (default: first day of this month)")
       .option('--to <date>', 'end of the period, exclusive (default: now)')
       .option('--group-by <group>', `one of ${GROUP_BYS.join(', ')}`, 'kind')
       .option('--format <format>', 'json or csv (default: a table; --json implies json)')
-      .option('--suppress-small-groups', 'withhold groups of fewer than 5 beneficiaries, as analysts see them')
+      .option('--suppress-small-groups', 'withhold small groups as analysts see them (whole months; fewer than 5 people)')
       .action(
         action(async (opts: ReportOptions, cmd: Command) => {
           const now = Date.now();
-          const d = new Date(now);
-          const from = parseWhen('--from', opts.from, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-          const to = parseWhen('--to', opts.to, now);
-          if (!(to > from)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--to must be after --from');
+          const { timeZone } = loadConfig();
+          const suppress = opts.suppressSmallGroups === true;
+          const { from, to } = reportPeriod({ from: opts.from, to: opts.to }, now, timeZone, { wholeMonths: suppress, fieldPrefix: '--' });
           if (!GROUP_BYS.includes(opts.groupBy as GroupBy)) {
             throw new CentinelaError('CENTINELA_ERR_VALIDATION', `--group-by: expected one of ${GROUP_BYS.join(', ')}`);
           }
@@ -52,7 +45,7 @@ export function reportCommand(program: Command): void {
             throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--format: expected json or csv');
           }
           const params = { from, to, groupBy: opts.groupBy as GroupBy };
-          const run = { asOf: now, suppressSmallGroups: opts.suppressSmallGroups === true };
+          const run = { asOf: now, timeZone, suppressSmallGroups: suppress };
           const result = await withStore(
             async ({ repos }): Promise<{ rows: unknown[]; total: unknown }> =>
               kind === 'reliability' ? buildReport(repos, 'reliability', params, run) : buildReport(repos, 'cost', params, run),
@@ -71,4 +64,60 @@ export function reportCommand(program: Command): void {
         }),
       );
   }
+  report
+    .command('suitability')
+    .description('is each measure worth it per municipality, state and kind: figures and a verdict (default: the last 90 days)')
+    .option('--from <date>', "start of the period, a day in the centre's time zone (default: 90 days ago)")
+    .option('--to <date>', 'end of the period, exclusive (default: now)')
+    .option('--format <format>', 'json or csv (default: a table; --json implies json)')
+    .option('--lang <lang>', 'language of the verdicts: es or en', 'es')
+    .option('--suppress-small-groups', 'withhold small cells as analysts see them (whole months; fewer than 5 people)')
+    .action(
+      action(async (opts: ReportOptions & { lang: string }, cmd: Command) => {
+        const now = Date.now();
+        const config = loadConfig();
+        const suppress = opts.suppressSmallGroups === true;
+        if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'csv') {
+          throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--format: expected json or csv');
+        }
+        if (opts.lang !== 'es' && opts.lang !== 'en') throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--lang: expected es or en');
+        const lang = opts.lang;
+        const { from, to } = reportPeriod({ from: opts.from, to: opts.to }, now, config.timeZone, {
+          wholeMonths: suppress,
+          fieldPrefix: '--',
+          defaultFrom: now - 90 * 86_400_000,
+        });
+        const thresholds = loadSuitabilityThresholds(config.suitabilityFile);
+        const result = await withStore(({ repos }) =>
+          buildSuitability(repos, { from, to, asOf: now, timeZone: config.timeZone, thresholds }, suppress),
+        );
+        const global = cmd.optsWithGlobals();
+        if (opts.format === 'json' || global.json) {
+          print({ json: true }, result, '');
+          return;
+        }
+        const rows = result.rows.map((r) => ({
+          state: r.state,
+          municipality: r.municipality ?? '',
+          kind: r.kind,
+          people: r.suppressed ? 'suppressed' : (r.people ?? ''),
+          availability: r.availability ?? '',
+          checkInShare: r.checkInShare ?? '',
+          onSceneP50Min: r.onSceneP50Min ?? '',
+          costPerProtectedDayMxn: r.costPerProtectedDayMxn ?? '',
+          verdict: r.verdict ?? '',
+          reasons: r.reasons.map((x) => x.text[lang]).join('; '),
+        }));
+        if (opts.format === 'csv') {
+          process.stdout.write(toCsv(rows));
+          return;
+        }
+        const unknown = result.unknownMunicipality.map((u) => `${u.state}: ${u.devices} device(s) with no or a doubtful municipality`);
+        print(
+          global,
+          result,
+          result.noData ? 'no data in the period' : [toCsv(rows).trimEnd().replaceAll(',', '\t'), ...unknown].join('\n'),
+        );
+      }),
+    );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../domain/calendar.ts';
 
 const port = (fallback: number) =>
   z.coerce
@@ -86,6 +87,13 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port of the Iridium DirectIP MT gateway, e.g. 12.47.179.12:10800')
       .optional(),
+    /** The centre's time zone: reports and scheduled jobs run on its days (IANA name). */
+    CENTINELA_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'expected an IANA time zone name, e.g. America/Mexico_City')
+      .default(DEFAULT_TIME_ZONE),
+    /** Suitability thresholds (issue 19); default: the shipped src/health/suitability/thresholds.json. */
+    CENTINELA_SUITABILITY_FILE: nonEmpty,
     CENTINELA_INREACH_TOKEN: z
       .string()
       .trim()
@@ -157,6 +165,10 @@ export interface Config {
   watchdog: { url: string; intervalS: number } | undefined;
   console: { mapTileUrl: string | undefined };
   gateways: GatewaysConfig;
+  /** The centre's time zone (CENTINELA_TIME_ZONE). */
+  timeZone: string;
+  /** CENTINELA_SUITABILITY_FILE, when a centre keeps its own thresholds. */
+  suitabilityFile: string | undefined;
 }
 
 /** Protocol gateways for devices that do not speak the MQTT contract (issue 17). */
@@ -224,5 +236,7 @@ export function toConfig(env: Env): Config {
       inreachToken: env.CENTINELA_INREACH_TOKEN,
     },
     console: { mapTileUrl: env.CENTINELA_MAP_TILE_URL },
+    timeZone: env.CENTINELA_TIME_ZONE,
+    suitabilityFile: env.CENTINELA_SUITABILITY_FILE,
   };
 }

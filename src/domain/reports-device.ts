@@ -24,6 +24,8 @@ export interface DeviceFacts {
   /** In service in the slice yet sent nothing in it (meaningful on a calendar-month slice). */
   silent: boolean;
   spendMxn: number;
+  /** Spend over supervised time: what cost per protected day divides, so the centre's own downtime is not charged to it. */
+  supervisedSpendMxn: number;
 }
 
 export const isTestAlarm = (a: ReportAlarm): boolean => a.test || a.kind === 'test';
@@ -86,6 +88,7 @@ export function deviceFacts(
     installLeadMs,
     silent: inServiceMs > 0 && heartbeatsReceived === 0 && onlineMs === 0,
     spendMxn: spendFor(inServiceMs, h.device.monthlyCostMxn),
+    supervisedSpendMxn: spendFor(supervisedMs, h.device.monthlyCostMxn),
   };
 }
 
@@ -103,6 +106,7 @@ export function sumFacts(parts: DeviceFacts[]): DeviceFacts {
     installLeadMs: null,
     silent: false,
     spendMxn: 0,
+    supervisedSpendMxn: 0,
   };
   for (const p of parts) {
     total.inServiceMs += p.inServiceMs;
@@ -115,6 +119,7 @@ export function sumFacts(parts: DeviceFacts[]): DeviceFacts {
     total.alarms.push(...p.alarms);
     total.installLeadMs ??= p.installLeadMs;
     total.spendMxn += p.spendMxn;
+    total.supervisedSpendMxn += p.supervisedSpendMxn;
   }
   return total;
 }

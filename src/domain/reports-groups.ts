@@ -2,9 +2,6 @@ import type { DeviceFacts } from './reports-device.ts';
 import { isTestAlarm } from './reports-device.ts';
 import { HOUR_MS, percentile } from './reports-spans.ts';
 
-/** Analysts never see a group of fewer than 5 beneficiaries (P6, docs/architecture.md). */
-export const MIN_GROUP_BENEFICIARIES = 5;
-
 /** Running sums of one group. */
 export interface GroupAcc {
   key: string;
@@ -33,6 +30,7 @@ export interface GroupAcc {
   gapMs: number;
   singleDeviceBeneficiaries: Set<string>;
   spendMxn: number;
+  supervisedSpendMxn: number;
   wastedMxn: number;
   silentDevices: Set<string>;
   silentSpendMxn: number;
@@ -66,6 +64,7 @@ export function newGroup(key: string): GroupAcc {
     gapMs: 0,
     singleDeviceBeneficiaries: new Set(),
     spendMxn: 0,
+    supervisedSpendMxn: 0,
     wastedMxn: 0,
     silentDevices: new Set(),
     silentSpendMxn: 0,
@@ -88,6 +87,7 @@ export function addFacts(g: GroupAcc, deviceId: string, beneficiaryId: string | 
   g.offlineEpisodes += f.offlineEpisodes;
   g.offlineEpisodeMs += f.offlineEpisodeMs;
   g.spendMxn += f.spendMxn;
+  g.supervisedSpendMxn += f.supervisedSpendMxn;
   const availability = f.supervisedMs > 0 ? f.onlineMs / f.supervisedMs : 1;
   g.wastedMxn += f.spendMxn * (1 - availability);
   if (f.installLeadMs !== null) g.installLeadMs.push(f.installLeadMs);
@@ -218,18 +218,13 @@ export function costRow(g: GroupAcc): CostRow {
     inServiceDays: round(days(g.inServiceMs)),
     spendMxn: round(g.spendMxn, 2),
     availableDays: round(availableDays),
-    costPerProtectedDayMxn: round(ratio(g.spendMxn, availableDays), 2),
+    // Spend over supervised days only: a day the centre itself was down is nobody's protected day,
+    // and charging it here made a 3-day centre outage look like dearer protection.
+    costPerProtectedDayMxn: round(ratio(g.supervisedSpendMxn, availableDays), 2),
     wastedSpendMxn: round(g.wastedMxn, 2),
     genuineAlarmsAcknowledged: g.genuineAcknowledged,
     costPerAnsweredAlarmMxn: round(ratio(g.spendMxn, g.genuineAcknowledged), 2),
     billedButSilentDevices: g.silentDevices.size,
     billedButSilentSpendMxn: round(g.silentSpendMxn, 2),
   };
-}
-
-/** Analysts: every figure of a group of fewer than 5 beneficiaries is withheld, and the row says so. */
-export function suppress<R extends { group: string; suppressed: boolean }>(row: R, beneficiaries: number): R {
-  if (beneficiaries >= MIN_GROUP_BENEFICIARIES) return row;
-  const hidden = Object.fromEntries(Object.keys(row).map((k) => [k, null])) as unknown as R;
-  return { ...hidden, group: row.group, suppressed: true };
 }

@@ -55,26 +55,6 @@ export const measure = (spans: readonly Span[]): number => normalize(spans).redu
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
-/** Calendar months (UTC) that cover `[from, to)`, each clipped to the period. */
-export function monthSlices(from: number, to: number): { month: string; from: number; to: number }[] {
-  const out: { month: string; from: number; to: number }[] = [];
-  const d = new Date(from);
-  let start = from;
-  let y = d.getUTCFullYear();
-  let m = d.getUTCMonth();
-  while (start < to) {
-    const next = Date.UTC(y, m + 1, 1);
-    out.push({ month: `${y}-${String(m + 1).padStart(2, '0')}`, from: start, to: Math.min(next, to) });
-    start = next;
-    m += 1;
-    if (m === 12) {
-      m = 0;
-      y += 1;
-    }
-  }
-  return out;
-}
-
 /** Nearest-rank percentile (p in 0..100) of unsorted values; null when there are none. */
 export function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;

@@ -7,6 +7,8 @@ export interface ReportDevice {
   kind: string;
   modelId: string;
   stateCode: string;
+  /** The person's municipality as registered (free text; suitability groups by it). */
+  municipality?: string | null;
   beneficiaryId: string | null;
   monthlyCostMxn: number;
   heartbeatIntervalS: number;
@@ -38,7 +40,10 @@ export interface DeviceHistory {
   device: ReportDevice;
   intervals: StateInterval[];
   maintenance: Span[];
-  /** Heartbeats received per UTC day (day = epoch ms of 00:00 UTC). */
+  /**
+   * Heartbeats received, as counts placed at an instant (`day`): a report slice counts those
+   * placed inside it. The store sums them per slice, a day split by a slice edge shared pro rata.
+   */
   heartbeatDays: { day: number; received: number }[];
   alarms: ReportAlarm[];
 }
@@ -51,4 +56,6 @@ export interface ReportPeriod {
   to: number;
   /** When the report is computed: open intervals end here. */
   asOf: number;
+  /** The centre's time zone: months are its calendar months (src/domain/calendar.ts). */
+  timeZone: string;
 }

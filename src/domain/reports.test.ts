@@ -5,7 +5,7 @@ import type { Span } from './reports-spans.ts';
 import type { DeviceHistory, GroupBy, ReportAlarm, ReportDevice, StateInterval } from './reports-types.ts';
 
 const jun = (d: number) => Date.UTC(2026, 5, d); // June 2026 has 30 days
-const JUNE = { from: jun(1), to: Date.UTC(2026, 6, 1), asOf: Date.UTC(2026, 6, 15) };
+const JUNE = { from: jun(1), to: Date.UTC(2026, 6, 1), asOf: Date.UTC(2026, 6, 15), timeZone: 'UTC' };
 // A panic button costs MXN 3,500 a month: 3,500 × 12 ÷ 365 = MXN 115.068… a day.
 const PER_DAY = (3500 * 12) / 365;
 
@@ -33,11 +33,10 @@ function history(d: ReportDevice, over: Partial<DeviceHistory> = {}): DeviceHist
   return { device: d, intervals: [], maintenance: [], heartbeatDays: [], alarms: [], ...over };
 }
 
-type Extra = Partial<ReportOptions> & { gaps?: [string, Span[]][] };
+type Extra = Partial<ReportOptions>;
 function builder(histories: DeviceHistory[], opts: Extra) {
   const b = new ReportBuilder({ period: JUNE, groupBy: 'kind' as GroupBy, outages: [], suppressSmallGroups: false, ...opts });
   for (const h of histories) b.addDevice(h);
-  for (const [ben, spans] of opts.gaps ?? []) b.addGaps(ben, spans);
   return b;
 }
 const rel = (histories: DeviceHistory[], opts: Extra = {}) => builder(histories, opts).finish('reliability');
@@ -139,6 +138,13 @@ describe("Centinela's own outage", () => {
     expect(c.wastedSpendMxn).toBe(0);
   });
 
+  it('is not charged to cost per protected day: 27 supervised days × 115.07 ÷ 27 available days = 115.07, as with no outage', () => {
+    const c = cost([e], { outages }).total;
+    expect(c.availableDays).toBe(27);
+    expect(c.costPerProtectedDayMxn).toBe(115.07);
+    expect(cost([history(device('E2'), { intervals: [iv('online', jun(1), null)] })]).total.costPerProtectedDayMxn).toBe(115.07);
+  });
+
   it('a device offline across the outage is not blamed for it: offline 5–15 June with 10–13 excluded = 7 days', () => {
     const f = history(device('F'), {
       intervals: [iv('online', jun(1), jun(5)), iv('offline', jun(5), jun(15)), iv('online', jun(15), null)],
@@ -211,9 +217,39 @@ describe('protection gaps and single devices', () => {
     const h = history(device('H'), {
       intervals: [iv('online', jun(1), jun(11)), iv('offline', jun(11), jun(16)), iv('online', jun(16), null)],
     });
-    const r = rel([h], { gaps: [['ben-H', [[jun(11), jun(16)]]]] }).total;
+    const r = rel([h]).total;
     expect(r.protectionGapHours).toBe(120);
     expect(r.singleDeviceBeneficiaries).toBe(1);
+  });
+
+  it('a button offline 11–16 June and a satellite phone offline 14–20 June leave a gap only while both were: 14–16 June = 48 h', () => {
+    const b = history(device('J1', { beneficiaryId: 'ben-J' }), {
+      intervals: [iv('online', jun(1), jun(11)), iv('offline', jun(11), jun(16)), iv('online', jun(16), null)],
+    });
+    const p = history(device('J2', { beneficiaryId: 'ben-J', kind: 'satellite_phone', modelId: 'satellite-phone' }), {
+      intervals: [iv('online', jun(1), jun(14)), iv('offline', jun(14), jun(20)), iv('online', jun(20), null)],
+    });
+    const r = rel([b, p]).total;
+    expect(r.protectionGapHours).toBe(48);
+    expect(r.singleDeviceBeneficiaries).toBe(0);
+  });
+
+  it('a camera (no alarm path) offline does not open a gap; a button in maintenance or still unseen is not offline', () => {
+    const cam = history(device('K1', { beneficiaryId: 'ben-K', kind: 'camera', modelId: 'camera', alarmCapable: false }), {
+      intervals: [iv('offline', jun(1), null)],
+    });
+    const btn = history(device('K2', { beneficiaryId: 'ben-K' }), {
+      intervals: [iv('maintenance', jun(1), jun(6)), iv('never_seen', jun(6), jun(8)), iv('online', jun(8), null)],
+      maintenance: [[jun(1), jun(6)]],
+    });
+    expect(rel([cam, btn]).total.protectionGapHours).toBe(0);
+  });
+
+  it("the centre's own outage is not a gap of the person's: offline 5–15 June with the centre down 10–13 June = 7 × 24 = 168 h", () => {
+    const f = history(device('L'), {
+      intervals: [iv('online', jun(1), jun(5)), iv('offline', jun(5), jun(15)), iv('online', jun(15), null)],
+    });
+    expect(rel([f], { outages: [[jun(10), jun(13)]] }).total.protectionGapHours).toBe(168);
   });
 
   it('a beneficiary with a button and a satellite phone is not flagged', () => {
@@ -239,30 +275,50 @@ describe('groups', () => {
     ...['g1', 'g2'].map((id) => history(device(id, { stateCode: 'GRO' }), { intervals: [iv('online', jun(1), null)] })),
   ];
 
-  it('for analysts, Guerrero (2 beneficiaries < 5) is suppressed and marked; Veracruz (5) is shown', () => {
+  it('for analysts Guerrero (2 people < 5) is withheld, and Veracruz with it, or Total − Veracruz would give Guerrero', () => {
     const r = cost(fleet, { groupBy: 'state', suppressSmallGroups: true });
     const gro = r.rows.find((x) => x.group === 'GRO');
     const ver = r.rows.find((x) => x.group === 'VER');
     expect(gro).toMatchObject({ suppressed: true, spendMxn: null, beneficiaries: null, devices: null });
-    // 5 buttons × 30 days × 115.07 = MXN 17,260.27.
-    expect(ver).toMatchObject({ suppressed: false, beneficiaries: 5, spendMxn: 17260.27 });
-    expect(r.suppressedGroups).toBe(1);
+    expect(ver).toMatchObject({ suppressed: true, spendMxn: null });
+    expect(r.suppressedGroups).toBe(2);
+    // The Total (7 people) is shown, the same as in every other grouping: 7 × 30 × 115.07 = MXN 24,164.38.
+    expect(r.total).toMatchObject({ suppressed: false, beneficiaries: 7, spendMxn: 24164.38 });
+    expect(cost(fleet, { groupBy: 'kind', suppressSmallGroups: true }).total).toEqual(r.total);
   });
 
-  it('for analysts the total is withheld too, or total − Veracruz would give Guerrero: 24,164.38 − 17,260.27 = 6,904.11', () => {
-    const r = cost(fleet, { groupBy: 'state', suppressSmallGroups: true });
-    expect(r.total).toMatchObject({ suppressed: true, spendMxn: null, beneficiaries: null });
-  });
-
-  it('the total stays when the suppressed groups together cover 5 people: GRO (2) + OAX (3) may be shown as their sum', () => {
+  it('GRO (2) and OAX (3) together reach 5 people: both withheld, Veracruz and the Total shown', () => {
     const more = [
       ...fleet,
       ...['o1', 'o2', 'o3'].map((id) => history(device(id, { stateCode: 'OAX' }), { intervals: [iv('online', jun(1), null)] })),
     ];
     const r = cost(more, { groupBy: 'state', suppressSmallGroups: true });
     expect(r.rows.filter((x) => x.suppressed).map((x) => x.group)).toEqual(['GRO', 'OAX']);
+    expect(r.rows.find((x) => x.group === 'VER')).toMatchObject({ suppressed: false, spendMxn: 17260.27 });
     // 10 buttons × 30 days × 115.07 = MXN 34,520.55.
     expect(r.total).toMatchObject({ suppressed: false, beneficiaries: 10, spendMxn: 34520.55 });
+  });
+
+  it('counts people, not devices: 4 people with 3 buttons each in Guerrero are still withheld', () => {
+    const gro = ['p1', 'p2', 'p3', 'p4'].flatMap((p) =>
+      [1, 2, 3].map((n) =>
+        history(device(`${p}-${n}`, { stateCode: 'GRO', beneficiaryId: p }), { intervals: [iv('online', jun(1), null)] }),
+      ),
+    );
+    const vers = ['v6', 'v7', 'v8', 'v9', 'v10'].map((id) =>
+      history(device(id, { stateCode: 'OAX' }), { intervals: [iv('online', jun(1), null)] }),
+    );
+    const r = cost([...fleet.slice(0, 5), ...vers, ...gro], { groupBy: 'state', suppressSmallGroups: true });
+    expect(r.rows.find((x) => x.group === 'GRO')).toMatchObject({ suppressed: true });
+    // GRO (4 people) needs a partner to reach 5: the smaller of OAX and VER (5 each; OAX first by name).
+    expect(r.rows.filter((x) => x.suppressed).map((x) => x.group)).toEqual(['GRO', 'OAX']);
+  });
+
+  it('a period with nothing in service says "no data", never "suppressed"', () => {
+    const r = cost([], { groupBy: 'state', suppressSmallGroups: true });
+    expect(r.noData).toBe(true);
+    expect(r.total.suppressed).toBe(false);
+    expect(r.rows).toEqual([]);
   });
 
   it('without suppression (administrators) Guerrero shows 2 × 30 × 115.07 = MXN 6,904.11', () => {
@@ -274,10 +330,25 @@ describe('groups', () => {
     const m = history(device('M', { installedAt: Date.UTC(2026, 4, 16), retiredAt: jun(15) }), {
       intervals: [iv('online', Date.UTC(2026, 4, 16), jun(15))],
     });
-    const r = cost([m], { groupBy: 'month', period: { from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 6, 1), asOf: JUNE.asOf } });
+    const r = cost([m], {
+      groupBy: 'month',
+      period: { from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 6, 1), asOf: JUNE.asOf, timeZone: 'UTC' },
+    });
     expect(r.rows.map((x) => [x.group, x.inServiceDays])).toEqual([
       ['2026-05', 16],
       ['2026-06', 14],
+    ]);
+  });
+
+  it("months are the centre's: in Mexico City (UTC−6) a button in service from 1 June 02:00 UTC counts its first 4 h in May", () => {
+    const start = Date.UTC(2026, 5, 1, 2);
+    const m = history(device('MX', { installedAt: start }), { intervals: [iv('online', start, null)] });
+    const period = { from: Date.UTC(2026, 4, 1, 6), to: Date.UTC(2026, 6, 1, 6), asOf: JUNE.asOf, timeZone: 'America/Mexico_City' };
+    const r = cost([m], { groupBy: 'month', period });
+    // May ends at 1 June 06:00 UTC: 4 h = 0.1667 days in May; June (1 June 06:00 to 1 July 06:00) is 30 whole days.
+    expect(r.rows.map((x) => [x.group, x.inServiceDays])).toEqual([
+      ['2026-05', 0.1667],
+      ['2026-06', 30],
     ]);
   });
 

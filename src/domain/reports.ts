@@ -1,17 +1,17 @@
-import { type DeviceFacts, deviceFacts, sumFacts } from './reports-device.ts';
+import { monthSlices } from './calendar.ts';
+import { type DeviceFacts, deviceFacts, inServiceSpans, sumFacts } from './reports-device.ts';
 import {
   addFacts,
   addSilentMonth,
   type CostRow,
   costRow,
   type GroupAcc,
-  MIN_GROUP_BENEFICIARIES,
   newGroup,
   type ReliabilityRow,
   reliabilityRow,
-  suppress,
 } from './reports-groups.ts';
-import { clip, measure, monthSlices, type Span } from './reports-spans.ts';
+import { clip, measure, normalize, type Span, subtract } from './reports-spans.ts';
+import { type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
 import type { DeviceHistory, GroupBy, ReportDevice, ReportPeriod } from './reports-types.ts';
 
 export type ReportKind = 'reliability' | 'cost';
@@ -21,7 +21,7 @@ export interface ReportOptions {
   groupBy: GroupBy;
   /** Centinela's own outages: excluded from devices' supervised time. */
   outages: Span[];
-  /** Analysts: groups of fewer than 5 beneficiaries are suppressed. */
+  /** Analysts: small groups are withheld by the rule of src/domain/reports-suppression.ts. */
   suppressSmallGroups: boolean;
 }
 
@@ -31,14 +31,24 @@ export interface Report<Row> {
   to: string;
   groupBy: GroupBy;
   generatedAt: string;
-  /** How many groups were withheld because fewer than 5 beneficiaries are in them. */
+  /** The centre's time zone the months and dates are cut in. */
+  timeZone: string;
+  /** How many groups were withheld (src/domain/reports-suppression.ts). */
   suppressedGroups: number;
+  /** Nothing was in service in the period: figures are empty, not withheld. */
+  noData: boolean;
   rows: Row[];
   total: Row;
 }
 
 const keyOf = (d: ReportDevice, groupBy: GroupBy, month: string): string =>
   groupBy === 'kind' ? d.kind : groupBy === 'model' ? d.modelId : groupBy === 'state' ? d.stateCode : month;
+
+/** What a protection gap is computed from: one alarm-capable device of a person. */
+interface PathSpans {
+  supervised: Span[];
+  offline: Span[];
+}
 
 /**
  * Builds a report device by device, so the shell can feed it in chunks and never hold a year of
@@ -50,9 +60,14 @@ export class ReportBuilder {
   private readonly months: { month: string; from: number; to: number }[];
   /** Beneficiary → (month → group keys and alarm-capable devices), for gap attribution. */
   private readonly beneficiaryKeys = new Map<string, Map<string, { keys: Set<string>; alarmDevices: Set<string> }>>();
+  /** Beneficiary → their alarm-capable devices' supervised and offline time. */
+  private readonly paths = new Map<string, PathSpans[]>();
+  /** Month → people per group key (and per kind, when grouped by model), for suppression. */
+  private readonly people = new Map<string, MonthPeople>();
 
   constructor(private readonly options: ReportOptions) {
-    this.months = monthSlices(options.period.from, Math.min(options.period.to, options.period.asOf));
+    const { period } = options;
+    this.months = monthSlices(period.from, Math.min(period.to, period.asOf), period.timeZone);
   }
 
   private group(key: string): GroupAcc {
@@ -62,6 +77,25 @@ export class ReportBuilder {
       this.groups.set(key, g);
     }
     return g;
+  }
+
+  private countPeople(month: string, d: ReportDevice, key: string): void {
+    let m = this.people.get(month);
+    if (!m) {
+      m = { fleet: new Set(), groups: new Map(), ...(this.options.groupBy === 'model' ? { parentOf: new Map(), parents: new Map() } : {}) };
+      this.people.set(month, m);
+    }
+    const add = (map: Map<string, Set<string>>, k: string) => {
+      const set = map.get(k) ?? new Set<string>();
+      if (d.beneficiaryId) set.add(d.beneficiaryId);
+      map.set(k, set);
+    };
+    if (d.beneficiaryId) m.fleet.add(d.beneficiaryId);
+    add(m.groups, key);
+    if (m.parents && m.parentOf) {
+      add(m.parents, d.kind);
+      m.parentOf.set(key, d.kind);
+    }
   }
 
   addDevice(h: DeviceHistory): void {
@@ -78,6 +112,8 @@ export class ReportBuilder {
     }
     addFacts(this.total, d.id, d.beneficiaryId, sumFacts(perMonth.map((p) => p.facts)));
     for (const { month, facts } of perMonth) {
+      const counted = facts.inServiceMs > 0 || facts.alarms.length > 0 || facts.installLeadMs !== null;
+      if (counted) this.countPeople(month, d, keyOf(d, groupBy, month));
       addSilentMonth(this.group(keyOf(d, groupBy, month)), d.id, facts);
       addSilentMonth(this.total, d.id, facts);
       if (d.beneficiaryId && d.alarmCapable && facts.inServiceMs > 0) {
@@ -92,21 +128,36 @@ export class ReportBuilder {
         byMonth.set(month, entry);
       }
     }
+    if (d.beneficiaryId && d.alarmCapable) {
+      const end = Math.min(period.to, period.asOf);
+      const supervised = subtract(inServiceSpans(h, period.from, end), outages);
+      const offline = h.intervals.filter((i) => i.state === 'offline').map((i) => [i.start, i.end ?? period.asOf] as const);
+      const list = this.paths.get(d.beneficiaryId) ?? [];
+      list.push({ supervised, offline: clip(offline, period.from, end) });
+      this.paths.set(d.beneficiaryId, list);
+    }
   }
 
   /**
-   * Protection gaps of one beneficiary (after all of their devices were added): hours with no
-   * working alarm path, credited to every group one of their alarm-capable devices is in.
+   * Protection gaps from the recorded intervals: the time in which a person had an alarm-capable
+   * device in service and every such device was offline (no working alarm path), outside the
+   * centre's own outages. Credited to every group one of their alarm-capable devices is in.
    */
-  addGaps(beneficiaryId: string, gaps: Span[]): void {
-    const byMonth = this.beneficiaryKeys.get(beneficiaryId);
-    if (!byMonth) return;
-    for (const m of this.months) {
-      const entry = byMonth.get(m.month);
-      if (!entry) continue;
-      const ms = measure(clip(gaps, m.from, m.to));
-      for (const key of entry.keys) this.group(key).gapMs += ms;
-      this.total.gapMs += ms;
+  private addGaps(): void {
+    for (const [beneficiaryId, paths] of this.paths) {
+      const covered = normalize(paths.flatMap((p) => p.supervised));
+      const working = normalize(paths.flatMap((p) => subtract(p.supervised, p.offline)));
+      const gaps = subtract(covered, working);
+      if (gaps.length === 0) continue;
+      const byMonth = this.beneficiaryKeys.get(beneficiaryId);
+      if (!byMonth) continue;
+      for (const m of this.months) {
+        const entry = byMonth.get(m.month);
+        if (!entry) continue;
+        const ms = measure(clip(gaps, m.from, m.to));
+        for (const key of entry.keys) this.group(key).gapMs += ms;
+        this.total.gapMs += ms;
+      }
     }
   }
 
@@ -124,35 +175,27 @@ export class ReportBuilder {
   finish(kind: 'reliability'): Report<ReliabilityRow>;
   finish(kind: 'cost'): Report<CostRow>;
   finish(kind: ReportKind): Report<ReliabilityRow> | Report<CostRow> {
+    this.addGaps();
     this.flagSingleDevice();
     const { period, groupBy, suppressSmallGroups } = this.options;
-    const toRow = kind === 'reliability' ? reliabilityRow : costRow;
-    let suppressedGroups = 0;
-    const shape = (g: GroupAcc) => {
-      const row = toRow(g);
-      if (!suppressSmallGroups) return row;
-      const out = suppress(row, g.beneficiaries.size);
-      if (out.suppressed) suppressedGroups += 1;
-      return out;
-    };
-    const groups = [...this.groups.values()].sort((a, b) => a.key.localeCompare(b.key));
-    const rows = groups.map(shape);
-    let total = shape(this.total);
-    if (total.suppressed) suppressedGroups -= 1;
-    // Complementary suppression: the total less the groups shown would give the suppressed
-    // groups' figures, so the total is withheld too unless those groups together cover enough
-    // people to be shown themselves.
-    const hiddenPeople = new Set(groups.filter((g) => g.beneficiaries.size < MIN_GROUP_BENEFICIARIES).flatMap((g) => [...g.beneficiaries]));
-    if (suppressSmallGroups && !total.suppressed && hiddenPeople.size > 0 && hiddenPeople.size < MIN_GROUP_BENEFICIARIES) {
-      total = suppress(total, 0);
-    }
+    const toRow: (g: GroupAcc) => ReliabilityRow | CostRow = kind === 'reliability' ? reliabilityRow : costRow;
+    const noData = this.total.devices.size === 0;
+    const withheld =
+      suppressSmallGroups && !noData
+        ? withheldOverPeriod(this.months.flatMap((m) => this.people.get(m.month) ?? []))
+        : { all: false, keys: new Set<string>() };
+    const groups = [...this.groups.values()].filter((g) => g.devices.size > 0).sort((a, b) => a.key.localeCompare(b.key));
+    const rows = groups.map((g) => (withheld.all || withheld.keys.has(g.key) ? withhold(toRow(g)) : toRow(g)));
+    const total = withheld.all ? withhold(toRow(this.total)) : toRow(this.total);
     return {
       report: kind,
       from: new Date(period.from).toISOString(),
       to: new Date(period.to).toISOString(),
       groupBy,
+      timeZone: period.timeZone,
       generatedAt: new Date(period.asOf).toISOString(),
-      suppressedGroups,
+      suppressedGroups: rows.filter((r) => r.suppressed).length,
+      noData,
       rows,
       total,
     } as Report<ReliabilityRow> | Report<CostRow>;

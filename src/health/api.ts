@@ -2,6 +2,7 @@ import { notFound } from '../domain/errors.ts';
 import type { Incident, IncidentFilter, MaintenanceWindow } from '../domain/health.ts';
 import type { LivenessState } from '../domain/liveness.ts';
 import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
+import type { personSuitability, SuitabilityReport, SuitabilityThresholds } from '../domain/suitability.ts';
 import type { Clock } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
 import type { ConfigDownlinks } from './config-downlink.ts';
@@ -11,11 +12,16 @@ import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
 import type { JobScheduler, JobStatus } from './jobs.ts';
 import { buildReport, type ReportParams } from './report-service.ts';
 import type { ServiceWindows } from './service-windows.ts';
+import { buildPersonSuitability, buildSuitability } from './suitability/service.ts';
 import type { Supervisor } from './supervisor.ts';
 import type { TelemetrySummary } from './telemetry.ts';
 
+export type PersonSuitability = ReturnType<typeof personSuitability>;
+
 /** What the HTTP layer (and tests) may ask of health. */
 export interface HealthApi {
+  /** The centre's time zone (CENTINELA_TIME_ZONE): reports run on its days. */
+  readonly timeZone: string;
   /** Writes everything buffered (telemetry counts, last-heard times) and waits for queued records. */
   flush(): Promise<void>;
   liveness(deviceId: string): { state: LivenessState; since: number; lastSeenAt: number | null } | undefined;
@@ -26,6 +32,10 @@ export interface HealthApi {
   incidents(filter: IncidentFilter): Promise<Incident[]>;
   reliabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<ReliabilityRow>>;
   costReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<CostRow>>;
+  /** Is each measure worth it in each place (issue 19); analysts get small cells withheld. */
+  suitabilityReport(period: { from: number; to: number }, suppressSmallGroups: boolean): Promise<SuitabilityReport>;
+  /** One person's measures with figures and verdicts (personal data: the caller audits the read). */
+  personSuitability(beneficiaryId: string, period: { from: number; to: number }): Promise<PersonSuitability>;
   jobs(): Promise<JobStatus[]>;
   runJob(name: string): Promise<JobStatus['lastRun']>;
   /** Fires due deadlines now (the timer does it every tickMs). */
@@ -35,6 +45,8 @@ export interface HealthApi {
 }
 
 export interface HealthApiDeps {
+  timeZone: string;
+  thresholds: SuitabilityThresholds;
   repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'protectionGaps'>;
   clock: Clock;
   directory: DeviceDirectory;
@@ -53,6 +65,7 @@ export interface HealthApiDeps {
 export function healthApi(d: HealthApiDeps): HealthApi {
   const now = () => d.clock.now();
   return {
+    timeZone: d.timeZone,
     flush: d.flush,
     tick: d.tick,
     configChanged: (deviceId) => d.configDownlinks.intervalChanged(deviceId),
@@ -77,11 +90,19 @@ export function healthApi(d: HealthApiDeps): HealthApi {
     incidents: (filter) => d.repos.incidents.list(filter),
     reliabilityReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'reliability', params, { asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'reliability', params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress });
+    },
+    suitabilityReport: async (period, suppress) => {
+      await d.flush();
+      return buildSuitability(d.repos, { ...period, asOf: now(), timeZone: d.timeZone, thresholds: d.thresholds }, suppress);
+    },
+    personSuitability: async (beneficiaryId, period) => {
+      await d.flush();
+      return buildPersonSuitability(d.repos, { ...period, asOf: now(), timeZone: d.timeZone, thresholds: d.thresholds }, beneficiaryId);
     },
     costReport: async (params, suppress) => {
       await d.flush();
-      return buildReport(d.repos, 'cost', params, { asOf: now(), suppressSmallGroups: suppress });
+      return buildReport(d.repos, 'cost', params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress });
     },
     jobs: () => d.scheduler.status(),
     runJob: async (name) => {

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { type Leadership, type Repositories, WriteQueue } from '../store/index.ts';
@@ -11,6 +12,7 @@ import { leadHealth } from './leadership.ts';
 import { registerLivenessGauge } from './liveness-gauge.ts';
 import { ProtectionGaps } from './protection-gaps.ts';
 import { ServiceWindows } from './service-windows.ts';
+import { loadSuitabilityThresholds } from './suitability/load.ts';
 import { Supervision } from './supervision.ts';
 import { Supervisor } from './supervisor.ts';
 import { TelemetrySummary } from './telemetry.ts';
@@ -22,6 +24,8 @@ export type { DeviceDiagnosis } from './diagnosis-service.ts';
 export type { FleetFilter, FleetItem } from './fleet.ts';
 export type { JobStatus } from './jobs.ts';
 export { buildReport, type ReportParams } from './report-service.ts';
+export { loadSuitabilityThresholds } from './suitability/load.ts';
+export { buildSuitability } from './suitability/service.ts';
 
 /** The slice of configuration health reads. Timings are optional so tests can shorten them. */
 export interface HealthConfig {
@@ -43,6 +47,8 @@ export interface HealthConfig {
   /** Cron expressions by job name; `false` leaves jobs unscheduled (they still run on demand). */
   jobs?: Partial<Record<string, string>> | false;
   timezone?: string;
+  /** The suitability thresholds file (default: src/health/suitability/thresholds.json). */
+  suitabilityFile?: string | undefined;
   /** Ingest's telemetry pruning, for the retention job (ingest starts after health). */
   pruneTelemetry?: (olderThan: number) => Promise<number>;
   telemetryRetentionDays?: number;
@@ -67,6 +73,8 @@ export interface HealthDeps {
 export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const { repos, clock, events, config } = deps;
   const logger = deps.logger.child({ part: 'health' });
+  // Data, validated before anything starts: a bad file stops the start naming file and field.
+  const thresholds = loadSuitabilityThresholds(config.suitabilityFile);
   const offBadRows = repos.badRows.listen((err) => logger.error({ err: { code: err.code, ...err.details } }, 'stored row skipped'));
   const writes = new WriteQueue(logger);
   // Telemetry summaries (their own tables) are flushed in their own line: a state change never waits behind them.
@@ -107,7 +115,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     ...wireGatewayLiveness(events, supervision, logger),
   ];
 
-  const scheduler = new JobScheduler(repos.jobRuns, logger, clock, config.timezone ?? 'America/Mexico_City');
+  const timeZone = config.timezone ?? DEFAULT_TIME_ZONE;
+  const scheduler = new JobScheduler(repos.jobRuns, logger, clock, timeZone);
   const retention = {
     samplesDays: 30,
     eventsDays: 90,
@@ -115,7 +124,9 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     heartbeatDaysDays: 3 * 366,
     telemetryDays: config.telemetryRetentionDays ?? 400,
   };
-  scheduler.register(healthJobs({ repos, directory, flush, retention, pruneTelemetry: config.pruneTelemetry }, config.jobs || {}));
+  scheduler.register(
+    healthJobs({ repos, directory, flush, retention, pruneTelemetry: config.pruneTelemetry, timeZone }, config.jobs || {}),
+  );
   const runJobs = config.jobs !== false;
   let leaderships: Leadership[] = [];
   if (clustered)
@@ -140,6 +151,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   return {
     name: 'health',
     api: healthApi({
+      timeZone,
+      thresholds,
       repos,
       clock,
       directory,

@@ -1,3 +1,4 @@
+import { startOfDay, startOfMonth, wallClock } from '../domain/calendar.ts';
 import type { GroupBy } from '../domain/reports-types.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Repositories, WriteQueue } from '../store/index.ts';
@@ -15,14 +16,21 @@ export interface JobContext {
   retention: { samplesDays: number; eventsDays: number; jobRunsDays: number; heartbeatDaysDays: number; telemetryDays: number };
   /** Deletes ingest's time series older than a time; returns how many points went. */
   pruneTelemetry: ((olderThan: number) => Promise<number>) | undefined;
+  /** The centre's time zone: snapshots cover its days and months. */
+  timeZone: string;
 }
 
 async function snapshot(ctx: JobContext, report: 'reliability' | 'cost', from: number, to: number, groupBy: GroupBy, now: number) {
   await ctx.flush();
   const body =
     report === 'reliability'
-      ? await buildReport(ctx.repos, 'reliability', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false })
-      : await buildReport(ctx.repos, 'cost', { from, to, groupBy }, { asOf: now, suppressSmallGroups: false });
+      ? await buildReport(
+          ctx.repos,
+          'reliability',
+          { from, to, groupBy },
+          { asOf: now, timeZone: ctx.timeZone, suppressSmallGroups: false },
+        )
+      : await buildReport(ctx.repos, 'cost', { from, to, groupBy }, { asOf: now, timeZone: ctx.timeZone, suppressSmallGroups: false });
   await ctx.repos.healthReports.saveSnapshot({ report, from, to, groupBy, at: now, body });
   return `${body.rows.length} groups`;
 }
@@ -66,10 +74,10 @@ async function retention(ctx: JobContext, now: number): Promise<string> {
   return `pruned ${pruned.samples} samples, ${points} telemetry points, ${pruned.events} events, ${runs} job runs, ${pruned.days} day counts`;
 }
 
-const startOfUtcDay = (t: number) => Math.floor(t / DAY) * DAY;
-const startOfUtcMonth = (t: number, offset = 0) => {
-  const d = new Date(t);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
+/** Start of the centre's day containing `t`, `offset` days on. */
+const centreDay = (t: number, timeZone: string, offset = 0) => {
+  const w = wallClock(t, timeZone);
+  return startOfDay(w.year, w.month, w.day + offset, timeZone);
 };
 
 export function healthJobs(ctx: JobContext, crons: Partial<Record<string, string>> = {}): JobDefinition[] {
@@ -78,13 +86,16 @@ export function healthJobs(ctx: JobContext, crons: Partial<Record<string, string
       name: 'reliability-snapshot',
       cron: crons['reliability-snapshot'] ?? '0 15 2 * * *',
       description: "Nightly: yesterday's reliability by device kind, kept as a snapshot",
-      run: (now) => snapshot(ctx, 'reliability', startOfUtcDay(now) - DAY, startOfUtcDay(now), 'kind', now),
+      run: (now) => snapshot(ctx, 'reliability', centreDay(now, ctx.timeZone, -1), centreDay(now, ctx.timeZone), 'kind', now),
     },
     {
       name: 'monthly-cost-report',
       cron: crons['monthly-cost-report'] ?? '0 30 2 1 * *',
       description: "Monthly: last month's cost-effectiveness by model, kept as a snapshot",
-      run: (now) => snapshot(ctx, 'cost', startOfUtcMonth(now, -1), startOfUtcMonth(now), 'model', now),
+      run: (now) => {
+        const thisMonth = startOfMonth(now, ctx.timeZone);
+        return snapshot(ctx, 'cost', startOfMonth(thisMonth - 1, ctx.timeZone), thisMonth, 'model', now);
+      },
     },
     {
       name: 'test-reminders',

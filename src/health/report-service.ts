@@ -1,11 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { monthSlices } from '../domain/calendar.ts';
 import { type CostRow, type ReliabilityRow, type Report, ReportBuilder, type ReportKind } from '../domain/reports.ts';
-import { monthSlices } from '../domain/reports-spans.ts';
 import type { GroupBy } from '../domain/reports-types.ts';
 import type { Repositories } from '../store/index.ts';
 
 /** The repositories a report reads. */
-export type ReportSources = Pick<Repositories, 'centreOutages' | 'healthReports' | 'protectionGaps'>;
+export type ReportSources = Pick<Repositories, 'centreOutages' | 'healthReports'>;
 
 export interface ReportParams {
   from: number;
@@ -15,7 +15,9 @@ export interface ReportParams {
 
 export interface ReportRunOptions {
   asOf: number;
-  /** Analysts: groups of fewer than 5 beneficiaries suppressed. */
+  /** The centre's time zone (CENTINELA_TIME_ZONE): reports run on its days and months. */
+  timeZone: string;
+  /** Analysts: small groups withheld (src/domain/reports-suppression.ts). */
   suppressSmallGroups: boolean;
   /** Devices read per round trip; between rounds the event loop runs (alarms first). */
   chunkSize?: number;
@@ -45,27 +47,28 @@ export async function buildReport(
   options: ReportRunOptions,
 ): Promise<Report<ReliabilityRow> | Report<CostRow>> {
   const { from, to, groupBy } = params;
-  const { asOf } = options;
+  const { asOf, timeZone } = options;
   const outages = await repos.centreOutages.list(from, to);
-  const builder = new ReportBuilder({ period: { from, to, asOf }, groupBy, outages, suppressSmallGroups: options.suppressSmallGroups });
-  const months = monthSlices(from, Math.min(to, asOf));
+  const builder = new ReportBuilder({
+    period: { from, to, asOf, timeZone },
+    groupBy,
+    outages,
+    suppressSmallGroups: options.suppressSmallGroups,
+  });
+  const months = monthSlices(from, Math.min(to, asOf), timeZone);
   const chunkSize = options.chunkSize ?? 100;
-  const beneficiaries = new Set<string>();
   let after = '';
   for (;;) {
-    const histories = await repos.healthReports.deviceHistories(after, { from, to, months }, chunkSize);
+    const histories = await repos.healthReports.deviceHistories(after, { from, to, asOf, months }, chunkSize);
     if (histories.length === 0) break;
     after = histories.at(-1)?.device.id ?? after;
     let computed = 0;
     for (const h of histories) {
       builder.addDevice(h);
-      if (h.device.beneficiaryId) beneficiaries.add(h.device.beneficiaryId);
       // The computation is synchronous too: let alarms through every few devices.
       if (++computed % 20 === 0) await yieldToEventLoop();
     }
     await yieldToEventLoop();
   }
-  const gaps = await repos.protectionGaps.overlapping(from, to, asOf);
-  for (const [id, spans] of gaps) if (beneficiaries.has(id)) builder.addGaps(id, spans);
   return kind === 'reliability' ? builder.finish('reliability') : builder.finish('cost');
 }

@@ -112,7 +112,19 @@ export interface HealthReportSnapshotTable {
   body: string;
 }
 
+/** Issue 19: a supervisor's proposed change of measure on a case review, with the verdicts it rested on (JSON). */
+export interface CaseReviewSuggestionTable {
+  id: string;
+  case_review_id: string;
+  beneficiary_id: string;
+  suggested_by: string;
+  suggested_at: number;
+  suggestion: string;
+  verdicts: string;
+}
+
 export interface HealthTables {
+  case_review_suggestions: CaseReviewSuggestionTable;
   health_liveness: HealthLivenessTable;
   health_intervals: HealthIntervalTable;
   health_incidents: HealthIncidentTable;

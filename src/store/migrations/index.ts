@@ -11,6 +11,7 @@ import * as alarmNotes from './011-alarm-notes.ts';
 import * as hardwareIds from './012-hardware-ids.ts';
 import * as degradedModes from './014-degraded-modes.ts';
 import * as configDownlink from './015-config-downlink.ts';
+import * as suitabilitySuggestions from './016-suitability-suggestions.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '012-hardware-ids': hardwareIds,
   '014-degraded-modes': degradedModes,
   '015-config-downlink': configDownlink,
+  '016-suitability-suggestions': suitabilitySuggestions,
 };
 
 class StaticProvider implements MigrationProvider {

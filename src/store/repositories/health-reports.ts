@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DEVICE_OFFLINE_TASK } from '../../domain/alarm.ts';
 import { LIVENESS_STATES } from '../../domain/liveness.ts';
-import type { Span } from '../../domain/reports-spans.ts';
+import { DAY_MS, type Span } from '../../domain/reports-spans.ts';
 import type { DeviceHistory, GroupBy } from '../../domain/reports-types.ts';
 import { type BadRows, flag } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
@@ -34,14 +34,18 @@ export class HealthReportRepository {
    */
   async deviceHistories(
     after: string,
-    period: { from: number; to: number; months: { from: number; to: number }[] },
+    period: { from: number; to: number; asOf: number; months: { from: number; to: number }[] },
     limit: number,
+    /** Only this person's devices (the supervisor's case view). */
+    beneficiaryId?: string,
   ): Promise<DeviceHistory[]> {
     const { from, to } = period;
-    const devices = await this.db
+    let query = this.db
       .selectFrom('devices as d')
       .innerJoin('device_models as m', 'm.id', 'd.model_id')
+      .leftJoin('beneficiaries as b', 'b.id', 'd.beneficiary_id')
       .select([
+        'b.municipality',
         'd.id',
         'm.kind',
         'd.model_id',
@@ -58,10 +62,9 @@ export class HealthReportRepository {
       .where('d.id', '>', after)
       .where('d.installed_at', 'is not', null)
       .where('d.installed_at', '<', to)
-      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]))
-      .orderBy('d.id')
-      .limit(limit)
-      .execute();
+      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]));
+    if (beneficiaryId !== undefined) query = query.where('d.beneficiary_id', '=', beneficiaryId);
+    const devices = await query.orderBy('d.id').limit(limit).execute();
     if (devices.length === 0) return [];
     const ids = devices.map((d) => d.id);
     const histories = new Map<string, DeviceHistory>(
@@ -73,6 +76,7 @@ export class HealthReportRepository {
             kind: d.kind,
             modelId: d.model_id,
             stateCode: d.state_code,
+            municipality: d.municipality ?? null,
             beneficiaryId: d.beneficiary_id,
             monthlyCostMxn: d.monthly_cost_mxn,
             heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
@@ -105,16 +109,48 @@ export class HealthReportRepository {
       .where('ends_at', '>', from)
       .execute();
     for (const w of windows) histories.get(w.device_id)?.maintenance.push([w.starts_at, w.ends_at] as Span);
+    // Heartbeats are counted per UTC day; a slice edge inside a day (a month of the centre starts
+    // at 06:00 UTC in Mexico City) shares that day's count pro rata, so no day is lost at the edges.
     for (const m of period.months) {
-      const sums = await this.db
-        .selectFrom('health_heartbeat_days')
-        .select(['device_id', (eb) => eb.fn.sum<number>('received').as('received')])
-        .where('device_id', 'in', ids)
-        .where('day', '>=', m.from)
-        .where('day', '<', m.to)
-        .groupBy('device_id')
-        .execute();
-      for (const s of sums) histories.get(s.device_id)?.heartbeatDays.push({ day: m.from, received: Number(s.received) });
+      const firstWhole = Math.ceil(m.from / DAY_MS) * DAY_MS;
+      const lastWhole = Math.floor(m.to / DAY_MS) * DAY_MS;
+      const add = (deviceId: string, received: number) => {
+        const list = histories.get(deviceId)?.heartbeatDays;
+        const entry = list?.find((e) => e.day === m.from);
+        if (entry) entry.received += received;
+        else list?.push({ day: m.from, received });
+      };
+      if (lastWhole > firstWhole) {
+        const sums = await this.db
+          .selectFrom('health_heartbeat_days')
+          .select(['device_id', (eb) => eb.fn.sum<number>('received').as('received')])
+          .where('device_id', 'in', ids)
+          .where('day', '>=', firstWhole)
+          .where('day', '<', lastWhole)
+          .groupBy('device_id')
+          .execute();
+        for (const s of sums) add(s.device_id, Number(s.received));
+      }
+      // The share of a day's count that falls in the slice, over the part of the day recorded so
+      // far: today's row holds only the beats until now, so it is not diluted over 24 h.
+      const share = (day: number) => {
+        const recordedEnd = Math.min(day + DAY_MS, period.asOf);
+        const overlap = Math.min(m.to, recordedEnd) - Math.max(m.from, day);
+        return recordedEnd > day && overlap > 0 ? overlap / (recordedEnd - day) : 0;
+      };
+      const edges = [
+        ...(firstWhole > m.from ? [firstWhole - DAY_MS] : []),
+        ...(lastWhole < m.to && lastWhole >= firstWhole ? [lastWhole] : []),
+      ].map((day) => ({ day, share: share(day) }));
+      for (const edge of edges) {
+        const rows = await this.db
+          .selectFrom('health_heartbeat_days')
+          .select(['device_id', 'received'])
+          .where('device_id', 'in', ids)
+          .where('day', '=', edge.day)
+          .execute();
+        for (const r of rows) add(r.device_id, Number(r.received) * edge.share);
+      }
     }
     const alarms = await this.db
       .selectFrom('alarms')
@@ -137,6 +173,27 @@ export class HealthReportRepository {
       });
     }
     return [...histories.values()];
+  }
+
+  /** Signal readings (dBm) of these devices in [from, to), for the suitability report's median signal. */
+  async rssiReadings(ids: readonly string[], from: number, to: number): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (ids.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('health_samples')
+      .select(['device_id', 'rssi'])
+      .where('device_id', 'in', [...ids])
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .where('rssi', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      if (r.rssi === null) continue;
+      const list = out.get(r.device_id) ?? [];
+      list.push(r.rssi);
+      out.set(r.device_id, list);
+    }
+    return out;
   }
 
   /** When each device last raised a test alarm (a test press or any alarm while on test). */

@@ -10,6 +10,7 @@ import { BeneficiaryRepository } from './beneficiaries.ts';
 import { BeneficiaryAddressEdits } from './beneficiary-address-edits.ts';
 import { BeneficiaryAddressRepository } from './beneficiary-addresses.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
+import { CaseReviewSuggestionRepository } from './case-review-suggestions.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
@@ -55,6 +56,7 @@ export function createRepositories(store: Store, clock: Clock) {
     outbox: new NotificationOutbox(store.db),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
+    caseReviewSuggestions: new CaseReviewSuggestionRepository(store.db, audit),
     badRows,
     databaseScope: new DatabaseScope(store.db, store.engine),
     supervisedDevices: new SupervisedDeviceRepository(store.db, badRows),

@@ -7,6 +7,7 @@ import { renderIncidents } from './views/incidents.js';
 import { renderQueue, renderTasks } from './views/queue.js';
 import { renderReports } from './views/reports.js';
 import { renderReviews } from './views/reviews.js';
+import { renderSuitability } from './views/suitability.js';
 
 /**
  * @typedef {{ path: string, navKey?: string, navLabel?: string, nav?: string, roles: string[],
@@ -56,6 +57,9 @@ export const ROUTES = [
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },
   // Supervisors and administrators see reports whole; analysts with small groups suppressed (API).
   { path: '/reports', navKey: 'reports', roles: ['analyst', 'supervisor', 'admin'], render: renderReports },
+  // Is each measure worth it here (issue 19): same readers and the same withholding as reports;
+  // supervisors also see the people of open case reviews there.
+  { path: '/suitability', navKey: 'suitability', roles: ['analyst', 'supervisor', 'admin'], render: renderSuitability },
 ];
 
 /** @param {string} role */

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { CentinelaError } from '../../../domain/errors.ts';
+import { reportPeriod } from '../../../domain/report-period.ts';
 import { toCsv } from '../../../domain/reports-csv.ts';
+import { SUPPRESSION_RULE } from '../../../domain/reports-suppression.ts';
 import { GROUP_BYS } from '../../../domain/reports-types.ts';
 import { ACCESS, seesSmallGroups } from '../../access-policy.ts';
 import { roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 import { healthOf } from '../../health-part.ts';
 
-/** A date (2026-06-01, taken as 00:00 UTC) or a full ISO-8601 date-time. */
+/** A date (2026-06-01, the start of that day in the centre's time zone) or a full ISO-8601 date-time. */
 const when = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'expected a date (2026-06-01) or an ISO-8601 date-time' });
 
 const query = z.object({
@@ -16,16 +17,6 @@ const query = z.object({
   groupBy: z.enum(GROUP_BYS).default('kind'),
   format: z.enum(['json', 'csv']).default('json'),
 });
-
-export function reportPeriod(q: { from?: string | undefined; to?: string | undefined }, now: number): { from: number; to: number } {
-  const d = new Date(now);
-  const from = q.from ? Date.parse(q.from) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  const to = q.to ? Date.parse(q.to) : now;
-  if (!(to > from)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'query.to must be after query.from', { field: 'to' });
-  if (to - from > 3 * 366 * 86_400_000)
-    throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'a report covers at most three years', { field: 'from' });
-  return { from, to };
-}
 
 /** Reliability and cost-effectiveness (docs/architecture.md "Report definitions"), as JSON or CSV. */
 export const healthReportRoutes: RouteModule = (app, deps) => {
@@ -40,15 +31,16 @@ export const healthReportRoutes: RouteModule = (app, deps) => {
             kind === 'reliability'
               ? 'Availability, heartbeat delivery, episodes, MTTR, MTBF, alarm timings, false alarms, tests, install lead time, protection gaps'
               : 'Spend, cost per protected day, wasted spend, cost per answered alarm, billed but silent',
+          description: `Computed on the centre's days (CENTINELA_TIME_ZONE); a date means 00:00 of that day there. ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); a period with nothing in service answers noData: true.`,
           querystring: query,
         },
       },
       async (req, reply) => {
         const { groupBy, format } = req.query;
-        const period = reportPeriod(req.query, deps.clock.now());
-        // P6: analysts never see a group of fewer than 5 beneficiaries.
-        const suppress = !seesSmallGroups(roleOf(req));
         const health = healthOf(deps);
+        // P6: analysts never see a group of fewer than 5 people, nor one they could difference out.
+        const suppress = !seesSmallGroups(roleOf(req));
+        const period = reportPeriod(req.query, deps.clock.now(), health.timeZone, { wholeMonths: suppress });
         const report =
           kind === 'reliability'
             ? await health.reliabilityReport({ ...period, groupBy }, suppress)

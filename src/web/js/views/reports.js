@@ -122,10 +122,15 @@ export async function renderReports(el) {
     const groupBy = String(data.get('groupBy'));
     const [fy, fm] = String(data.get('from')).split('-').map(Number);
     const [ty, tm] = String(data.get('to')).split('-').map(Number);
-    // The "to" month is included: the period ends at the start of the following month.
+    // The "to" month is included: the period ends at the start of the following month. Dates
+    // (not instants) so the server cuts them on the centre's days, not at 00:00 UTC.
+    const day1 = (/** @type {number} */ y, /** @type {number} */ m) => {
+      const d = new Date(Date.UTC(y, m - 1, 1));
+      return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
+    };
     const query = new URLSearchParams({
-      from: new Date(Date.UTC(fy ?? 2026, (fm ?? 1) - 1, 1)).toISOString(),
-      to: new Date(Date.UTC(ty ?? 2026, tm ?? 1, 1)).toISOString(),
+      from: day1(fy ?? 2026, fm ?? 1),
+      to: day1(ty ?? 2026, (tm ?? 1) + 1),
       groupBy,
     });
     replace(out, h('p', { class: 'muted' }, t('common.loading')));
@@ -174,16 +179,22 @@ async function show(out, kind, groupBy, report, csvHref) {
   const chartBox = h('div', { class: 'chart', id: 'report-chart' });
   const visible = rows.filter((r) => !r.suppressed);
   const suppressedNote =
-    report.suppressedGroups > 0
-      ? h('p', { class: 'notice', id: 'suppressed-note' }, t('reports.suppressedCount', { count: report.suppressedGroups }))
+    report.suppressedGroups > 0 || report.total?.suppressed
+      ? h(
+          'div',
+          { class: 'notice', id: 'suppressed-note' },
+          h('p', null, t('reports.suppressedCount', { count: report.suppressedGroups })),
+          h('details', { id: 'suppression-rule' }, h('summary', null, t('reports.ruleTitle')), h('p', null, t('reports.rule'))),
+        )
       : null;
+  const noData = report.noData ? h('p', { class: 'notice', id: 'report-no-data' }, t('reports.noData')) : null;
   const tableRow = (/** @type {any} */ r, /** @type {boolean} */ total) =>
     h(
       'tr',
       { class: `${r.suppressed ? 'is-suppressed' : ''}${total ? ' total' : ''}` },
       h('th', { scope: 'row' }, total ? t('reports.total') : groupName(groupBy, r.group)),
       r.suppressed
-        ? h('td', { colspan: String(cols.length), class: 'suppressed' }, t('reports.suppressed'))
+        ? h('td', { colspan: String(cols.length), class: 'suppressed' }, t('reports.withheld'))
         : cols.map((c) => h('td', { class: 'num' }, cell(c, r[c]))),
     );
   replace(
@@ -192,8 +203,16 @@ async function show(out, kind, groupBy, report, csvHref) {
       'div',
       { class: 'report-head' },
       h('p', { class: 'muted small' }, t('reports.generated', { at: dateTime(report.generatedAt) })),
+      report.timeZone
+        ? h(
+            'p',
+            { class: 'muted small', id: 'report-days' },
+            t('reports.centreDays', { zone: report.timeZone, from: dateTime(report.from), to: dateTime(report.to) }),
+          )
+        : null,
       h('a', { href: csvHref, download: `${kind}-${groupBy}.csv`, class: 'button', id: 'report-csv' }, t('reports.csv')),
     ),
+    noData,
     suppressedNote,
     h('section', { class: 'panel', 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, t('reports.chart')), chartBox),
     h(
