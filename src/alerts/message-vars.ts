@@ -1,4 +1,5 @@
 import type { AlarmForMessages } from '../store/index.ts';
+import { replyCode } from './reply-code.ts';
 import type { Templates } from './templates.ts';
 
 /**
@@ -16,6 +17,8 @@ export function messageVars(templates: Templates, language: string, a: AlarmForM
     what: `${test}${templates.kindLabel(language, alarm.kind)}`,
     where: `${place || '?'}${coords}`,
     ref: alarm.id,
+    // Issue 15: the code a reply quotes, so it can only acknowledge this alarm.
+    code: replyCode(alarm.id),
     severity: templates.render(language, severityKey, {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { AlertsTables } from './schema-alerts.ts';
 import type { ConsoleTables } from './schema-console.ts';
+import type { HardeningTables } from './schema-hardening.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
 
@@ -157,7 +158,7 @@ export interface AlarmPressTable {
 }
 
 /** Every table; each part declares its own in schema-<part>.ts. */
-export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables {
+export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables, HardeningTables {
   device_models: DeviceModelTable;
   devices: DeviceTable;
   beneficiaries: BeneficiaryTable;

@@ -23,6 +23,7 @@ import { ProtectionGapRepository } from './health-protection-gaps.ts';
 import { HealthReportRepository } from './health-reports.ts';
 import { SupervisedDeviceRepository } from './health-supervised-devices.ts';
 import { HealthTelemetryRepository } from './health-telemetry.ts';
+import { InboundReplyRepository } from './inbound-replies.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
@@ -61,6 +62,7 @@ export function createRepositories(store: Store, clock: Clock) {
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),
+    inboundReplies: new InboundReplyRepository(store.db),
   };
 }
 

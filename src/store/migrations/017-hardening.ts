@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from '../database.ts';
+
+/**
+ * Issue 15: every inbound SMS reply is remembered by the provider's message id, so a captured
+ * and re-sent (validly signed) reply counts once and never acknowledges another alarm.
+ */
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
+  await db.schema
+    .createTable('inbound_replies')
+    .addColumn('provider_id', 'text', (c) => c.primaryKey())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('received_at', 'bigint', (c) => c.notNull())
+    .addColumn('alarm_id', 'text')
+    .addColumn('outcome', 'text', (c) => c.notNull())
+    .execute();
+}
