@@ -8,7 +8,16 @@ import { EventBus, startRedisRelay } from './events/index.ts';
 import { startHealth } from './health/index.ts';
 import { type IngestApi, startIngest } from './ingest/index.ts';
 import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, sha256Hex, systemClock } from './platform/index.ts';
-import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
+import {
+  AuditCheckpoints,
+  createRepositories,
+  loadCatalogue,
+  migrateToLatest,
+  openStore,
+  type Repositories,
+  type Store,
+  startAuditCheckpoints,
+} from './store/index.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -51,6 +60,19 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
     const repos = createRepositories(store, clock);
+    // Issue 15: the audit chain anchored outside the database, now, periodically and on shutdown
+    // (registered here so it runs after every part has stopped, just before the store closes).
+    const anchor = AuditCheckpoints.open(config.dataDir, config.audit.key, { create: true });
+    if (anchor) {
+      const checkpoints = startAuditCheckpoints(
+        anchor,
+        () => repos.audit.head(),
+        () => clock.now(),
+        config.audit.checkpointMs,
+        (err) => logger.error({ err }, 'audit checkpoint not written'),
+      );
+      shutdown.add('audit checkpoints', () => checkpoints.stop());
+    }
     await repos.deviceModels.upsertAll(await loadCatalogue());
 
     if (config.redisUrl) {
