@@ -92,7 +92,10 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     const pruneTelemetry = (olderThan: number) => ingestApi?.pruneTelemetry(olderThan) ?? Promise.resolve(0);
     // On PostgreSQL several nodes may share the database: supervision and jobs are led by one.
     const leadershipUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
-    const health = await startHealth({ ...common, config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl } });
+    const health = await startHealth({
+      ...common,
+      config: { watchdog: config.watchdog, pruneTelemetry, leadershipUrl, maxMaintenanceMs: config.maintenanceMaxMs },
+    });
     shutdown.add('health', () => health.stop());
     const alerts = await startAlerts({
       ...common,

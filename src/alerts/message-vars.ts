@@ -1,3 +1,4 @@
+import { mayBeRealDuringTest } from '../domain/alarm.ts';
 import type { AlarmForMessages } from '../store/index.ts';
 import { replyCode } from './reply-code.ts';
 import type { Templates } from './templates.ts';
@@ -11,7 +12,7 @@ export function messageVars(templates: Templates, language: string, a: AlarmForM
   const place = [subject?.municipality, subject?.stateCode ?? a.deviceStateCode].filter(Boolean).join(', ');
   const coords = alarm.loc ? ` (${alarm.loc.lat.toFixed(5)},${alarm.loc.lon.toFixed(5)})` : '';
   const severityKey = alarm.severity === 'critical' ? 'severityCritical' : alarm.severity === 'low' ? 'severityLow' : 'severityHigh';
-  const test = alarm.test ? templates.render(language, 'test', {}) : '';
+  const test = alarm.test ? templates.render(language, mayBeRealDuringTest(alarm.kind, alarm.test) ? 'testPossiblyReal' : 'test', {}) : '';
   return {
     alias: subject?.alias ?? alarm.deviceId,
     what: `${test}${templates.kindLabel(language, alarm.kind)}`,

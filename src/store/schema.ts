@@ -39,6 +39,8 @@ export interface DeviceTable {
   updated_at: number;
   /** IMEI, serial or DC-09 account for devices behind a protocol gateway (migration 012). */
   hardware_id: string | null;
+  /** When the current test run began (migration 017); null when not on test. */
+  on_test_since?: number | null;
 }
 
 export interface BeneficiaryTable {

@@ -153,7 +153,7 @@ export class AuditLog {
     return { ok: true, entries: last, checkpoints: anchor.checkpoints.length, anchoredUpTo: lastGoodAnchor };
   }
 
-  async list(opts: { recordType?: string; recordId?: string; limit?: number }) {
+  async list(opts: { recordType?: string; recordId?: string; limit?: number; actions?: string[] }) {
     let q = this.db
       .selectFrom('audit_log')
       .selectAll()
@@ -161,6 +161,7 @@ export class AuditLog {
       .limit(opts.limit ?? 100);
     if (opts.recordType) q = q.where('record_type', '=', opts.recordType);
     if (opts.recordId) q = q.where('record_id', '=', opts.recordId);
+    if (opts.actions?.length) q = q.where('action', 'in', opts.actions);
     return q.execute();
   }
 

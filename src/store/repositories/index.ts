@@ -58,7 +58,7 @@ export function createRepositories(store: Store, clock: Clock) {
     incidents: new IncidentRepository(store.db, badRows),
     protectionGaps: new ProtectionGapRepository(store.db),
     centreOutages: new CentreOutageRepository(store.db),
-    maintenance: new MaintenanceRepository(store.db, badRows),
+    maintenance: new MaintenanceRepository(store.db, badRows, audit),
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),

@@ -3,8 +3,10 @@ import { healthDeviceRoutes } from './devices.ts';
 import { healthIncidentRoutes } from './incidents.ts';
 import { healthJobRoutes } from './jobs.ts';
 import { healthReportRoutes } from './reports.ts';
+import { serviceWindowRoutes } from './service-windows.ts';
 
 /** Resources served by src/health; each resource lives in its own file registered here. */
 export const healthRoutes: RouteModule = async (app, deps) => {
-  for (const module of [healthDeviceRoutes, healthIncidentRoutes, healthReportRoutes, healthJobRoutes]) await module(app, deps);
+  for (const module of [healthDeviceRoutes, healthIncidentRoutes, healthReportRoutes, healthJobRoutes, serviceWindowRoutes])
+    await module(app, deps);
 };
