@@ -111,7 +111,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
     const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };
-    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts });
+    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, events });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {

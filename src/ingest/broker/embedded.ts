@@ -10,6 +10,7 @@ import { CentinelaAedes } from './centinela-aedes.ts';
 import { brokerHooks } from './hooks.ts';
 import { type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
+import { closeRevokedConnections } from './revocation.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -68,6 +69,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     ...brokerHooks({ ...d, principals, broker: () => broker }),
   });
   await broker.listen();
+  const stopRevocations = closeRevokedConnections(d.ctx.events, () => broker, principals, d.logger);
 
   broker.on('clientReady', (client) => {
     d.metrics.connections.inc();
@@ -120,6 +122,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     isListening: () => listening && !broker.closed,
     stop: async () => {
       listening = false;
+      stopRevocations();
       await Promise.all(listeners.map((l) => l.close()));
       await new Promise<void>((r) => broker.close(() => r()));
       await cluster.close();

@@ -11,11 +11,23 @@ const KEEPALIVE_MS = 15_000;
  * (P6: technicians no personal data, analysts nothing per person).
  */
 export const streamRoutes: RouteModule = (app, deps) => {
-  const open = new Set<() => void>();
+  /** Each open stream's close, with the user it was opened for. */
+  const open = new Map<() => void, string | undefined>();
   // Open streams never end by themselves: closing the app ends them so shutdown is not held up.
   app.addHook('onClose', async () => {
-    for (const close of open) close();
+    for (const close of open.keys()) close();
   });
+  // Issue 15: a user revoked on any node loses their live streams on every node at once; the
+  // browser reconnects and is authenticated afresh.
+  const offRevoked = deps.events?.on(
+    'credential.revoked',
+    (e) => {
+      if (e.account !== 'user') return;
+      for (const [close, userId] of open) if (userId === e.id) close();
+    },
+    { origin: 'any' },
+  );
+  app.addHook('onClose', async () => offRevoked?.());
   app.get(
     '/api/stream',
     { config: { access: ACCESS.staff }, schema: { tags: ['alarms'], summary: 'Live alarm and device-state changes (server-sent events)' } },
@@ -33,13 +45,16 @@ export const streamRoutes: RouteModule = (app, deps) => {
       const send = (m: StreamMessage) => res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
       const off = hub.subscribe(roleOf(req), send);
       const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+      let closed = false;
       const close = () => {
+        if (closed) return;
+        closed = true;
         clearInterval(keepalive);
         off();
         open.delete(close);
         res.end();
       };
-      open.add(close);
+      open.set(close, req.principal?.userId);
       req.raw.on('close', close);
     },
   );

@@ -6,6 +6,7 @@ import type { Role } from '../../../domain/roles.ts';
 import { generateCredential, hashSecret } from '../../../platform/secrets.ts';
 import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
+import { announceRevoked } from '../../credential-revoked.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
 
 /** P6: technicians see devices, not people — the link to the beneficiary is withheld. */
@@ -65,7 +66,9 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     { config: { access: ACCESS.admin }, schema: { tags: ['registry'], params, body: deviceUpdateSchema, response: { 200: deviceView } } },
     async (req) => {
       await checkReferences(deps, req.body);
-      return deps.repos.devices.update(actorOf(req), req.params.id, req.body);
+      const updated = await deps.repos.devices.update(actorOf(req), req.params.id, req.body);
+      if (req.body.retiredAt) announceRevoked(deps, 'device', req.params.id, 'retired');
+      return updated;
     },
   );
 
@@ -78,6 +81,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const secret = generateCredential('dev');
       await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, await hashSecret(secret));
+      announceRevoked(deps, 'device', req.params.id, 'secret_rotated');
       return { device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)), secret };
     },
   );
