@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { startAlerts } from './alerts/index.ts';
 import { buildApp } from './api/app.ts';
 import type { ApiDeps, App } from './api/deps.ts';
+import { startMetricsListener } from './api/metrics-listener.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
 import { EventBus, startRedisRelay } from './events/index.ts';
@@ -111,13 +112,23 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
     const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };
-    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, events });
+    const metricsAccess = { token: config.metrics.token, separateListener: config.metrics.port !== undefined };
+    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, events, metricsAccess });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {
       await listenOrExplain(() => app.listen({ port: config.http.port, host: config.http.host }), 'CENTINELA_HTTP_PORT', config.http.port);
       const address = app.server.address() as AddressInfo;
       httpUrl = `http://127.0.0.1:${address.port}`;
+    }
+    if (config.metrics.port !== undefined) {
+      const listener = await listenOrExplain(
+        () => startMetricsListener(metrics, config.metrics.host, config.metrics.port as number),
+        'CENTINELA_METRICS_PORT',
+        config.metrics.port,
+      );
+      shutdown.add('metrics listener', () => listener.close());
+      logger.info({ url: listener.url }, 'metrics listening');
     }
 
     logger.info(

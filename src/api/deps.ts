@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { Repositories, Store } from '../store/index.ts';
 import type { Authenticator } from './auth.ts';
+import type { MetricsAccess } from './metrics-access.ts';
 
 /** Everything the HTTP layer needs, handed in by the composition root (or a test). */
 export interface ApiDeps {
@@ -21,6 +22,8 @@ export interface ApiDeps {
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Ways to authenticate besides the bearer token; a route module may push its own. */
   authenticators?: Authenticator[];
+  /** Issue 15: who may read /metrics on the main port. */
+  metricsAccess?: MetricsAccess;
   /** Issue 15: the event bus, to announce revoked credentials and close their live sessions. */
   events?: EventBus;
   /** The running parts; absent in tests that exercise the registry alone. */

@@ -39,6 +39,8 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'preConnect' | 'aut
     },
 
     authenticate(client, username, password, done) {
+      // Issue 15: aedes names a client that sent an empty id `aedes_<uuid>`: that is CONNACK 2, identifier rejected.
+      if (/^aedes_[0-9a-f-]{36}$/.test(client.id)) return done(Object.assign(new Error('identifier rejected'), { returnCode: 2 }), null);
       const address = addressOf(client);
       d.auth.authenticate(client.id, username, password).then(
         (result) => {

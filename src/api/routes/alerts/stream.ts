@@ -1,7 +1,7 @@
 import type { StreamMessage } from '../../../alerts/index.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
-import { roleOf } from '../../auth.ts';
+import { actorOf, roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -37,15 +37,35 @@ export const streamRoutes: RouteModule = (app, deps) => {
       const res = reply.raw;
       res.writeHead(200, {
         'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
+        'cache-control': 'no-store',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
       res.write(`: connected as ${roleOf(req)}\n\n`);
-      const send = (m: StreamMessage) => res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
+      let closed = false;
+      const write = (m: StreamMessage) => res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
+      // P6, issue 15: a push of personal data is a read like any other: audited before it is
+      // written, in order (a push whose audit entry cannot be written is not sent).
+      const actor = actorOf(req);
+      let pushes = Promise.resolve();
+      const send = (m: StreamMessage) => {
+        if (!m.personal) return void write(m);
+        pushes = pushes
+          .then(() =>
+            deps.repos.audit.record(actor, {
+              action: 'stream',
+              recordType: 'alarm',
+              recordId: typeof m.data.alarmId === 'string' ? m.data.alarmId : '*',
+              detail: { event: m.event },
+            }),
+          )
+          .then(
+            () => void (closed || write(m)),
+            (err: unknown) => deps.logger.error({ err, event: m.event }, 'stream push not audited; not sent'),
+          );
+      };
       const off = hub.subscribe(roleOf(req), send);
       const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
-      let closed = false;
       const close = () => {
         if (closed) return;
         closed = true;
