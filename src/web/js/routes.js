@@ -4,6 +4,7 @@ import { renderAlarm } from './views/alarm.js';
 import { renderDevice } from './views/device.js';
 import { renderFleet } from './views/fleet.js';
 import { renderIncidents } from './views/incidents.js';
+import { renderOutOfProtection } from './views/out-of-protection.js';
 import { renderQueue, renderTasks } from './views/queue.js';
 import { renderReports } from './views/reports.js';
 import { renderReviews } from './views/reviews.js';
@@ -27,6 +28,8 @@ export const ROUTES = [
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },
   // Supervisors and administrators see reports whole; analysts with small groups suppressed (API).
   { path: '/reports', navKey: 'reports', roles: ['analyst', 'supervisor', 'admin'], render: renderReports },
+  // Issue 15: taking a person out of protection is visible to supervisors.
+  { path: '/out-of-protection', navKey: 'outOfProtection', roles: ['supervisor', 'technician', 'admin'], render: renderOutOfProtection },
 ];
 
 /** @param {string} role */
