@@ -97,6 +97,19 @@ describe('a revoked user loses their live streams at once (issue 15)', () => {
   });
 });
 
+describe('a user revoked from another process (issue 15)', () => {
+  it('loses the stream at the next keep-alive, though no event reached this node', async () => {
+    const { user, token } = await t.centinela.repos.users.create(
+      { id: 'test', role: 'admin' },
+      { name: 'op-cli-revoked', role: 'operator' },
+    );
+    const ended = await streamEnded(`${t.centinela.httpUrl}/api/stream`, token);
+    // What `centinela user revoke` does, in its own process: the database only.
+    await t.centinela.repos.users.revokeTokens({ id: 'cli', role: 'admin' }, user.id);
+    await within(ended(), 20_000, 'the stream to end at the next keep-alive');
+  }, 30_000);
+});
+
 describe('on every node (issue 15)', () => {
   let c: Cluster;
   beforeAll(async () => {

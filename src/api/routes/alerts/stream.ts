@@ -65,7 +65,14 @@ export const streamRoutes: RouteModule = (app, deps) => {
           );
       };
       const off = hub.subscribe(roleOf(req), send);
-      const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+      // Issue 15: a credential revoked where no event reaches this node (`centinela user revoke`
+      // in another process) still ends the stream, at the next keep-alive.
+      const keepalive = setInterval(() => {
+        app.reauthenticate(req).then(
+          (p) => (p?.userId === req.principal?.userId ? void res.write(': keep-alive\n\n') : close()),
+          () => res.write(': keep-alive\n\n'),
+        );
+      }, KEEPALIVE_MS);
       const close = () => {
         if (closed) return;
         closed = true;
