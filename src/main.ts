@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { startAlerts } from './alerts/index.ts';
 import { buildApp } from './api/app.ts';
 import type { ApiDeps, App } from './api/deps.ts';
+import { startMetricsListener } from './api/metrics-listener.ts';
 import { listenWhileStarting } from './api/startup-listener.ts';
 import type { Config } from './config/index.ts';
 import { CentinelaError } from './domain/errors.ts';
@@ -9,7 +10,16 @@ import { EventBus, startRedisRelay } from './events/index.ts';
 import { startHealth } from './health/index.ts';
 import { type IngestApi, startIngest } from './ingest/index.ts';
 import { type Clock, createLogger, createMetrics, type Logger, type Metrics, Shutdown, sha256Hex, systemClock } from './platform/index.ts';
-import { createRepositories, loadCatalogue, migrateToLatest, openStore, type Repositories, type Store } from './store/index.ts';
+import {
+  AuditCheckpoints,
+  createRepositories,
+  loadCatalogue,
+  migrateToLatest,
+  openStore,
+  type Repositories,
+  type Store,
+  startAuditCheckpoints,
+} from './store/index.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -61,6 +71,19 @@ export async function startCentinela(config: Config, options: StartOptions = {})
 
     const repos = createRepositories(store, clock);
     early?.waitingFor('device catalogue');
+    // Issue 15: the audit chain anchored outside the database, now, periodically and on shutdown
+    // (registered here so it runs after every part has stopped, just before the store closes).
+    const anchor = AuditCheckpoints.open(config.dataDir, config.audit.key, { create: true });
+    if (anchor) {
+      const checkpoints = startAuditCheckpoints(
+        anchor,
+        () => repos.audit.head(),
+        () => clock.now(),
+        config.audit.checkpointMs,
+        (err) => logger.error({ err }, 'audit checkpoint not written'),
+      );
+      shutdown.add('audit checkpoints', () => checkpoints.stop());
+    }
     await repos.deviceModels.upsertAll(await loadCatalogue());
 
     if (config.redisUrl) {
@@ -90,6 +113,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
         leadershipUrl,
         timezone: config.timeZone,
         suitabilityFile: config.suitabilityFile,
+        maxMaintenanceMs: config.maintenanceMaxMs,
       },
     });
     shutdown.add('health', () => health.stop());
@@ -117,7 +141,8 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     early?.waitingFor('http');
     const readiness = Object.assign({}, health.readiness, alerts.readiness, ingest.readiness);
     const parts = { ingest: ingest.api, alerts: alerts.api, health: health.api };
-    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, console: config.console });
+    const metricsAccess = { token: config.metrics.token, separateListener: config.metrics.port !== undefined };
+    const app = await buildApp({ store, repos, metrics, logger, clock, readiness, parts, events, metricsAccess, console: config.console });
     shutdown.add('http', () => app.close());
     let httpUrl = config.http.publicUrl;
     if (options.listen !== false) {
@@ -127,6 +152,15 @@ export async function startCentinela(config: Config, options: StartOptions = {})
       await listenOrExplain(() => app.listen({ port, host: config.http.host }), 'CENTINELA_HTTP_PORT', port);
       const address = app.server.address() as AddressInfo;
       httpUrl = `http://127.0.0.1:${address.port}`;
+    }
+    if (config.metrics.port !== undefined) {
+      const listener = await listenOrExplain(
+        () => startMetricsListener(metrics, config.metrics.host, config.metrics.port as number),
+        'CENTINELA_METRICS_PORT',
+        config.metrics.port,
+      );
+      shutdown.add('metrics listener', () => listener.close());
+      logger.info({ url: listener.url }, 'metrics listening');
     }
 
     logger.info(

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { replyCode } from '../src/alerts/reply-code.ts';
 import { addStaff, PUBLIC_URL, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
@@ -53,7 +54,7 @@ describe('the first acknowledgement wins, from any channel', () => {
     expect(downlinks.map((d) => (d as { state: string }).state)).toEqual(['received', 'acknowledged', 'dispatched', 'resolved']);
   });
 
-  test('an SMS reply "Sí" from a registered supervisor phone acknowledges; from an unknown phone it is refused', async () => {
+  test("an SMS reply quoting the alarm's code from the paged supervisor phone acknowledges; from an unknown phone it is refused", async () => {
     const kase = await seedCase(w.c);
     const sup = await addStaff(w.c, 'supervisor', '+527479990010');
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
@@ -66,7 +67,7 @@ describe('the first acknowledgement wins, from any channel', () => {
     expect((await w.api('GET', `/api/alarms/${alarmId}`, 'operator')).json().state).toBe('open');
 
     const acked = w.changed(alarmId, 'acknowledged');
-    const reply = await w.rec.inboundSms(PUBLIC_URL, '+527479990010', 'Sí', w.c.httpUrl);
+    const reply = await w.rec.inboundSms(PUBLIC_URL, '+527479990010', `Sí ${replyCode(alarmId)}`, w.c.httpUrl);
     expect(reply.body).toContain(`alarma ${alarmId} atendida`);
     expect((await acked).by).toBe(sup.user.id);
   });

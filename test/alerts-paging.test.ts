@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { replyCode } from '../src/alerts/reply-code.ts';
 import { addStaff, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
@@ -40,7 +41,7 @@ describe('a panic alarm reaches the right people', () => {
     w.clock.advance(30_000);
     const first = await w.rec.waitFor((r) => r.form.To === '+527479990001');
     expect(first.form.Body).toBe(
-      `CENTINELA ALARMA: alarma de pánico de ${kase.beneficiary.alias} en Chilpancingo, GRO. Ref ${alarmId}. Responda 1 para atender.`,
+      `CENTINELA ALARMA: alarma de pánico de ${kase.beneficiary.alias} en Chilpancingo, GRO. Ref ${alarmId}. Responda ${replyCode(alarmId)} para atender.`,
     );
     w.clock.advance(60_000);
     await w.rec.waitFor((r) => r.form.To === '+527479990001' && r !== first);

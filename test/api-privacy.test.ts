@@ -17,6 +17,7 @@ const person = {
 };
 let beneficiaryId = '';
 let contactId = '';
+let alarmId = '';
 const deviceId = 'pb-privacy-1';
 
 async function api(method: string, path: string, token: string, body?: unknown) {
@@ -72,17 +73,19 @@ beforeAll(async () => {
       detail: null,
     })
     .execute();
-  await t.centinela.repos.alarmIntake.record({
-    deviceId,
-    deviceAlarmId: 'a-1',
-    kind: 'panic',
-    test: false,
-    raisedAt: now,
-    receivedAt: now,
-    clockSuspect: false,
-    beneficiaryId,
-    loc: { lat: person.lat, lon: person.lon },
-  });
+  alarmId = (
+    await t.centinela.repos.alarmIntake.record({
+      deviceId,
+      deviceAlarmId: 'a-1',
+      kind: 'panic',
+      test: false,
+      raisedAt: now,
+      receivedAt: now,
+      clockSuspect: false,
+      beneficiaryId,
+      loc: { lat: person.lat, lon: person.lon },
+    })
+  ).alarmId;
 });
 afterAll(async () => {
   await t?.stop();
@@ -148,8 +151,8 @@ describe('what an analyst receives', () => {
 });
 
 describe('what an operator receives', () => {
-  it('includes the person, and the read is written to the audit log with the request id', async () => {
-    const res = await fetch(`${t.centinela.httpUrl}/api/beneficiaries/${beneficiaryId}`, {
+  it('includes the person in the context of the alarm, and the read is written to the audit log with the request id', async () => {
+    const res = await fetch(`${t.centinela.httpUrl}/api/beneficiaries/${beneficiaryId}?alarmId=${alarmId}`, {
       headers: { authorization: `Bearer ${t.tokens.operator}`, 'x-request-id': 'req-privacy-0001' },
     });
     expect(((await res.json()) as { fullName: string }).fullName).toBe(person.fullName);

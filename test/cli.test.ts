@@ -51,7 +51,7 @@ describe('the centinela command', { timeout: 120_000 }, () => {
     for (const name of ['a.uno', 'b.dos', 'c.tres']) await runCli(['user', 'add', '--name', name, '--role', 'analyst'], env);
     const ok = await runCli(['audit', 'verify', '--json'], env);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, entries: 3 });
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, entries: 3, checkpoints: 3, anchoredUpTo: 3 });
 
     const db = new SQLite(path.join(dir, 'centinela.db'));
     db.exec('drop trigger audit_log_no_update');

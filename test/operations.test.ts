@@ -58,6 +58,12 @@ describe('running centinela serve', { timeout: 120_000 }, () => {
 
     const verify = await runCli(['audit', 'verify', '--json'], { CENTINELA_DATA_DIR: dataDir });
     const created = statuses.filter((s) => s === 201).length;
-    expect(JSON.parse(verify.stdout)).toEqual({ ok: true, entries: 1 + created });
+    // Issue 15: the shutdown checkpoint anchors the whole chain outside the database.
+    expect(JSON.parse(verify.stdout)).toEqual({
+      ok: true,
+      entries: 1 + created,
+      checkpoints: expect.any(Number),
+      anchoredUpTo: 1 + created,
+    });
   });
 });

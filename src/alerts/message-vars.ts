@@ -1,4 +1,6 @@
+import { mayBeRealDuringTest } from '../domain/alarm.ts';
 import type { AlarmForMessages } from '../store/index.ts';
+import { replyCode } from './reply-code.ts';
 import type { Templates } from './templates.ts';
 
 /**
@@ -10,12 +12,14 @@ export function messageVars(templates: Templates, language: string, a: AlarmForM
   const place = [subject?.municipality, subject?.stateCode ?? a.deviceStateCode].filter(Boolean).join(', ');
   const coords = alarm.loc ? ` (${alarm.loc.lat.toFixed(5)},${alarm.loc.lon.toFixed(5)})` : '';
   const severityKey = alarm.severity === 'critical' ? 'severityCritical' : alarm.severity === 'low' ? 'severityLow' : 'severityHigh';
-  const test = alarm.test ? templates.render(language, 'test', {}) : '';
+  const test = alarm.test ? templates.render(language, mayBeRealDuringTest(alarm.kind, alarm.test) ? 'testPossiblyReal' : 'test', {}) : '';
   return {
     alias: subject?.alias ?? alarm.deviceId,
     what: `${test}${templates.kindLabel(language, alarm.kind)}`,
     where: `${place || '?'}${coords}`,
     ref: alarm.id,
+    // Issue 15: the code a reply quotes, so it can only acknowledge this alarm.
+    code: replyCode(alarm.id),
     severity: templates.render(language, severityKey, {}),
   };
 }

@@ -15,6 +15,11 @@ export const ACCESS = {
   deviceReaders: ['operator', 'supervisor', 'technician', 'admin'],
   /** Provisioning, maintenance windows and on-test: the people who fix devices. */
   deviceWorkers: ['technician', 'admin'],
+  /**
+   * Issue 15: taking a device out of protection (on test, maintenance) and seeing who did: the
+   * people who fix devices, and supervisors, who alone may go beyond the limits.
+   */
+  serviceWindows: ['technician', 'admin', 'supervisor'],
   /** People's records: beneficiaries, their contacts, responders. Technicians and analysts never. */
   personalData: PERSONAL_DATA_READERS,
   /** Alarms, and a beneficiary's details in the context of an alarm. */

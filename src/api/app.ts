@@ -55,6 +55,9 @@ export async function buildApp(deps: ApiDeps, modules: RouteModule[] = []): Prom
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Issue 15: what needs a login may carry personal data: no browser or proxy may keep a copy.
+    if (req.routeOptions.config?.access !== 'public' && req.routeOptions.config?.access !== undefined)
+      reply.header('cache-control', 'no-store');
     if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (req, reply) => {

@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
   }
+  interface FastifyInstance {
+    /** Issue 15: authenticates a request's credentials again (a long-lived stream checks it is still valid). */
+    reauthenticate(req: FastifyRequest): Promise<Principal | undefined>;
+  }
 }
 
 export interface RouteEntry {
@@ -35,6 +39,7 @@ export type Authenticator = (req: FastifyRequest) => Promise<Principal | undefin
 export function installAuth(app: FastifyInstance, deps: { repos: Repositories; metrics: Metrics; extra?: Authenticator[] }): RouteEntry[] {
   const catalogue: RouteEntry[] = [];
   app.decorateRequest('principal', undefined);
+  app.decorate('reauthenticate', (req: FastifyRequest) => authenticate(req, deps));
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

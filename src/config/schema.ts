@@ -101,6 +101,20 @@ export const envSchema = z
       .optional(),
     /** Raster map tiles for the operator's map, e.g. https://tiles.example.org/{z}/{x}/{y}.png (none: outline only). */
     CENTINELA_MAP_TILE_URL: url(['http', 'https']),
+    /** Issue 15: the key of the audit checkpoints (docs/audit.md); without it, a key file in the data folder. */
+    CENTINELA_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (a secret kept outside the database)').optional(),
+    CENTINELA_AUDIT_CHECKPOINT_S: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Issue 15: the longest maintenance window a technician may plan; longer ones need a supervisor. */
+    CENTINELA_MAINTENANCE_MAX_H: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .default(72),
+    /** Issue 15: /metrics on the main port needs this bearer token; without it, only the metrics listener serves it. */
+    CENTINELA_METRICS_TOKEN: z.string().trim().min(24, 'must be at least 24 characters').optional(),
+    CENTINELA_METRICS_HOST: z.string().default('127.0.0.1'),
+    CENTINELA_METRICS_PORT: optionalPort,
   })
   .superRefine((env, ctx) => {
     const allOrNone = (names: (keyof typeof env)[]) => {
@@ -169,6 +183,11 @@ export interface Config {
   timeZone: string;
   /** CENTINELA_SUITABILITY_FILE, when a centre keeps its own thresholds. */
   suitabilityFile: string | undefined;
+  audit: { key: string | undefined; checkpointMs: number };
+  /** Issue 15: longest maintenance window without a supervisor. */
+  maintenanceMaxMs: number;
+  /** Issue 15: /metrics needs `token` on the main port; `port` (on `host`, loopback by default) serves it apart. */
+  metrics: { token: string | undefined; host: string; port: number | undefined };
 }
 
 /** Protocol gateways for devices that do not speak the MQTT contract (issue 17). */
@@ -238,5 +257,8 @@ export function toConfig(env: Env): Config {
     console: { mapTileUrl: env.CENTINELA_MAP_TILE_URL },
     timeZone: env.CENTINELA_TIME_ZONE,
     suitabilityFile: env.CENTINELA_SUITABILITY_FILE,
+    audit: { key: env.CENTINELA_AUDIT_KEY, checkpointMs: env.CENTINELA_AUDIT_CHECKPOINT_S * 1000 },
+    maintenanceMaxMs: env.CENTINELA_MAINTENANCE_MAX_H * 3_600_000,
+    metrics: { token: env.CENTINELA_METRICS_TOKEN, host: env.CENTINELA_METRICS_HOST, port: env.CENTINELA_METRICS_PORT },
   };
 }

@@ -26,3 +26,11 @@ export function initialSeverity(kind: AlarmKind, test: boolean): Severity {
   if (test || kind === 'test' || kind === 'motion') return 'low';
   return 'high';
 }
+
+/**
+ * Issue 15: a press a person makes (panic, duress, SOS) on a device that is on test may be real —
+ * the person may be in danger while a technician tests the button. It still runs as a test, but
+ * operators are shown that it may be real rather than have it swallowed as a test.
+ */
+export const PERSON_RAISED_KINDS: readonly string[] = ['panic', 'duress', 'sos'];
+export const mayBeRealDuringTest = (kind: string, test: boolean): boolean => test && PERSON_RAISED_KINDS.includes(kind);

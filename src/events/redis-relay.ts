@@ -20,6 +20,8 @@ export const RELAYED_EVENTS: readonly EventName[] = [
   'device.disconnected',
   'protection.gap.opened',
   'protection.gap.closed',
+  // Issue 15: a revoked credential ends its sessions on every node.
+  'credential.revoked',
 ];
 
 export interface RedisRelay {

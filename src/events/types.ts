@@ -83,4 +83,11 @@ export interface EventMap {
 
   // ---- registry ----
   'device.registered': { deviceId: string; at: number };
+  /**
+   * Issue 15: a credential stopped being valid (a device's or gateway's secret rotated, the device
+   * or gateway retired, a user's tokens revoked or the user disabled). Every node closes the live
+   * sessions it holds for that account at once: MQTT connections (src/ingest/broker/revocation.ts)
+   * and live streams (src/api/routes/alerts/stream.ts).
+   */
+  'credential.revoked': { account: 'device' | 'gateway' | 'user'; id: string; reason: string; at: number };
 }

@@ -52,6 +52,8 @@ export interface HealthConfig {
   /** Ingest's telemetry pruning, for the retention job (ingest starts after health). */
   pruneTelemetry?: (olderThan: number) => Promise<number>;
   telemetryRetentionDays?: number;
+  /** Issue 15: longest maintenance window without a supervisor (CENTINELA_MAINTENANCE_MAX_H; default 72 h). */
+  maxMaintenanceMs?: number;
   /**
    * PostgreSQL connection string for leadership (issue 8). Several nodes share one database:
    * one at a time fires supervision deadlines and one runs the scheduled jobs. Unset (SQLite):
@@ -84,7 +86,14 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const telemetry = new TelemetrySummary(repos.healthTelemetry, { sampleEveryMs: config.sampleEveryMs ?? 15 * 60_000 });
   const supervisor = new Supervisor({ directory, liveness: repos.liveness, gaps, events, writes });
   const supervision = new Supervision({ directory, supervisor, gaps, repos, writes, clock, logger });
-  const windows = new ServiceWindows({ supervision, directory, repos, writes, clock });
+  const windows = new ServiceWindows({
+    supervision,
+    directory,
+    repos,
+    writes,
+    clock,
+    ...(config.maxMaintenanceMs ? { maxMaintenanceMs: config.maxMaintenanceMs } : {}),
+  });
 
   // Rebuilt from the database at start: the outage this start ends, the registry, open gaps, states, windows.
   const outage = await repos.centreOutages.recordStart(clock.now(), 1000);

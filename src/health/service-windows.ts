@@ -8,6 +8,11 @@ import type { Supervision } from './supervision.ts';
 
 /** At most 4 h on test (the device's alarms run the whole path as `test` and page no one outside the centre). */
 export const MAX_TEST_MS = 4 * 3_600_000;
+/** Issue 15: the default longest maintenance window (CENTINELA_MAINTENANCE_MAX_H). */
+export const DEFAULT_MAX_MAINTENANCE_MS = 72 * 3_600_000;
+/** Issue 15: only a supervisor may keep a person out of protection beyond the limits. */
+const mayExceedLimits = (actor: Actor) => actor.role === 'supervisor';
+const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
 
 export interface ServiceWindowDeps {
   supervision: Supervision;
@@ -15,6 +20,8 @@ export interface ServiceWindowDeps {
   repos: Pick<Repositories, 'devices' | 'maintenance'>;
   writes: WriteQueue;
   clock: Clock;
+  /** Longest maintenance window (merged with those it touches) without a supervisor. */
+  maxMaintenanceMs?: number;
 }
 
 /**
@@ -51,7 +58,16 @@ export class ServiceWindows {
       throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'a device may be on test for at most 4 hours', { field: 'minutes' });
     }
     if (!(await this.deps.supervision.known(deviceId))) throw notFound('device', deviceId);
-    const until = this.deps.clock.now() + durationMs;
+    const now = this.deps.clock.now();
+    const until = now + durationMs;
+    // Issue 15: renewals cannot keep a device on test for ever: the run as a whole is bounded too.
+    const run = await this.deps.repos.devices.testRun(deviceId, now);
+    if (run && until - run.since > MAX_TEST_MS && !mayExceedLimits(actor))
+      throw new CentinelaError(
+        'CENTINELA_ERR_AUTH_FORBIDDEN',
+        `device ${deviceId} has been on test since ${new Date(run.since).toISOString()}; a test may run at most 4 hours in a row, renewing beyond that needs a supervisor`,
+        { limitHours: 4, since: new Date(run.since).toISOString() },
+      );
     await this.deps.repos.devices.setOnTest(actor, deviceId, until);
     await this.deps.directory.loadOne(deviceId);
     this.agenda.add(until, { kind: 'test_end', deviceId, until });
@@ -68,9 +84,34 @@ export class ServiceWindows {
   ): Promise<MaintenanceWindow> {
     if (!(await this.deps.supervision.known(deviceId))) throw notFound('device', deviceId);
     if (!(endsAt > startsAt)) throw new CentinelaError('CENTINELA_ERR_VALIDATION', 'endsAt must be after startsAt', { field: 'endsAt' });
-    const w = await this.deps.repos.maintenance.create(actor.id, { deviceId, startsAt, endsAt, reason }, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    await this.checkMaintenanceLimit(actor, deviceId, startsAt, endsAt, now);
+    const w = await this.deps.repos.maintenance.create(actor, { deviceId, startsAt, endsAt, reason }, now);
     this.schedule(w);
     return w;
+  }
+
+  /**
+   * Issue 15: a window — merged with the device's windows it overlaps or touches, so that a chain
+   * of renewals counts as one — may last at most the configured maximum unless a supervisor plans it.
+   */
+  private async checkMaintenanceLimit(actor: Actor, deviceId: string, startsAt: number, endsAt: number, now: number): Promise<void> {
+    const max = this.deps.maxMaintenanceMs ?? DEFAULT_MAX_MAINTENANCE_MS;
+    if (mayExceedLimits(actor)) return;
+    let from = startsAt;
+    let to = endsAt;
+    for (const w of await this.deps.repos.maintenance.pendingFor(deviceId, now)) {
+      if (w.startsAt <= to && w.endsAt >= from) {
+        from = Math.min(from, w.startsAt);
+        to = Math.max(to, w.endsAt);
+      }
+    }
+    if (to - from > max)
+      throw new CentinelaError(
+        'CENTINELA_ERR_AUTH_FORBIDDEN',
+        `a maintenance window may last at most ${hours(max)} hours (CENTINELA_MAINTENANCE_MAX_H)${to - from > endsAt - startsAt ? ' together with the windows it extends' : ''}; a longer one needs a supervisor`,
+        { limitHours: hours(max), requestedHours: hours(to - from) },
+      );
   }
 
   private schedule(w: MaintenanceWindow): void {

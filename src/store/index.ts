@@ -1,5 +1,6 @@
 export { type Actor, systemActor } from './actor.ts';
 export { alarmRow, type NewAlarm } from './alarm-row.ts';
+export { AuditCheckpoints, startAuditCheckpoints } from './audit-checkpoints.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';
 export { type CsvImportResult, importCsv } from './csv-import.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';

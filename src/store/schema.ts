@@ -1,5 +1,6 @@
 import type { AlertsTables } from './schema-alerts.ts';
 import type { ConsoleTables } from './schema-console.ts';
+import type { HardeningTables } from './schema-hardening.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
 import type { NotesTables } from './schema-notes.ts';
@@ -41,6 +42,8 @@ export interface DeviceTable {
   hardware_id: string | null;
   /** The `config` downlink not yet acknowledged by the device, as JSON (migration 015). */
   config_pending?: string | null;
+  /** When the current test run began (migration 017); null when not on test. */
+  on_test_since?: number | null;
 }
 
 export interface BeneficiaryTable {
@@ -162,7 +165,7 @@ export interface AlarmPressTable {
 }
 
 /** Every table; each part declares its own in schema-<part>.ts. */
-export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables, NotesTables {
+export interface Database extends IngestTables, AlertsTables, HealthTables, ConsoleTables, NotesTables, HardeningTables {
   device_models: DeviceModelTable;
   devices: DeviceTable;
   beneficiaries: BeneficiaryTable;

@@ -1,9 +1,9 @@
 import twilio from 'twilio';
-import { isAckReply } from '../../domain/alarm-lifecycle.ts';
 import { isCentinelaError } from '../../domain/errors.ts';
 import type { AlertsContext } from '../context.ts';
 import { applyTransition } from '../lifecycle.ts';
 import { fallBackToVoice } from '../outbox/fallback.ts';
+import { codesIn, replyCode } from '../reply-code.ts';
 import { DEFAULT_LANGUAGE } from '../templates.ts';
 
 const TERMINAL = ['delivered', 'undelivered', 'failed', 'answered', 'cancelled'];
@@ -91,8 +91,12 @@ export class TwilioInbound {
     return r.toString();
   }
 
-  /** A keypress: the call reached someone; from staff, "1" is the acknowledgement. */
-  async gather(notificationId: string, digits: string | undefined): Promise<string> {
+  /**
+   * A keypress: the call reached someone; from staff, "1" is the acknowledgement. Issue 15: the
+   * keypress counts only from the very call placed for this message (Twilio's CallSid), once,
+   * and only while the alarm is not closed.
+   */
+  async gather(notificationId: string, params: Record<string, string>): Promise<string> {
     const { outbox, alarms } = this.ctx.repos;
     const r = new twilio.twiml.VoiceResponse();
     const n = await outbox.get(notificationId);
@@ -101,6 +105,15 @@ export class TwilioInbound {
       return r.toString();
     }
     const language = this.ctx.templates.voiceLanguage(n.language) as never;
+    const digits = params.Digits;
+    if (n.channel !== 'voice' || !params.CallSid || params.CallSid !== n.providerId || n.status === 'answered') {
+      this.ctx.logger.warn(
+        { notificationId: n.id, reason: n.status === 'answered' ? 'already answered' : 'not the call placed' },
+        'keypress refused',
+      );
+      r.hangup();
+      return r.toString();
+    }
     if (digits !== '1') {
       r.say({ language }, this.ctx.templates.render(n.language, 'voiceNoInput', {}));
       return r.toString();
@@ -121,25 +134,41 @@ export class TwilioInbound {
     return r.toString();
   }
 
-  /** An SMS reply "1", "OK" or "SI" from a registered operator or supervisor phone acknowledges. */
+  /**
+   * An SMS reply quoting an alarm's code, from an operator's or supervisor's phone that was paged
+   * by SMS for that alarm, acknowledges it (issue 15). Each provider message id counts once; any
+   * other reply is answered with an explanation and changes nothing.
+   */
   async inboundSms(params: Record<string, string>): Promise<string> {
+    const { users, inboundReplies, outbox } = this.ctx.repos;
     const r = new twilio.twiml.MessagingResponse();
+    const say = (key: string, vars: Record<string, string> = {}) => {
+      r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, key, vars));
+      return r.toString();
+    };
     const from = params.From ?? '';
-    const user = from ? await this.ctx.repos.users.findByPhone(from) : undefined;
-    if (!user || (user.role !== 'operator' && user.role !== 'supervisor')) {
-      this.ctx.logger.warn({ reason: user ? 'role may not acknowledge' : 'unknown phone' }, 'sms reply refused');
-      r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, 'smsUnknownPhone', {}));
-      return r.toString();
+    const messageId = params.MessageSid ?? params.SmsSid ?? '';
+    if (!messageId || !(await inboundReplies.claim(messageId, 'sms', this.ctx.clock.now()))) {
+      this.ctx.logger.warn({ reason: messageId ? 'repeated message id' : 'no message id' }, 'sms reply refused');
+      return say('smsReplyRepeated');
     }
-    if (!isAckReply(params.Body ?? '')) return r.toString();
-    const alarmId = await this.ctx.repos.outbox.newestOpenAlarmPagedTo(user.id);
-    if (!alarmId) {
-      r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, 'smsNothingOpen', {}));
-      return r.toString();
-    }
-    const won = await this.acknowledge(alarmId, user.id, 'sms');
-    r.message(this.ctx.templates.render(DEFAULT_LANGUAGE, won ? 'smsAcknowledged' : 'smsNothingOpen', { ref: alarmId }));
-    return r.toString();
+    const refuse = async (outcome: string, key: string, vars: Record<string, string> = {}, alarmId: string | null = null) => {
+      this.ctx.logger.warn({ reason: outcome }, 'sms reply refused');
+      await inboundReplies.settle(messageId, outcome, alarmId);
+      return say(key, vars);
+    };
+    const user = from ? await users.findByPhone(from) : undefined;
+    if (!user || (user.role !== 'operator' && user.role !== 'supervisor'))
+      return refuse(user ? 'role may not acknowledge' : 'unknown phone', 'smsUnknownPhone');
+    const codes = codesIn(params.Body ?? '');
+    if (codes.length === 0) return refuse('no code', 'smsReplyNeedsCode', { example: 'KX7C' });
+    const paged = await outbox.alarmsPagedBySms(user.id, from);
+    const match = paged.find((a) => codes.includes(replyCode(a.alarmId)));
+    if (!match) return refuse('code of no alarm paged to this phone', 'smsReplyUnknownCode', { code: codes[0] as string });
+    if (match.state === 'resolved') return refuse('alarm closed', 'smsReplyClosed', { ref: match.alarmId }, match.alarmId);
+    const won = await this.acknowledge(match.alarmId, user.id, 'sms');
+    await inboundReplies.settle(messageId, won ? 'acknowledged' : 'late', match.alarmId);
+    return say(won ? 'smsAcknowledged' : 'smsAlreadyAcknowledged', { ref: match.alarmId });
   }
 
   private async acknowledge(alarmId: string, userId: string, via: 'sms' | 'voice'): Promise<boolean> {

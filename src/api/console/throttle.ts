@@ -15,10 +15,14 @@ interface Entry {
 }
 
 /**
- * Slows down password guessing: after three failures for the same user name — or ten times as
- * many from one address — further attempts are refused without checking the password, for a
- * lock that doubles with each failure (1 s, 2 s, 4 s … up to 5 min). A success clears the
- * user name. Kept in memory: a restart forgets, which only gives a guesser a few attempts more.
+ * Slows down password guessing without locking anyone out (issue 15): failures count per source
+ * address and per user name *from that address*. After three failures for a name from one
+ * address — or ten times as many from one address for any names — further attempts from that
+ * address are refused without checking the password, for a lock that doubles with each failure
+ * (1 s, 2 s, 4 s … up to 5 min). Failures from elsewhere never refuse a correct password from an
+ * address that did not fail: knowing someone's login name is not enough to shut them out.
+ * A success clears that name at that address. Kept in memory per node: a restart forgets, which
+ * only gives a guesser a few attempts more.
  */
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
@@ -27,7 +31,7 @@ export class LoginThrottle {
 
   private keys(username: string, ip: string): { key: string; free: number }[] {
     return [
-      { key: `user:${username.toLowerCase()}`, free: FREE_FAILURES },
+      { key: `user:${username.toLowerCase()}@${ip}`, free: FREE_FAILURES },
       { key: `ip:${ip}`, free: FREE_FAILURES * 10 },
     ];
   }
@@ -56,8 +60,8 @@ export class LoginThrottle {
     }
   }
 
-  succeeded(username: string): void {
-    this.entries.delete(`user:${username.toLowerCase()}`);
+  succeeded(username: string, ip: string): void {
+    this.entries.delete(`user:${username.toLowerCase()}@${ip}`);
   }
 
   private prune(now: number): void {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ACCESS } from '../access-policy.ts';
 import type { RouteModule } from '../deps.ts';
+import { mayReadMetrics } from '../metrics-access.ts';
 
-/** Liveness, readiness and Prometheus metrics: public, for load balancers and scrapers. */
+/** Liveness and readiness (public, for load balancers) and Prometheus metrics (token or local scraper). */
 export const operationsRoutes: RouteModule = (app, deps) => {
   app.get('/healthz', { config: { access: ACCESS.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
 
@@ -30,7 +31,18 @@ export const operationsRoutes: RouteModule = (app, deps) => {
     },
   );
 
-  app.get('/metrics', { config: { access: ACCESS.public }, schema: { hide: true } }, async (_req, reply) => {
+  // Issue 15: live alarm counters are not public (src/api/metrics-access.ts).
+  app.get('/metrics', { config: { access: ACCESS.public }, schema: { hide: true } }, async (req, reply) => {
+    const may = mayReadMetrics(deps.metricsAccess, req);
+    if (may === 'elsewhere')
+      return reply.code(404).send({
+        error: { code: 'CENTINELA_ERR_NOT_FOUND', message: '/metrics is served on the metrics listener only', requestId: String(req.id) },
+      });
+    if (may === 'no-token')
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: { code: 'CENTINELA_ERR_AUTH_MISSING', message: '/metrics needs the metrics token', requestId: String(req.id) } });
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

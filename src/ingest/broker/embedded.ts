@@ -20,6 +20,8 @@ import { Takeovers } from './takeovers.ts';
  */
 export const CONCURRENT_AUTHENTICATIONS = 32;
 
+import { closeRevokedConnections } from './revocation.ts';
+
 const require = createRequire(import.meta.url);
 
 export interface EmbeddedBrokerConfig {
@@ -81,6 +83,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers }),
   });
   await broker.listen();
+  const stopRevocations = closeRevokedConnections(d.ctx.events, () => broker, principals, d.logger);
 
   broker.on('clientReady', (client) => {
     d.metrics.connections.inc();
@@ -137,6 +140,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     isListening: () => listening && !broker.closed,
     stop: async () => {
       listening = false;
+      stopRevocations();
       await Promise.all(listeners.map((l) => l.close()));
       await new Promise<void>((r) => broker.close(() => r()));
       await cluster.close();

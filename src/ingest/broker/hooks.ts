@@ -40,6 +40,8 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
 
   return {
     authenticate(client, username, password, done) {
+      // Issue 15: aedes names a client that sent an empty id `aedes_<uuid>`: that is CONNACK 2, identifier rejected.
+      if (/^aedes_[0-9a-f-]{36}$/.test(client.id)) return done(Object.assign(new Error('identifier rejected'), { returnCode: 2 }), null);
       // CGNAT puts thousands of devices behind one address: failures are counted per address
       // *and* client id, and only a refusal waits, so guessing slows down while devices with a
       // valid secret from the same address are answered at once.

@@ -12,6 +12,7 @@ import * as hardwareIds from './012-hardware-ids.ts';
 import * as degradedModes from './014-degraded-modes.ts';
 import * as configDownlink from './015-config-downlink.ts';
 import * as suitabilitySuggestions from './016-suitability-suggestions.ts';
+import * as hardening from './017-hardening.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '014-degraded-modes': degradedModes,
   '015-config-downlink': configDownlink,
   '016-suitability-suggestions': suitabilitySuggestions,
+  '017-hardening': hardening,
 };
 
 class StaticProvider implements MigrationProvider {

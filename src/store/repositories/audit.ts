@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/secrets.ts';
 import type { Actor } from '../actor.ts';
+import type { AuditCheckpoint, CheckpointReading } from '../audit-checkpoints.ts';
 import type { Engine } from '../database.ts';
 import type { AuditLogTable, Database } from '../schema.ts';
 
@@ -12,7 +13,10 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+export type VerifyResult =
+  /** `checkpoints`/`anchoredUpTo`: how many keyed checkpoints held, up to which entry (when verified with them). */
+  | { ok: true; entries: number; checkpoints?: number; anchoredUpTo?: number }
+  | { ok: false; entries: number; brokenAt: number; reason: string };
 
 const GENESIS = '0'.repeat(64);
 
@@ -111,8 +115,23 @@ export class AuditLog {
     await this.db.transaction().execute((trx) => this.append(trx, actor, entry));
   }
 
-  /** Walks the whole chain and reports the first entry whose link does not hold. */
-  async verify(): Promise<VerifyResult> {
+  /**
+   * Walks the whole chain and reports the first entry whose link does not hold. With the keyed
+   * checkpoints kept outside the database (src/store/audit-checkpoints.ts, docs/audit.md) it also
+   * finds a chain rewritten with its hashes recomputed, and newest entries deleted with the head.
+   */
+  async verify(anchor?: CheckpointReading): Promise<VerifyResult> {
+    const forged = anchor?.forged[0];
+    if (forged)
+      return {
+        ok: false,
+        entries: 0,
+        brokenAt: forged.seq,
+        reason: `checkpoint line ${forged.line} is not signed with the audit key: the checkpoint file was edited`,
+      };
+    const anchors = new Map<number, AuditCheckpoint[]>();
+    for (const c of anchor?.checkpoints ?? []) anchors.set(c.seq, [...(anchors.get(c.seq) ?? []), c]);
+    let lastGoodAnchor = 0;
     let prevHash = GENESIS;
     let expectedSeq = 1;
     const pageSize = 5000;
@@ -136,24 +155,45 @@ export class AuditLog {
           };
         if (linkHash(prevHash, row) !== row.hash)
           return { ok: false, entries: expectedSeq - 1, brokenAt: row.seq, reason: `entry ${row.seq} was altered after it was written` };
+        const differs = anchors.get(row.seq)?.find((c) => c.hash !== row.hash);
+        if (differs)
+          return {
+            ok: false,
+            entries: expectedSeq - 1,
+            brokenAt: lastGoodAnchor + 1,
+            reason:
+              `entries ${lastGoodAnchor + 1}–${row.seq} were rewritten and the chain recomputed: entry ${row.seq} no longer has ` +
+              `the hash checkpointed at ${new Date(differs.at).toISOString()}`,
+          };
+        if (anchors.has(row.seq)) lastGoodAnchor = row.seq;
         prevHash = row.hash;
         expectedSeq += 1;
       }
       if (rows.length < pageSize) break;
     }
-    const head = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-    if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
+    const last = expectedSeq - 1;
+    const beyond = (anchor?.checkpoints ?? []).filter((c) => c.seq > last).sort((a, b) => b.seq - a.seq)[0];
+    if (beyond)
       return {
         ok: false,
-        entries: expectedSeq - 1,
+        entries: last,
+        brokenAt: last + 1,
+        reason: `entries ${last + 1}–${beyond.seq} were deleted: the chain ends at entry ${last} but a checkpoint of ${new Date(beyond.at).toISOString()} saw entry ${beyond.seq}`,
+      };
+    const head = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    if (head.seq !== last || head.hash !== prevHash) {
+      return {
+        ok: false,
+        entries: last,
         brokenAt: expectedSeq,
-        reason: `the chain ends at entry ${expectedSeq - 1} but its head says ${head.seq}: entries were removed`,
+        reason: `the chain ends at entry ${last} but its head says ${head.seq}: entries were removed`,
       };
     }
-    return { ok: true, entries: expectedSeq - 1 };
+    if (!anchor) return { ok: true, entries: last };
+    return { ok: true, entries: last, checkpoints: anchor.checkpoints.length, anchoredUpTo: lastGoodAnchor };
   }
 
-  async list(opts: { recordType?: string; recordId?: string; limit?: number }) {
+  async list(opts: { recordType?: string; recordId?: string; limit?: number; actions?: string[] }) {
     let q = this.db
       .selectFrom('audit_log')
       .selectAll()
@@ -161,6 +201,7 @@ export class AuditLog {
       .limit(opts.limit ?? 100);
     if (opts.recordType) q = q.where('record_type', '=', opts.recordType);
     if (opts.recordId) q = q.where('record_id', '=', opts.recordId);
+    if (opts.actions?.length) q = q.where('action', 'in', opts.actions);
     return q.execute();
   }
 

@@ -29,10 +29,15 @@ export class BeneficiaryRepository {
     private readonly clock: Clock,
   ) {}
 
-  async list(actor: Actor): Promise<Beneficiary[]> {
+  async list(actor: Actor, purpose?: string): Promise<Beneficiary[]> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom('beneficiaries').selectAll().orderBy('id').execute();
-      await this.audit.append(trx, actor, { action: 'list', recordType: 'beneficiary', recordId: '*', detail: { count: rows.length } });
+      await this.audit.append(trx, actor, {
+        action: 'list',
+        recordType: 'beneficiary',
+        recordId: '*',
+        detail: { count: rows.length, ...(purpose ? { purpose } : {}) },
+      });
       return rows.map(toBeneficiary);
     });
   }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { notFound } from '../../domain/errors.ts';
+import { CentinelaError, notFound } from '../../domain/errors.ts';
 import type { Contact, ContactCreate, ContactUpdate } from '../../domain/registry.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
@@ -28,7 +28,7 @@ export class ContactRepository {
     private readonly clock: Clock,
   ) {}
 
-  async list(actor: Actor, beneficiaryId?: string): Promise<Contact[]> {
+  async list(actor: Actor, beneficiaryId?: string, purpose?: string): Promise<Contact[]> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('contacts').selectAll().orderBy('beneficiary_id').orderBy('priority').orderBy('id');
       if (beneficiaryId) q = q.where('beneficiary_id', '=', beneficiaryId);
@@ -37,17 +37,25 @@ export class ContactRepository {
         action: 'list',
         recordType: 'contact',
         recordId: beneficiaryId ? `beneficiary:${beneficiaryId}` : '*',
-        detail: { count: rows.length },
+        detail: { count: rows.length, ...(purpose ? { purpose } : {}) },
       });
       return rows.map(toContact);
     });
   }
 
-  async get(actor: Actor, id: string): Promise<Contact> {
+  /** `opts.ofBeneficiary`: read only if the contact is that person's (issue 15: in an alarm's context). */
+  async get(actor: Actor, id: string, opts: { purpose?: string; ofBeneficiary?: string } = {}): Promise<Contact> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('contact', id);
-      await this.audit.append(trx, actor, { action: 'read', recordType: 'contact', recordId: id });
+      if (opts.ofBeneficiary !== undefined && row.beneficiary_id !== opts.ofBeneficiary)
+        throw new CentinelaError('CENTINELA_ERR_AUTH_FORBIDDEN', 'this contact is not of the person whose alarm is given');
+      await this.audit.append(trx, actor, {
+        action: 'read',
+        recordType: 'contact',
+        recordId: id,
+        ...(opts.purpose ? { detail: { purpose: opts.purpose } } : {}),
+      });
       return toContact(row);
     });
   }

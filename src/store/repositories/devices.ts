@@ -189,21 +189,47 @@ export class DeviceRepository {
   }
 
   /** Puts a device on test until `until` (null returns it to service). Callers bound the span. */
+  /**
+   * Puts a device on test until `until` (null: back in service), audited. A renewal while the
+   * device is still on test keeps the run's start, so the run's whole length can be bounded.
+   */
   async setOnTest(actor: Actor, id: string, until: number | null): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('devices')
-        .set({ on_test_until: until, updated_at: this.clock.now() })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw notFound('device', id);
+      const now = this.clock.now();
+      const current = await trx.selectFrom('devices').select(['on_test_until', 'on_test_since']).where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('device', id);
+      const running = current.on_test_until !== null && Number(current.on_test_until) > now;
+      const since = until === null ? null : running && current.on_test_since != null ? Number(current.on_test_since) : now;
+      await trx.updateTable('devices').set({ on_test_until: until, on_test_since: since, updated_at: now }).where('id', '=', id).execute();
       await this.audit.append(trx, actor, {
         action: until === null ? 'end_test' : 'start_test',
         recordType: 'device',
         recordId: id,
-        ...(until ? { detail: { until } } : {}),
+        ...(until ? { detail: { until, since } } : {}),
       });
     });
+  }
+
+  /** The test run in progress at `now`, if any: when it began and until when it lasts. */
+  async testRun(id: string, now: number): Promise<{ since: number; until: number } | undefined> {
+    const row = await this.db.selectFrom('devices').select(['on_test_until', 'on_test_since']).where('id', '=', id).executeTakeFirst();
+    if (!row || row.on_test_until === null || Number(row.on_test_until) <= now) return undefined;
+    return { since: Number(row.on_test_since ?? row.on_test_until), until: Number(row.on_test_until) };
+  }
+
+  /** Every device on test at `now` (issue 15: out of protection is visible to supervisors). */
+  async onTest(now: number): Promise<{ deviceId: string; since: number | null; until: number }[]> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select(['id', 'on_test_until', 'on_test_since'])
+      .where('on_test_until', '>', now)
+      .orderBy('on_test_until')
+      .execute();
+    return rows.map((r) => ({
+      deviceId: r.id,
+      since: r.on_test_since == null ? null : Number(r.on_test_since),
+      until: Number(r.on_test_until),
+    }));
   }
 
   async rotateSecret(actor: Actor, id: string, secretHash: string): Promise<void> {

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { MaintenanceWindow } from '../../domain/health.ts';
+import type { Actor } from '../actor.ts';
 import type { BadRows } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../schema.ts';
+import type { AuditLog } from './audit.ts';
 
 const row = z
   .object({ id: z.string(), device_id: z.string(), starts_at: z.number(), ends_at: z.number(), reason: z.string().nullable() })
@@ -15,27 +17,49 @@ export class MaintenanceRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly badRows: BadRows,
+    private readonly audit?: AuditLog,
   ) {}
 
+  /** Records a window; issue 15: in the same transaction as its audit entry (taking a device out of protection). */
   async create(
-    actorId: string,
+    actor: Actor,
     w: { deviceId: string; startsAt: number; endsAt: number; reason: string | null },
     now: number,
   ): Promise<MaintenanceWindow> {
     const id = newId('mnt');
-    await this.db
-      .insertInto('health_maintenance')
-      .values({
-        id,
-        device_id: w.deviceId,
-        starts_at: w.startsAt,
-        ends_at: w.endsAt,
-        reason: w.reason,
-        created_by: actorId,
-        created_at: now,
-      })
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('health_maintenance')
+        .values({
+          id,
+          device_id: w.deviceId,
+          starts_at: w.startsAt,
+          ends_at: w.endsAt,
+          reason: w.reason,
+          created_by: actor.id,
+          created_at: now,
+        })
+        .execute();
+      await this.audit?.append(trx, actor, {
+        action: 'plan_maintenance',
+        recordType: 'device',
+        recordId: w.deviceId,
+        detail: { windowId: id, startsAt: w.startsAt, endsAt: w.endsAt },
+      });
+    });
     return { id, ...w };
+  }
+
+  /** A device's windows still to start or to end, earliest first. */
+  async pendingFor(deviceId: string, now: number): Promise<MaintenanceWindow[]> {
+    const rows = await this.db
+      .selectFrom('health_maintenance')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('ends_at', '>', now)
+      .orderBy('starts_at')
+      .execute();
+    return this.badRows.decodeAll('health_maintenance', rows, (r) => r.id, row);
   }
 
   /** Windows still to start or to end. */

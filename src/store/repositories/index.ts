@@ -29,6 +29,7 @@ import { HealthReportRepository } from './health-reports.ts';
 import { SupervisedDeviceRepository } from './health-supervised-devices.ts';
 import { HealthTelemetryRepository } from './health-telemetry.ts';
 import { ImportRepository } from './imports.ts';
+import { InboundReplyRepository } from './inbound-replies.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
@@ -64,7 +65,7 @@ export function createRepositories(store: Store, clock: Clock) {
     incidents: new IncidentRepository(store.db, badRows),
     protectionGaps: new ProtectionGapRepository(store.db),
     centreOutages: new CentreOutageRepository(store.db),
-    maintenance: new MaintenanceRepository(store.db, badRows),
+    maintenance: new MaintenanceRepository(store.db, badRows, audit),
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),
@@ -73,6 +74,7 @@ export function createRepositories(store: Store, clock: Clock) {
     addressEdits: new BeneficiaryAddressEdits(store.db, audit),
     alarmNotes: new AlarmNoteRepository(store.db, audit, clock),
     alarmHistory: new AlarmHistoryRepository(store.db, audit),
+    inboundReplies: new InboundReplyRepository(store.db),
   };
 }
 

@@ -328,6 +328,26 @@ export class NotificationOutbox {
     return row?.alarmId;
   }
 
+  /**
+   * Issue 15: the alarms a staff member was paged about by SMS at this very number, newest first,
+   * with their state: an SMS reply may only answer one of these.
+   */
+  async alarmsPagedBySms(userId: string, address: string, limit = 200): Promise<{ alarmId: string; state: string }[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .innerJoin('alarms', 'alarms.id', 'notifications.alarm_id')
+      .select(['alarms.id as alarmId', 'alarms.state as state'])
+      .where('notifications.recipient_type', '=', 'user')
+      .where('notifications.recipient_id', '=', userId)
+      .where('notifications.channel', '=', 'sms')
+      .where('notifications.address', '=', address)
+      .orderBy('notifications.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.alarmId) && seen.add(r.alarmId) !== undefined);
+  }
+
   /** An alarm's messages in the order they were queued, each with every attempt. */
   async ofAlarm(alarmId: string): Promise<(Notification & { history: NotificationAttempt[] })[]> {
     const rows = await this.db

@@ -4,6 +4,7 @@ import { renderAlarm } from './views/alarm.js';
 import { renderDevice } from './views/device.js';
 import { renderFleet } from './views/fleet.js';
 import { renderIncidents } from './views/incidents.js';
+import { renderOutOfProtection } from './views/out-of-protection.js';
 import { renderQueue, renderTasks } from './views/queue.js';
 import { renderReports } from './views/reports.js';
 import { renderReviews } from './views/reviews.js';
@@ -60,6 +61,8 @@ export const ROUTES = [
   // Is each measure worth it here (issue 19): same readers and the same withholding as reports;
   // supervisors also see the people of open case reviews there.
   { path: '/suitability', navKey: 'suitability', roles: ['analyst', 'supervisor', 'admin'], render: renderSuitability },
+  // Issue 15: taking a person out of protection is visible to supervisors.
+  { path: '/out-of-protection', navKey: 'outOfProtection', roles: ['supervisor', 'technician', 'admin'], render: renderOutOfProtection },
 ];
 
 /** @param {string} role */

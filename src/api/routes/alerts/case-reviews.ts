@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CentinelaError } from '../../../domain/errors.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { actorOf } from '../../auth.ts';
@@ -35,7 +36,18 @@ export const caseReviewRoutes: RouteModule = (app, deps) => {
       config: { access: ACCESS.supervisors },
       schema: { tags, params, body: z.object({ userId: z.string().min(1) }), response: { 200: review } },
     },
-    async (req) => alertsOf(deps).caseReviews.assign(req.params.id, req.body.userId, actorOf(req).id),
+    async (req) => {
+      // Issue 15: a case review goes only to someone who may open it (ACCESS.caseReviewReaders).
+      const assignee = await deps.repos.users.require(req.body.userId);
+      const readers: readonly string[] = ACCESS.caseReviewReaders;
+      if (!readers.includes(assignee.role) || assignee.disabledAt)
+        throw new CentinelaError(
+          'CENTINELA_ERR_VALIDATION',
+          `body.userId: ${assignee.disabledAt ? 'a disabled user' : `the ${assignee.role} role`} cannot open case reviews (${readers.join(', ')} can)`,
+          { field: 'userId' },
+        );
+      return alertsOf(deps).caseReviews.assign(req.params.id, req.body.userId, actorOf(req).id);
+    },
   );
   app.post(
     '/api/case-reviews/:id/close',

@@ -69,7 +69,7 @@ function routes(app: App, deps: ApiDeps): void {
   app.post('/api/twilio/gather/:notificationId', { config, schema: { tags, params, body: form } }, async (req, reply) => {
     const tw = verified(deps, req, reply);
     if (!tw) return reply;
-    return xml(reply, await tw.inbound.gather(req.params.notificationId, (req.body as Form).Digits));
+    return xml(reply, await tw.inbound.gather(req.params.notificationId, req.body as Form));
   });
 
   app.post('/api/twilio/inbound-sms', { config, schema: { tags, body: form } }, async (req, reply) => {

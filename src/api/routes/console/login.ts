@@ -68,7 +68,7 @@ export async function loginRoutes(app: App, deps: ApiDeps, sessions: ConsoleSess
       deps.metrics.authFailures.inc({ surface: 'console', reason: 'invalid' });
       return fail(401, t('login.error.invalid'));
     }
-    throttle.succeeded(username);
+    throttle.succeeded(username, req.ip);
     const id = await sessions.create(user.id);
     await deps.repos.audit.record(
       { id: user.id, role: user.role, requestId: String(req.id) },

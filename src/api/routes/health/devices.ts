@@ -61,10 +61,10 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/devices/:id/test',
     {
-      config: { access: ACCESS.deviceWorkers },
+      config: { access: ACCESS.serviceWindows },
       schema: {
         tags: ['health'],
-        summary: 'Put a device on test (at most 4 h); it returns to service by itself',
+        summary: 'Put a device on test (at most 4 h, renewals included unless a supervisor renews); it returns to service by itself',
         params,
         body: z.object({ minutes: z.number().int().min(1).max(240).default(60) }).default({ minutes: 60 }),
         response: { 200: z.object({ deviceId: z.string(), onTestUntil: z.string() }) },
@@ -76,10 +76,11 @@ export const healthDeviceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/devices/:id/maintenance',
     {
-      config: { access: ACCESS.deviceWorkers },
+      config: { access: ACCESS.serviceWindows },
       schema: {
         tags: ['health'],
-        summary: 'Plan a maintenance window: the device is out of service and not supervised during it',
+        summary:
+          'Plan a maintenance window (at most CENTINELA_MAINTENANCE_MAX_H, 72 h, unless a supervisor plans it): the device is out of service and not supervised during it',
         params,
         body: z.object({ startsAt: iso.optional(), endsAt: iso, reason: z.string().max(200).optional() }),
         response: {

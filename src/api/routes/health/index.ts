@@ -3,10 +3,18 @@ import { healthDeviceRoutes } from './devices.ts';
 import { healthIncidentRoutes } from './incidents.ts';
 import { healthJobRoutes } from './jobs.ts';
 import { healthReportRoutes } from './reports.ts';
+import { serviceWindowRoutes } from './service-windows.ts';
 import { healthSuitabilityRoutes } from './suitability.ts';
 
 /** Resources served by src/health; each resource lives in its own file registered here. */
 export const healthRoutes: RouteModule = async (app, deps) => {
-  for (const module of [healthDeviceRoutes, healthIncidentRoutes, healthReportRoutes, healthSuitabilityRoutes, healthJobRoutes])
+  for (const module of [
+    healthDeviceRoutes,
+    healthIncidentRoutes,
+    healthReportRoutes,
+    healthSuitabilityRoutes,
+    healthJobRoutes,
+    serviceWindowRoutes,
+  ])
     await module(app, deps);
 };

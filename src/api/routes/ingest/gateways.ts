@@ -3,6 +3,7 @@ import { CentinelaError } from '../../../domain/errors.ts';
 import { idSchema } from '../../../domain/registry.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
+import { announceRevoked } from '../../credential-revoked.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
 import { ingestOf } from '../../ingest-part.ts';
 
@@ -73,7 +74,11 @@ export const ingestGatewayRoutes: RouteModule = (app, deps) => {
       config: { access: ACCESS.admin },
       schema: { tags: ['gateways'], summary: 'Issue a new MQTT secret', params, response: { 200: withSecret } },
     },
-    async (req) => ingestOf(deps).gateways.rotateSecret(actorOf(req), req.params.id),
+    async (req) => {
+      const rotated = await ingestOf(deps).gateways.rotateSecret(actorOf(req), req.params.id);
+      announceRevoked(deps, 'gateway', req.params.id, 'secret_rotated');
+      return rotated;
+    },
   );
 
   app.post(
@@ -82,6 +87,10 @@ export const ingestGatewayRoutes: RouteModule = (app, deps) => {
       config: { access: ACCESS.admin },
       schema: { tags: ['gateways'], summary: 'Retire a gateway: it can no longer connect', params, response: { 200: gateway } },
     },
-    async (req) => ingestOf(deps).gateways.retire(actorOf(req), req.params.id),
+    async (req) => {
+      const retired = await ingestOf(deps).gateways.retire(actorOf(req), req.params.id);
+      announceRevoked(deps, 'gateway', req.params.id, 'retired');
+      return retired;
+    },
   );
 };

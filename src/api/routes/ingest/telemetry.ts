@@ -7,6 +7,7 @@ import { ACCESS, seesLocations } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
 import { ingestOf } from '../../ingest-part.ts';
+import { withoutPayloadText } from '../../payload-text.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -126,7 +127,13 @@ export const ingestTelemetryRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       await deps.repos.devices.require(req.params.id);
-      return { deviceId: req.params.id, ...(await ingestOf(deps).ingestErrors(req.params.id)) };
+      const { recent, counts } = await ingestOf(deps).ingestErrors(req.params.id);
+      // P6, issue 15: no one reading device health sees what a person's message said.
+      return {
+        deviceId: req.params.id,
+        counts: counts.map((c) => ({ ...c, reason: withoutPayloadText(c.reason) })),
+        recent: recent.map((r) => ({ ...r, reason: withoutPayloadText(r.reason) })),
+      };
     },
   );
   app.get(

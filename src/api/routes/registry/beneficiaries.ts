@@ -3,6 +3,7 @@ import { beneficiaryCreateSchema, beneficiarySchema, beneficiaryUpdateSchema, id
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
+import { readingContext, readingContextQuery } from '../../reading-context.ts';
 
 const params = z.object({ id: idSchema });
 
@@ -10,13 +11,26 @@ const params = z.object({ id: idSchema });
 export const beneficiaryRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/beneficiaries',
-    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], response: { 200: z.array(beneficiarySchema) } } },
-    (req) => deps.repos.beneficiaries.list(actorOf(req)),
+    {
+      config: { access: ACCESS.personalData },
+      schema: {
+        tags: ['registry'],
+        querystring: z.object({ reason: readingContextQuery.reason }),
+        response: { 200: z.array(beneficiarySchema) },
+      },
+    },
+    async (req) => deps.repos.beneficiaries.list(actorOf(req), (await readingContext(deps, req, req.query)).purpose),
   );
   app.get(
     '/api/beneficiaries/:id',
-    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: beneficiarySchema } } },
-    (req) => deps.repos.beneficiaries.get(actorOf(req), req.params.id),
+    {
+      config: { access: ACCESS.personalData },
+      schema: { tags: ['registry'], params, querystring: z.object(readingContextQuery), response: { 200: beneficiarySchema } },
+    },
+    async (req) => {
+      const context = await readingContext(deps, req, req.query, req.params.id);
+      return deps.repos.beneficiaries.get(actorOf(req), req.params.id, context.purpose);
+    },
   );
   app.post(
     '/api/beneficiaries',

@@ -4,6 +4,7 @@ import { contactCreateSchema, contactSchema, contactUpdateSchema, idSchema } fro
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
+import { readingContext, readingContextQuery } from '../../reading-context.ts';
 
 const params = z.object({ id: idSchema });
 
@@ -15,16 +16,29 @@ export const contactRoutes: RouteModule = (app, deps) => {
       config: { access: ACCESS.personalData },
       schema: {
         tags: ['registry'],
-        querystring: z.object({ beneficiaryId: idSchema.optional() }),
+        querystring: z.object({ beneficiaryId: idSchema.optional(), ...readingContextQuery }),
         response: { 200: z.array(contactSchema) },
       },
     },
-    (req) => deps.repos.contacts.list(actorOf(req), req.query.beneficiaryId),
+    async (req) => {
+      const context = await readingContext(deps, req, req.query, req.query.beneficiaryId);
+      // In an alarm's context an operator sees that person's contacts only.
+      return deps.repos.contacts.list(actorOf(req), req.query.beneficiaryId ?? context.beneficiaryId, context.purpose);
+    },
   );
   app.get(
     '/api/contacts/:id',
-    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: contactSchema } } },
-    (req) => deps.repos.contacts.get(actorOf(req), req.params.id),
+    {
+      config: { access: ACCESS.personalData },
+      schema: { tags: ['registry'], params, querystring: z.object(readingContextQuery), response: { 200: contactSchema } },
+    },
+    async (req) => {
+      const context = await readingContext(deps, req, req.query);
+      return deps.repos.contacts.get(actorOf(req), req.params.id, {
+        ...(context.purpose ? { purpose: context.purpose } : {}),
+        ...(context.beneficiaryId ? { ofBeneficiary: context.beneficiaryId } : {}),
+      });
+    },
   );
   app.post(
     '/api/contacts',

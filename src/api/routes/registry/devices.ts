@@ -6,6 +6,7 @@ import type { Role } from '../../../domain/roles.ts';
 import { generateCredential, hashDeviceSecret } from '../../../platform/secrets.ts';
 import { ACCESS, seesPeopleLinks } from '../../access-policy.ts';
 import { actorOf, roleOf } from '../../auth.ts';
+import { announceRevoked } from '../../credential-revoked.ts';
 import type { ApiDeps, RouteModule } from '../../deps.ts';
 import { setupFor, setupSchema } from '../../device-setup-qr.ts';
 
@@ -71,6 +72,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       await checkReferences(deps, req.body);
       const device = await deps.repos.devices.update(actorOf(req), req.params.id, req.body);
+      if (req.body.retiredAt) announceRevoked(deps, 'device', req.params.id, 'retired');
       // Issue 14 §9: a new interval reaches the device as its `config` downlink.
       if (req.body.heartbeatIntervalS !== undefined) await deps.parts?.health?.configChanged(req.params.id);
       return device;
@@ -86,6 +88,7 @@ export const deviceRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const secret = generateCredential('dev');
       await deps.repos.devices.rotateSecret(actorOf(req), req.params.id, hashDeviceSecret(secret));
+      announceRevoked(deps, 'device', req.params.id, 'secret_rotated');
       return {
         device: viewDevice(await deps.repos.devices.require(req.params.id), roleOf(req)),
         secret,

@@ -5,6 +5,7 @@ import { roleSchema } from '../../../domain/roles.ts';
 import { hashSecret } from '../../../platform/secrets.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
+import { announceRevoked } from '../../credential-revoked.ts';
 import type { RouteModule } from '../../deps.ts';
 
 const user = z.object({
@@ -71,12 +72,20 @@ export const userRoutes: RouteModule = (app, deps) => {
   app.post(
     '/api/users/:id/revoke-tokens',
     { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: z.object({ revoked: z.number() }) } } },
-    async (req) => ({ revoked: await deps.repos.users.revokeTokens(actorOf(req), req.params.id) }),
+    async (req) => {
+      const revoked = await deps.repos.users.revokeTokens(actorOf(req), req.params.id);
+      announceRevoked(deps, 'user', req.params.id, 'tokens_revoked');
+      return { revoked };
+    },
   );
   app.post(
     '/api/users/:id/disable',
     { config: { access: ACCESS.admin }, schema: { tags: ['users'], params, response: { 200: user } } },
-    (req) => deps.repos.users.disable(actorOf(req), req.params.id),
+    async (req) => {
+      const disabled = await deps.repos.users.disable(actorOf(req), req.params.id);
+      announceRevoked(deps, 'user', req.params.id, 'disabled');
+      return disabled;
+    },
   );
   app.patch(
     '/api/users/:id',

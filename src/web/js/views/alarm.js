@@ -85,7 +85,7 @@ export async function renderAlarm(el, params, session) {
           h('span', { class: `badge sev sev-${a.severity}` }, label('severity', a.severity)),
           ' ',
           t('alarm.title', { kind: label('kind', a.kind) }),
-          a.test ? h('span', { class: 'badge test' }, t('queue.test')) : null,
+          a.test ? h('span', { class: 'badge test' }, t(mayBeReal(a) ? 'queue.testPossiblyReal' : 'queue.test')) : null,
         ),
         h(
           'dl',
@@ -264,3 +264,6 @@ function resolvePanel(submit) {
     },
   };
 }
+
+/** Issue 15: a person's press (panic, duress, SOS) on a device on test may be real (src/domain/alarm.ts). */
+const mayBeReal = (a) => a.test && ['panic', 'duress', 'sos'].includes(a.kind);

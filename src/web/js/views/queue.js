@@ -113,7 +113,7 @@ function alarmTable(alarms, fresh) {
           { class: 'row-link', 'aria-label': `${t('queue.open')}: ${label('kind', a.kind)}, ${a.alias ?? a.deviceId}` },
           label('kind', a.kind),
         ),
-        a.test ? h('span', { class: 'badge test' }, t('queue.test')) : null,
+        a.test ? h('span', { class: 'badge test' }, t(mayBeReal(a) ? 'queue.testPossiblyReal' : 'queue.test')) : null,
         fresh.has(a.id) ? h('span', { class: 'badge new' }, t('queue.new')) : null,
       ),
       h('td', { class: 'alias' }, a.alias ?? t('common.none')),
@@ -251,3 +251,6 @@ function showBanner() {
     h('p', { id: 'new-alarm-banner', class: 'banner', role: 'alert' }, t('queue.banner'), ' ', link('/queue', {}, t('queue.bannerLink'))),
   );
 }
+
+/** Issue 15: a person's press (panic, duress, SOS) on a device on test may be real (src/domain/alarm.ts). */
+const mayBeReal = (a) => a.test && ['panic', 'duress', 'sos'].includes(a.kind);
