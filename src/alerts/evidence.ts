@@ -28,6 +28,7 @@ export async function exportEvidence(ctx: AlertsContext, queries: AlarmQueries, 
     presses: presses.map((p) => ({ deviceAlarmId: p.deviceAlarmId, deviceTs: toIso(p.deviceTs), receivedAt: toIso(p.receivedAt) })),
     timeline: await queries.timeline(alarmId),
     notifications: await queries.notifications(alarmId),
+    actionPlan: (await ctx.actionPlans?.view(alarmId)) ?? null,
     caseReviews: reviews.map((r) => ({
       id: r.id,
       state: r.state,

@@ -1,6 +1,8 @@
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
+import { ActionPlans } from './action-plans/action-plans.ts';
+import { loadPlans } from './action-plans/load-plans.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
@@ -33,6 +35,8 @@ export interface AlertsConfig {
   /** Folders of escalation policies and message templates; default: the shipped ones. */
   policyDir?: string | undefined;
   templateDir?: string | undefined;
+  /** Folder of action plans (a centre's own in its `centre/` subfolder); default: the shipped ones. */
+  planDir?: string | undefined;
 }
 
 export interface AlertsDeps {
@@ -53,6 +57,8 @@ export interface AlertsApi {
   resolve(alarmId: string, by: ActedBy, outcome: 'genuine' | 'false_alarm' | 'test' | 'technical', note?: string): Promise<unknown>;
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
   caseReviews: CaseReviews;
+  /** Issue 18: action plans worked on alarms. */
+  plans: ActionPlans;
   stream: Pick<StreamHub, 'subscribe'>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
@@ -76,6 +82,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   // Policies and templates are data, validated now: a bad file stops the start (issue 4 §2).
   const policies = loadPolicies(deps.config.policyDir);
   const templates = Templates.load(deps.config.templateDir);
+  const plans = loadPlans(deps.config.planDir);
   const hub = new Hub();
   const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
   let pump: Pump | undefined;
@@ -91,6 +98,9 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     webhookConfigured: deps.config.webhook !== undefined,
     kick: () => pump?.kick(),
   };
+
+  const actionPlans = new ActionPlans(ctx, plans);
+  ctx.actionPlans = actionPlans;
 
   const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
   const twilioApi: AlertsApi['twilio'] = twilio && {
@@ -112,6 +122,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
       if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
       else await openAlarm(ctx, e.alarmId);
     }),
+    deps.events.on('alarm.raised', (e) => (e.joined ? undefined : actionPlans.ensure(e.alarmId))),
     deps.events.on('device.silent', async (e) => {
       await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
@@ -149,6 +160,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     resolve: (id, by, outcome, note) => applyTransition(ctx, id, { type: 'resolve', outcome }, by, note),
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
+    plans: actionPlans,
     stream: hub,
     twilio: twilioApi,
     kick: () => pump?.kick(),

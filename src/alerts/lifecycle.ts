@@ -43,6 +43,7 @@ export async function applyTransition(
     const from = alarm.state;
     const t = transition(from, input, { test: alarm.test });
     if (!t.ok) throw stateConflict(t.reason, from);
+    if (input.type === 'resolve') await ctx.actionPlans?.assertClosed(tx, alarm, by);
     const change: AlarmChange = { state: t.to, ...changeFor(input, t.alsoAcknowledged === true, by, now, note) };
     if (!(await alarms.changeIfIn(tx, alarmId, from, change, now)))
       throw stateConflict(`the alarm changed meanwhile (it was ${from})`, from);

@@ -2,6 +2,14 @@ import type { AlertsTables } from './schema-alerts.ts';
 import type { ConsoleTables } from './schema-console.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
+import type {
+  AlarmDuressTable,
+  AlarmPlanStepTable,
+  AlarmPlanTable,
+  CasePlanStepTable,
+  CheckInTimerTable,
+  SecurityAnswerTable,
+} from './schema-plans.ts';
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint on
@@ -169,4 +177,10 @@ export interface Database extends IngestTables, AlertsTables, HealthTables, Cons
   audit_head: AuditHeadTable;
   alarms: AlarmTable;
   alarm_presses: AlarmPressTable;
+  alarm_plans: AlarmPlanTable;
+  alarm_plan_steps: AlarmPlanStepTable;
+  case_plan_steps: CasePlanStepTable;
+  security_answers: SecurityAnswerTable;
+  alarm_duress: AlarmDuressTable;
+  check_in_timers: CheckInTimerTable;
 }

@@ -8,6 +8,7 @@ import * as alerts from './004-alerts.ts';
 import * as health from './005-health.ts';
 import * as consoleSessions from './006-console.ts';
 import * as hardwareIds from './012-hardware-ids.ts';
+import * as actionPlans from './018-action-plans.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '005-health': health,
   '006-console': consoleSessions,
   '012-hardware-ids': hardwareIds,
+  '018-action-plans': actionPlans,
 };
 
 class StaticProvider implements MigrationProvider {

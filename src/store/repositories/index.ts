@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { BadRows } from '../bad-rows.ts';
 import type { Store } from '../database.ts';
+import { ActionPlanRepository } from './action-plans.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
@@ -27,6 +28,7 @@ import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
 import { ResponderRepository } from './responders.ts';
+import { SecurityAnswerRepository } from './security-answers.ts';
 import { UserRepository } from './users.ts';
 
 export function createRepositories(store: Store, clock: Clock) {
@@ -61,10 +63,13 @@ export function createRepositories(store: Store, clock: Clock) {
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),
+    actionPlans: new ActionPlanRepository(store.db),
+    securityAnswers: new SecurityAnswerRepository(store.db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
+export type { CasePlanStep, NewPlanStep } from './action-plans.ts';
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
 export type { Alarm, AlarmChange, AlarmForMessages, AlarmPressRecord, NewTimelineEntry, TimelineEntry, Tx } from './alarms.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../deps.ts';
+import { actionPlanRoutes } from './action-plans.ts';
 import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
 import { streamRoutes } from './stream.ts';
@@ -10,4 +11,5 @@ export const alertsRoutes: RouteModule = async (app, deps) => {
   await caseReviewRoutes(app, deps);
   await streamRoutes(app, deps);
   await twilioRoutes(app, deps);
+  await actionPlanRoutes(app, deps);
 };
