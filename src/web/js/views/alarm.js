@@ -7,6 +7,7 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { actionPlanPanel } from './action-plan.js';
 import { aggressorsPanel, contactsPanel, locationPanel, personPanel } from './alarm-panels.js';
 import { notificationsPanel, timelinePanel } from './alarm-timeline.js';
 
@@ -57,6 +58,8 @@ export async function renderAlarm(el, params, session) {
     resolveForm.close();
   });
 
+  const plan = actionPlanPanel(id, session, () => load());
+
   const paint = () => {
     if (!alarm) return;
     const a = alarm;
@@ -95,6 +98,7 @@ export async function renderAlarm(el, params, session) {
       h(
         'div',
         { class: 'alarm-grid' },
+        plan.render(/** @type {any} */ (a).plan, a.state),
         personPanel(context?.beneficiary ?? null),
         contactsPanel(context?.contacts ?? []),
         locationPanel(context?.loc ?? null),
