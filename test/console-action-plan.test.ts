@@ -115,3 +115,33 @@ describe("the action plan in the operator's alarm view", () => {
     expect(op.problems.filter((p) => !p.includes('409'))).toEqual([]);
   });
 });
+
+describe('the security question in the alarm view', () => {
+  it('a duress answer typed by the operator shows how to keep the caller talking, and the alarm turns critical', async () => {
+    const world = await seedCase(t.centinela);
+    const set = await t.centinela.app.inject({
+      method: 'PUT',
+      url: `/api/beneficiaries/${world.beneficiary.id}/security-answers`,
+      headers: { authorization: `Bearer ${t.tokens.admin}` },
+      payload: { securityAnswer: 'Río Bravo', duressAnswer: 'Sierra Madre' },
+    });
+    expect(set.statusCode).toBe(204);
+    const id = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
+    const { page } = op;
+    await page.goto(`/#/alarm/${id}`);
+    await page.getByLabel('Respuesta a la pregunta de seguridad').fill('rio bravo');
+    await page.getByRole('button', { name: 'Verificar respuesta' }).click();
+    await seeText(page.locator('#security-result'), 'Respuesta correcta.');
+
+    await page.getByLabel('Respuesta a la pregunta de seguridad').fill('sierra madre');
+    await page.getByRole('button', { name: 'Verificar respuesta' }).click();
+    const guidance = page.locator('#duress-guidance');
+    await seeText(guidance, 'no lo diga en voz alta');
+    await seeText(guidance, 'Mantenga la voz tranquila');
+    await seeText(page.locator('h1 .badge.sev'), 'Crítica');
+    // What was typed is not left on screen.
+    expect(await page.getByLabel('Respuesta a la pregunta de seguridad').inputValue()).toBe('');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await screenshot(page, 'operator-duress-guidance');
+  });
+});

@@ -1,3 +1,4 @@
+import { isDuressKind } from '../domain/duress.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
@@ -6,6 +7,8 @@ import { loadPlans } from './action-plans/load-plans.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import type { AlertsContext } from './context.ts';
+import { escalateDuress } from './duress/escalate-duress.ts';
+import { SecurityAnswers } from './duress/security-answers.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
 import { loadPolicies } from './escalation/policies.ts';
@@ -59,6 +62,8 @@ export interface AlertsApi {
   caseReviews: CaseReviews;
   /** Issue 18: action plans worked on alarms. */
   plans: ActionPlans;
+  /** Issue 18: security and duress answers. */
+  securityAnswers: SecurityAnswers;
   stream: Pick<StreamHub, 'subscribe'>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
@@ -123,6 +128,10 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
       else await openAlarm(ctx, e.alarmId);
     }),
     deps.events.on('alarm.raised', (e) => (e.joined ? undefined : actionPlans.ensure(e.alarmId))),
+    // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled).
+    deps.events.on('alarm.raised', async (e) => {
+      if (!e.joined && isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
+    }),
     deps.events.on('device.silent', async (e) => {
       await checkSeizure(ctx, e.deviceId, e.beneficiaryId, 'silent', e.at);
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
@@ -161,6 +170,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
     plans: actionPlans,
+    securityAnswers: new SecurityAnswers(ctx),
     stream: hub,
     twilio: twilioApi,
     kick: () => pump?.kick(),

@@ -6,6 +6,7 @@ import { ApiError, api } from '../api.js';
 import { h, replace, seg } from '../dom.js';
 import { clockTime, dateTime } from '../format.js';
 import { label, t } from '../i18n.js';
+import { securityAnswerForm } from './security-answer.js';
 
 /**
  * @typedef {{ key: string, type: string, title: string, after: string[], source: 'plan' | 'case', status: 'open' | 'done' | 'skipped',
@@ -90,6 +91,7 @@ export function actionPlanPanel(alarmId, session, reload) {
     list,
     status,
     form,
+    securityAnswerForm(alarmId, reload),
   );
 
   /**
