@@ -6,6 +6,8 @@ import { ActionPlans } from './action-plans/action-plans.ts';
 import { loadPlans } from './action-plans/load-plans.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
+import { CheckIns } from './check-in/check-ins.ts';
+import { runDueCheckIns } from './check-in/due-timers.ts';
 import type { AlertsContext } from './context.ts';
 import { escalateDuress } from './duress/escalate-duress.ts';
 import { SecurityAnswers } from './duress/security-answers.ts';
@@ -64,6 +66,8 @@ export interface AlertsApi {
   plans: ActionPlans;
   /** Issue 18: security and duress answers. */
   securityAnswers: SecurityAnswers;
+  /** Issue 18: check-in timers. */
+  checkIns: CheckIns;
   stream: Pick<StreamHub, 'subscribe'>;
   /** Set when Twilio is configured: the routes check signatures with this token. */
   twilio:
@@ -117,6 +121,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
 
   pump = new Pump(async () => {
     await runDueSteps(ctx);
+    await runDueCheckIns(ctx);
     await sendDue(ctx, notifiers);
     ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
   }, logger);
@@ -171,6 +176,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     caseReviews: new CaseReviews(ctx),
     plans: actionPlans,
     securityAnswers: new SecurityAnswers(ctx),
+    checkIns: new CheckIns(ctx),
     stream: hub,
     twilio: twilioApi,
     kick: () => pump?.kick(),

@@ -8,6 +8,7 @@ import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
+import { CheckInTimerRepository } from './check-in-timers.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DatabaseScope } from './database-scope.ts';
@@ -65,6 +66,7 @@ export function createRepositories(store: Store, clock: Clock) {
     healthReports: new HealthReportRepository(store.db, badRows),
     actionPlans: new ActionPlanRepository(store.db),
     securityAnswers: new SecurityAnswerRepository(store.db),
+    checkInTimers: new CheckInTimerRepository(store.db, store.engine),
   };
 }
 

@@ -2,6 +2,7 @@ import type { RouteModule } from '../../deps.ts';
 import { actionPlanRoutes } from './action-plans.ts';
 import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
+import { checkInRoutes } from './check-ins.ts';
 import { securityAnswerRoutes } from './security-answers.ts';
 import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
@@ -14,4 +15,5 @@ export const alertsRoutes: RouteModule = async (app, deps) => {
   await twilioRoutes(app, deps);
   await actionPlanRoutes(app, deps);
   await securityAnswerRoutes(app, deps);
+  await checkInRoutes(app, deps);
 };
