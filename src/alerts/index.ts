@@ -7,7 +7,6 @@ import { loadPlans } from './action-plans/load-plans.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
 import { CheckIns } from './check-in/check-ins.ts';
-import { runDueCheckIns } from './check-in/due-timers.ts';
 import type { AlertsContext } from './context.ts';
 import { escalateDuress } from './duress/escalate-duress.ts';
 import { SecurityAnswers } from './duress/security-answers.ts';
@@ -109,6 +108,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   };
 
   const actionPlans = new ActionPlans(ctx, plans);
+  const checkIns = new CheckIns(ctx);
   ctx.actionPlans = actionPlans;
 
   const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
@@ -121,7 +121,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
 
   pump = new Pump(async () => {
     await runDueSteps(ctx);
-    await runDueCheckIns(ctx);
+    await checkIns.runDue();
     await sendDue(ctx, notifiers);
     ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
   }, logger);
@@ -176,7 +176,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     caseReviews: new CaseReviews(ctx),
     plans: actionPlans,
     securityAnswers: new SecurityAnswers(ctx),
-    checkIns: new CheckIns(ctx),
+    checkIns,
     stream: hub,
     twilio: twilioApi,
     kick: () => pump?.kick(),

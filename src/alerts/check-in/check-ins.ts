@@ -4,6 +4,7 @@ import { CentinelaError, notFound } from '../../domain/errors.ts';
 import { systemActor } from '../../store/index.ts';
 import type { AlertsContext } from '../context.ts';
 import type { ActedBy } from '../lifecycle.ts';
+import { runDueCheckIns } from './due-timers.ts';
 import { type ReplyKey, reply, voiceLanguage } from './replies.ts';
 
 const PHONE_ACTOR = systemActor('check-in');
@@ -29,6 +30,11 @@ export class CheckIns {
       setVia: by.via,
       now,
     });
+  }
+
+  /** Escalates the timers that ran out (the alerts pump calls this on every pass). */
+  runDue(): Promise<number> {
+    return runDueCheckIns(this.ctx);
   }
 
   async list(beneficiaryId: string): Promise<CheckInTimer[]> {
