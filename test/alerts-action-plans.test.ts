@@ -135,6 +135,18 @@ describe.each(ENGINES)('action plans on %s', (engine) => {
     expect(keys).toContain('call-beneficiary:plan');
   });
 
+  test('reports count the steps skipped per alarm kind; an analyst sees a kind of fewer than 5 people suppressed', async () => {
+    const { alarmId } = await open();
+    await w.api('POST', `/api/alarms/${alarmId}/plan/steps/call-contact-1/skip`, 'operator', { reason: 'not needed' });
+    await w.api('POST', `/api/alarms/${alarmId}/plan/steps/call-beneficiary/done`, 'operator', { outcome: 'ok' });
+    const to = new Date(w.clock.now() + 60_000).toISOString();
+    const from = new Date(w.clock.now() - 60_000).toISOString();
+    const sup = (await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}`, 'supervisor')).json();
+    expect(sup.rows).toEqual([{ kind: 'panic', suppressed: false, alarms: 1, steps: 5, skipped: 1, skippedRatio: 0.2 }]);
+    const analyst = (await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}`, 'analyst')).json();
+    expect(analyst.rows).toEqual([{ kind: 'panic', suppressed: true, alarms: null, steps: null, skipped: null, skippedRatio: null }]);
+  });
+
   const seedCaseAlarmOf = async (kase: Awaited<ReturnType<typeof seedCase>>) => {
     // The first alarm of this device is still open: a second press would join it, so it is resolved first.
     const [first] = (await w.api('GET', '/api/alarms?open=true', 'operator')).json();

@@ -123,6 +123,26 @@ export class ActionPlans {
       });
   }
 
+  /**
+   * Reports (issue 18): plan steps skipped per alarm kind in a period. P6: for those who may
+   * not see small groups, a kind with fewer than 5 people is suppressed.
+   */
+  async skippedReport(period: { from: number; to: number }, suppressSmall: boolean) {
+    const rows = await this.ctx.repos.actionPlans.skippedByKind(period.from, period.to);
+    return rows.map((r) =>
+      suppressSmall && r.beneficiaries < 5
+        ? { kind: r.kind, suppressed: true, alarms: null, steps: null, skipped: null, skippedRatio: null }
+        : {
+            kind: r.kind,
+            suppressed: false,
+            alarms: r.alarms,
+            steps: r.steps,
+            skipped: r.skipped,
+            skippedRatio: r.steps ? r.skipped / r.steps : null,
+          },
+    );
+  }
+
   /** A case's additions (a read of the person's record, audited: P6). */
   async caseSteps(actor: Actor, beneficiaryId: string): Promise<CasePlanStep[]> {
     await this.requireBeneficiary(beneficiaryId);

@@ -149,12 +149,17 @@ export class ActionPlanRepository {
   }
 
   /** Skipped steps per alarm kind among alarms received in [from, to), for the reports. */
-  async skippedByKind(from: number, to: number): Promise<{ kind: string; steps: number; skipped: number }[]> {
+  async skippedByKind(
+    from: number,
+    to: number,
+  ): Promise<{ kind: string; alarms: number; beneficiaries: number; steps: number; skipped: number }[]> {
     const rows = await this.db
       .selectFrom('alarm_plan_steps as s')
       .innerJoin('alarms as a', 'a.id', 's.alarm_id')
       .select((eb) => [
         'a.kind as kind',
+        eb.fn.count<number>('a.id').distinct().as('alarms'),
+        eb.fn.count<number>('a.beneficiary_id').distinct().as('beneficiaries'),
         eb.fn.countAll<number>().as('steps'),
         eb.fn.sum<number>(eb.case().when('s.status', '=', 'skipped').then(1).else(0).end()).as('skipped'),
       ])
@@ -163,6 +168,12 @@ export class ActionPlanRepository {
       .groupBy('a.kind')
       .orderBy('a.kind')
       .execute();
-    return rows.map((r) => ({ kind: r.kind, steps: Number(r.steps), skipped: Number(r.skipped ?? 0) }));
+    return rows.map((r) => ({
+      kind: r.kind,
+      alarms: Number(r.alarms),
+      beneficiaries: Number(r.beneficiaries),
+      steps: Number(r.steps),
+      skipped: Number(r.skipped ?? 0),
+    }));
   }
 }

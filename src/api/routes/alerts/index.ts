@@ -3,6 +3,7 @@ import { actionPlanRoutes } from './action-plans.ts';
 import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
 import { checkInRoutes } from './check-ins.ts';
+import { planReportRoutes } from './plan-reports.ts';
 import { securityAnswerRoutes } from './security-answers.ts';
 import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
@@ -16,4 +17,5 @@ export const alertsRoutes: RouteModule = async (app, deps) => {
   await actionPlanRoutes(app, deps);
   await securityAnswerRoutes(app, deps);
   await checkInRoutes(app, deps);
+  await planReportRoutes(app, deps);
 };
