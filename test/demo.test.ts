@@ -55,6 +55,16 @@ describe('centinela demo', { timeout: 180_000 }, () => {
         (await stream.next((e) => e.event === 'alarm.opened' && e.data.deviceId === 'pb-tiny-01' && e.data.kind === 'panic')).data;
       expect(panic).toMatchObject({ deviceId: 'pb-tiny-01', kind: 'panic' });
       stream.close();
+      // Issue 18: the alarm carries its action plan, and its person's duress answer escalates it.
+      const alarmId = String((panic as { id?: string; alarmId?: string }).id ?? (panic as { alarmId?: string }).alarmId);
+      const detail = (await (await fetch(`${printed.console}/api/alarms/${alarmId}`, { headers: auth(sup) })).json()) as { plan: unknown };
+      expect(detail.plan).toMatchObject({ name: 'panic' });
+      const duress = await fetch(`${printed.console}/api/alarms/${alarmId}/security-answer`, {
+        method: 'POST',
+        headers: { ...auth(sup), 'content-type': 'application/json' },
+        body: JSON.stringify({ answer: 'cerro verde' }),
+      });
+      expect(await duress.json()).toEqual({ result: 'duress', escalated: true });
 
       const devices = (await (await fetch(`${printed.console}/api/devices`, { headers: auth(sup) })).json()) as { id: string }[];
       expect(devices.map((d) => d.id).sort()).toEqual(['cam-tiny-01', 'pb-tiny-01', 'sat-tiny-01']);

@@ -12,6 +12,8 @@ import { generateCredential, hashSecret } from '../../platform/secrets.ts';
 import { seedHistory, systemActor } from '../../store/index.ts';
 
 const FIRST_ALARM_AFTER_MS = 20_000;
+/** The answers of the demo's first person (issue 18): try them in the alarm view. */
+export const DEMO_ANSWERS = { security: 'Río Azul', duress: 'Cerro Verde' } as const;
 
 /** One login per role, named as a centre would name its staff. */
 const DEMO_USERS: { name: string; role: Role }[] = [
@@ -87,6 +89,16 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
     options.say(
       `registered ${records.beneficiaries.length} beneficiaries, ${records.devices.length} devices and ${records.responders.length} responders; seeded a year of history (${history.alarms.length} alarms, ${history.incidents.length} offline episodes)`,
     );
+
+    // Issue 18: the first panic button's person has a security and a duress answer, so the
+    // operator can try both in the first alarm's action plan.
+    const firstOwner = records.devices.find((d) => d.modelId === 'panic-button')?.beneficiaryId;
+    if (firstOwner) {
+      await centinela.parts.alerts.securityAnswers.set(cli, firstOwner, DEMO_ANSWERS.security, DEMO_ANSWERS.duress);
+      options.say(
+        `action plans: the first panic alarm carries its plan; its person's security answer is "${DEMO_ANSWERS.security}", the duress answer "${DEMO_ANSWERS.duress}" (escalates silently)`,
+      );
+    }
 
     const mqttPort = centinela.parts.ingest.mqttPort;
     if (mqttPort === undefined)
