@@ -8,6 +8,7 @@ import { closeTestTasks, healthJobs } from './job-definitions.ts';
 import { JobScheduler } from './jobs.ts';
 import { leadHealth } from './leadership.ts';
 import { registerLivenessGauge } from './liveness-gauge.ts';
+import { PathSupervision } from './path-supervision.ts';
 import { ProtectionGaps } from './protection-gaps.ts';
 import { ServiceWindows } from './service-windows.ts';
 import { Supervision } from './supervision.ts';
@@ -97,8 +98,10 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     await Promise.all([writes.drain(), bulk.drain()]);
     await writes.drain();
   };
+  const paths = new PathSupervision({ repos, clock, logger });
   const offs = [
     ...supervision.listen(events),
+    ...paths.listen(events),
     ...telemetry.listen(events, writes),
     closeTestTasks(events, repos.incidents, writes),
     ...wireGatewayLiveness(events, (deviceId) => supervision.seen(deviceId), logger),
@@ -122,6 +125,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   let running = true;
   const timers = [
     setInterval(tick, config.tickMs ?? 250),
+    // Issue 18: bearers of dual-path devices (src/health/path-supervision.ts).
+    setInterval(() => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')), 5_000),
     setInterval(() => void flush(), config.flushMs ?? 300_000),
     setInterval(() => writes.enqueue('alive', () => repos.centreOutages.stamp(clock.now())), config.aliveEveryMs ?? 30_000),
     setInterval(

@@ -62,3 +62,12 @@ export interface CheckInTimerTable {
   closed_at: number | null;
   created_at: number;
 }
+
+export interface DevicePathTable {
+  device_id: string;
+  path: string;
+  window_s: number;
+  last_heard_at: number | null;
+  lost: number;
+  declared_at: number;
+}

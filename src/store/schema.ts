@@ -8,6 +8,7 @@ import type {
   AlarmPlanTable,
   CasePlanStepTable,
   CheckInTimerTable,
+  DevicePathTable,
   SecurityAnswerTable,
 } from './schema-plans.ts';
 
@@ -183,4 +184,5 @@ export interface Database extends IngestTables, AlertsTables, HealthTables, Cons
   security_answers: SecurityAnswerTable;
   alarm_duress: AlarmDuressTable;
   check_in_timers: CheckInTimerTable;
+  device_paths: DevicePathTable;
 }

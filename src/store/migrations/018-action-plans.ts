@@ -3,7 +3,8 @@ import type { Engine } from '../database.ts';
 
 /**
  * Issue 18: action plans worked on alarms, the per-case additions to them, security and duress
- * answers (hashed), duress escalations (one per alarm) and check-in timers. Times are epoch
+ * answers (hashed), duress escalations (one per alarm), check-in timers and the bearers of
+ * dual-path devices. Times are epoch
  * milliseconds, JSON is text.
  */
 export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
@@ -79,5 +80,16 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('check_in_timers_due').on('check_in_timers').columns(['state', 'due_at']).execute();
+  // Dual-path devices: one row per declared bearer, with its own supervision window.
+  await db.schema
+    .createTable('device_paths')
+    .addColumn('device_id', 'text', (c) => c.notNull().references('devices.id'))
+    .addColumn('path', 'text', (c) => c.notNull())
+    .addColumn('window_s', 'integer', (c) => c.notNull())
+    .addColumn('last_heard_at', 'bigint')
+    .addColumn('lost', 'integer', (c) => c.notNull())
+    .addColumn('declared_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('device_paths_pk', ['device_id', 'path'])
+    .execute();
   await db.schema.createIndex('check_in_timers_beneficiary').on('check_in_timers').columns(['beneficiary_id', 'state']).execute();
 }

@@ -13,6 +13,7 @@ import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DatabaseScope } from './database-scope.ts';
 import { DeviceModelRepository } from './device-models.ts';
+import { DevicePathRepository } from './device-paths.ts';
 import { DeviceRepository } from './devices.ts';
 import { EscalationStepRepository } from './escalation-steps.ts';
 import { GatewayRepository } from './gateways.ts';
@@ -67,6 +68,7 @@ export function createRepositories(store: Store, clock: Clock) {
     actionPlans: new ActionPlanRepository(store.db),
     securityAnswers: new SecurityAnswerRepository(store.db),
     checkInTimers: new CheckInTimerRepository(store.db, store.engine),
+    devicePaths: new DevicePathRepository(store.db),
   };
 }
 

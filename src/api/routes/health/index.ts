@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../deps.ts';
+import { devicePathRoutes } from './device-paths.ts';
 import { healthDeviceRoutes } from './devices.ts';
 import { healthIncidentRoutes } from './incidents.ts';
 import { healthJobRoutes } from './jobs.ts';
@@ -6,5 +7,6 @@ import { healthReportRoutes } from './reports.ts';
 
 /** Resources served by src/health; each resource lives in its own file registered here. */
 export const healthRoutes: RouteModule = async (app, deps) => {
-  for (const module of [healthDeviceRoutes, healthIncidentRoutes, healthReportRoutes, healthJobRoutes]) await module(app, deps);
+  for (const module of [healthDeviceRoutes, healthIncidentRoutes, healthReportRoutes, healthJobRoutes, devicePathRoutes])
+    await module(app, deps);
 };
