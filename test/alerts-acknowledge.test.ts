@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { replyCode } from '../src/alerts/reply-code.ts';
+import { workPlan } from './fixtures/action-plans.ts';
 import { addStaff, PUBLIC_URL, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
@@ -28,6 +29,7 @@ describe('the first acknowledgement wins, from any channel', () => {
   test('acknowledging a resolved alarm is a 409', async () => {
     const kase = await seedCase(w.c);
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
+    await workPlan(w.api, alarmId);
     expect(
       (await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'pressed by a child' })).status,
     ).toBe(200);
@@ -45,6 +47,7 @@ describe('the first acknowledgement wins, from any channel', () => {
     await w.rec.waitFor((r) => r.form.To === '+527471110001');
     for (const step of ['acknowledge', 'dispatch', 'on-scene'])
       expect((await w.api('POST', `/api/alarms/${alarmId}/${step}`, 'operator', {})).status).toBe(200);
+    await workPlan(w.api, alarmId);
     const done = await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'supervisor', { outcome: 'genuine', note: 'help arrived' });
     const alarm = done.json();
     expect(alarm.state).toBe('resolved');

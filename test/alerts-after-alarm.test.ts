@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { workPlan } from './fixtures/action-plans.ts';
 import { addStaff, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
@@ -16,6 +17,7 @@ describe('after an alarm', () => {
   test('resolving as genuine opens a case review that a supervisor assigns and closes (P5)', async () => {
     const kase = await seedCase(w.c);
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
+    await workPlan(w.api, alarmId);
     await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'genuine', note: 'men at the door' });
     const reviews = (await w.api('GET', '/api/case-reviews?state=open', 'supervisor')).json();
     const review = reviews.find((r: { alarmId: string }) => r.alarmId === alarmId);
@@ -34,6 +36,7 @@ describe('after an alarm', () => {
   test('a false alarm opens no case review', async () => {
     const kase = await seedCase(w.c);
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
+    await workPlan(w.api, alarmId);
     await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm' });
     expect((await w.api('GET', '/api/case-reviews', 'supervisor')).json()).toEqual([]);
   });
@@ -43,6 +46,7 @@ describe('after an alarm', () => {
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
     await w.rec.waitFor((r) => r.form.To === '+527471110001');
     await w.api('POST', `/api/alarms/${alarmId}/acknowledge`, 'operator', {});
+    await workPlan(w.api, alarmId);
     await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'genuine' });
     const res = await w.api('GET', `/api/alarms/${alarmId}/evidence`, 'supervisor');
     expect(res.status).toBe(200);

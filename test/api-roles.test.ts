@@ -30,6 +30,9 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/twilio/gather/:notificationId',
   'POST /api/twilio/inbound-sms',
   'POST /api/twilio/voice-status/:notificationId',
+  // Issue 18: a call to the centre's number to check in by keypress; signed like the others.
+  'POST /api/twilio/check-in/voice',
+  'POST /api/twilio/check-in/gather',
   // Garmin IPC Outbound (only when CENTINELA_INREACH_TOKEN is set); 401 without that token.
   'POST /api/gateways/inreach',
 ]);

@@ -119,6 +119,17 @@ describe('centinela demo', { timeout: 180_000 }, () => {
       // The promise holds: the next press comes on the demo's clock (it joins the open alarm).
       await stream.next((e) => e.event === 'alarm.press_joined' && e.data.alarmId === alarmId);
       stream.close();
+      // Issue 18: the alarm carries its action plan, and its person's duress answer escalates it.
+      const withPlan = (await (await fetch(`${printed.console}/api/alarms/${alarmId}`, { headers: auth(sup) })).json()) as {
+        plan: unknown;
+      };
+      expect(withPlan.plan).toMatchObject({ name: 'panic' });
+      const duress = await fetch(`${printed.console}/api/alarms/${alarmId}/security-answer`, {
+        method: 'POST',
+        headers: { ...auth(sup), 'content-type': 'application/json' },
+        body: JSON.stringify({ answer: 'cerro verde' }),
+      });
+      expect(await duress.json()).toEqual({ result: 'duress', escalated: true });
 
       const devices = (await (await fetch(`${printed.console}/api/devices`, { headers: auth(sup) })).json()) as { id: string }[];
       expect(devices.map((d) => d.id).sort()).toEqual(['cam-tiny-01', 'pb-tiny-01', 'sat-tiny-01']);

@@ -107,7 +107,12 @@ export class AlarmQueries {
   async get(actor: Actor, id: string) {
     const alarm = await this.view(id);
     await this.ctx.repos.audit.record(actor, { action: 'read', recordType: 'alarm', recordId: id });
-    return { ...alarm, timeline: await this.timeline(id), notifications: await this.notifications(id) };
+    return {
+      ...alarm,
+      timeline: await this.timeline(id),
+      notifications: await this.notifications(id),
+      plan: (await this.ctx.actionPlans?.view(id)) ?? null,
+    };
   }
 
   async timeline(id: string): Promise<TimelineEntry[]> {

@@ -1,7 +1,8 @@
+import type { PlanView } from '../domain/action-plan.ts';
 import type { Policy } from '../domain/escalation.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger } from '../platform/index.ts';
-import type { Repositories } from '../store/index.ts';
+import type { Alarm, Repositories, Tx } from '../store/index.ts';
 import type { AlertsMetrics } from './metrics.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { Templates } from './templates.ts';
@@ -25,6 +26,11 @@ export interface AlertsContext {
    * pass and try again at the next poll instead of falling back step by step.
    */
   storeFailed?: (err: unknown) => boolean;
+  /** Issue 18 (src/alerts/action-plans/): the resolution gate, and the plan an alarm's detail and evidence carry. */
+  actionPlans?: {
+    assertClosed(tx: Tx, alarm: Alarm, by: { id: string; via: string }): Promise<void>;
+    view(alarmId: string): Promise<PlanView>;
+  };
 }
 
 export const ENGINE_ACTOR = 'system:escalation';

@@ -30,6 +30,7 @@ export async function exportEvidence(ctx: AlertsContext, queries: AlarmQueries, 
     deviceMessage: await alarms.deviceMessage(alarmId),
     timeline: await queries.timeline(alarmId),
     notifications: await queries.notifications(alarmId),
+    actionPlan: (await ctx.actionPlans?.view(alarmId)) ?? null,
     caseReviews: reviews.map((r) => ({
       id: r.id,
       state: r.state,

@@ -1,10 +1,16 @@
+import { isDuressKind } from '../domain/duress.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
+import { ActionPlans } from './action-plans/action-plans.ts';
+import { loadPlans } from './action-plans/load-plans.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import { CaseReviews } from './case-reviews.ts';
+import { CheckIns } from './check-in/check-ins.ts';
 import type { AlertsContext } from './context.ts';
 import { noteDeviceCancellation } from './device-cancellation.ts';
+import { escalateDuress } from './duress/escalate-duress.ts';
+import { SecurityAnswers } from './duress/security-answers.ts';
 import type { DispatchOutcome } from './escalation/dispatch.ts';
 import { runDueSteps } from './escalation/due-steps.ts';
 import { adoptPendingAlarms, notePress, openAlarm } from './escalation/open-alarm.ts';
@@ -40,6 +46,8 @@ export interface AlertsConfig {
   templateDir?: string | undefined;
   /** Retries, timeouts and concurrency of the outbox (docs/paging.md); default: DEFAULT_PAGING. */
   paging?: PagingSettings | undefined;
+  /** Folder of action plans (a centre's own in its `centre/` subfolder); default: the shipped ones. */
+  planDir?: string | undefined;
 }
 
 export interface AlertsDeps {
@@ -63,6 +71,12 @@ export interface AlertsApi {
   resolve(alarmId: string, by: ActedBy, outcome: 'genuine' | 'false_alarm' | 'test' | 'technical', note?: string): Promise<unknown>;
   evidence(actor: Actor, alarmId: string): Promise<EvidenceExport>;
   caseReviews: CaseReviews;
+  /** Issue 18: action plans worked on alarms. */
+  plans: ActionPlans;
+  /** Issue 18: security and duress answers. */
+  securityAnswers: SecurityAnswers;
+  /** Issue 18: check-in timers. */
+  checkIns: CheckIns;
   stream: Pick<StreamHub, 'subscribe'>;
   /** Whether each paging provider is failing, since when, and who is still waiting (issue 13). */
   providers(): Promise<ProviderStatus[]>;
@@ -90,6 +104,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   // Policies and templates are data, validated now: a bad file stops the start (issue 4 §2).
   const policies = loadPolicies(deps.config.policyDir);
   const templates = Templates.load(deps.config.templateDir);
+  const plans = loadPlans(deps.config.planDir);
   const hub = new Hub();
   const publicUrl = deps.config.publicUrl.replace(/\/$/, '');
   let pump: Pump | undefined;
@@ -107,6 +122,10 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     ...(deps.storeFailed ? { storeFailed: deps.storeFailed } : {}),
   };
 
+  const actionPlans = new ActionPlans(ctx, plans);
+  const checkIns = new CheckIns(ctx);
+  ctx.actionPlans = actionPlans;
+
   const { notifiers, twilio } = await createNotifiers({ ...deps.config, publicUrl }, hub);
   const twilioApi: AlertsApi['twilio'] = twilio && {
     authToken: twilio.authToken,
@@ -121,6 +140,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   pump = new Pump(
     async () => {
       await runDueSteps(ctx);
+      await checkIns.runDue();
       // Starts the sends and returns: a slow provider holds its own slots, never this loop.
       await sender.pass();
       ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
@@ -142,6 +162,11 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     }),
     // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
     ...wireSeizureSignals(ctx, deps.events),
+    deps.events.on('alarm.raised', (e) => (e.joined ? undefined : actionPlans.ensure(e.alarmId))),
+    // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled).
+    deps.events.on('alarm.raised', async (e) => {
+      if (!e.joined && isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
+    }),
     deps.events.on('device.silent', async (e) => {
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
     }),
@@ -175,6 +200,9 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     resolve: (id, by, outcome, note) => applyTransition(ctx, id, { type: 'resolve', outcome }, by, note),
     evidence: (actor, id) => exportEvidence(ctx, alarms, actor, id),
     caseReviews: new CaseReviews(ctx),
+    plans: actionPlans,
+    securityAnswers: new SecurityAnswers(ctx),
+    checkIns,
     stream: hub,
     providers: () => providers.status(),
     delivery: { sms: twilio !== undefined, voice: twilio !== undefined, webhook: deps.config.webhook !== undefined },

@@ -1,4 +1,5 @@
 import { type LifecycleInput, transition } from '../domain/alarm-lifecycle.ts';
+import { deviceAckState } from '../domain/duress.ts';
 import { CentinelaError, notFound } from '../domain/errors.ts';
 import type { Alarm, AlarmChange } from '../store/index.ts';
 import type { AlertsContext } from './context.ts';
@@ -43,6 +44,7 @@ export async function applyTransition(
     const from = alarm.state;
     const t = transition(from, input, { test: alarm.test });
     if (!t.ok) throw stateConflict(t.reason, from);
+    if (input.type === 'resolve') await ctx.actionPlans?.assertClosed(tx, alarm, by);
     const change: AlarmChange = { state: t.to, ...changeFor(input, t.alsoAcknowledged === true, by, now, note) };
     if (!(await alarms.changeIfIn(tx, alarmId, from, change, now)))
       throw stateConflict(`the alarm changed meanwhile (it was ${from})`, from);
@@ -84,7 +86,8 @@ export async function applyTransition(
     ...(input.type === 'resolve' ? { outcome: input.outcome } : {}),
   });
   for (const effect of result.effects) {
-    if (effect.type === 'downlink' && alarm.kind !== 'device_offline') {
+    // Issue 18: a duress device hears nothing after its "cancelled" (src/domain/duress.ts).
+    if (effect.type === 'downlink' && alarm.kind !== 'device_offline' && deviceAckState(alarm.kind, effect.state)) {
       ctx.events.emit('downlink.requested', {
         deviceId: alarm.deviceId,
         topic: 'ack',

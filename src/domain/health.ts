@@ -6,7 +6,8 @@
 import type { HeartbeatSample } from './heartbeat-sample.ts';
 import type { Liveness, LivenessState } from './liveness.ts';
 
-export const INCIDENT_KINDS = ['offline', 'gateway_down', 'test_overdue'] as const;
+/** `path_degraded`: a dual-path device lost one of its bearers (issue 18, src/domain/device-paths.ts). */
+export const INCIDENT_KINDS = ['offline', 'gateway_down', 'test_overdue', 'path_degraded'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /**

@@ -73,7 +73,8 @@ export const deviceEventSchema = z.object({
 });
 export type DeviceEventPayload = z.infer<typeof deviceEventSchema>;
 
-export const ACK_STATES = ['received', 'acknowledged', 'dispatched', 'resolved'] as const;
+/** `cancelled`: what a device that raised a duress alarm is told, and nothing after (issue 18). */
+export const ACK_STATES = ['received', 'acknowledged', 'dispatched', 'resolved', 'cancelled'] as const;
 export const ackDownlinkSchema = z.object({ alarmId: z.string(), state: z.enum(ACK_STATES) });
 export type AckDownlink = z.infer<typeof ackDownlinkSchema>;
 export const configDownlinkSchema = z.object({ heartbeatIntervalS: z.number().int().positive() });

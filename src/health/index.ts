@@ -10,6 +10,7 @@ import { closeTestTasks, healthJobs } from './job-definitions.ts';
 import { JobScheduler } from './jobs.ts';
 import { leadHealth } from './leadership.ts';
 import { registerLivenessGauge } from './liveness-gauge.ts';
+import { PathSupervision } from './path-supervision.ts';
 import { ProtectionGaps } from './protection-gaps.ts';
 import { ServiceWindows } from './service-windows.ts';
 import { loadSuitabilityThresholds } from './suitability/load.ts';
@@ -116,9 +117,11 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     await writes.drain();
   };
   const configDownlinks = new ConfigDownlinks(repos, events, logger);
+  const paths = new PathSupervision({ repos, clock, logger });
   const offs = [
     ...configDownlinks.wire(),
     ...supervision.listen(events),
+    ...paths.listen(events),
     ...telemetry.listen(events, writes),
     closeTestTasks(events, repos.incidents, writes),
     ...wireGatewayLiveness(events, supervision, logger),
@@ -145,6 +148,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   let running = true;
   const timers = [
     setInterval(tick, config.tickMs ?? 250),
+    // Issue 18: bearers of dual-path devices (src/health/path-supervision.ts).
+    setInterval(() => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')), 5_000),
     setInterval(() => void flush(), config.flushMs ?? 300_000),
     setInterval(() => writes.enqueue('alive', () => repos.centreOutages.stamp(clock.now())), config.aliveEveryMs ?? 30_000),
     setInterval(

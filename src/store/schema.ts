@@ -4,6 +4,15 @@ import type { HardeningTables } from './schema-hardening.ts';
 import type { HealthTables } from './schema-health.ts';
 import type { IngestTables } from './schema-ingest.ts';
 import type { NotesTables } from './schema-notes.ts';
+import type {
+  AlarmDuressTable,
+  AlarmPlanStepTable,
+  AlarmPlanTable,
+  CasePlanStepTable,
+  CheckInTimerTable,
+  DevicePathTable,
+  SecurityAnswerTable,
+} from './schema-plans.ts';
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint on
@@ -177,4 +186,11 @@ export interface Database extends IngestTables, AlertsTables, HealthTables, Cons
   audit_head: AuditHeadTable;
   alarms: AlarmTable;
   alarm_presses: AlarmPressTable;
+  alarm_plans: AlarmPlanTable;
+  alarm_plan_steps: AlarmPlanStepTable;
+  case_plan_steps: CasePlanStepTable;
+  security_answers: SecurityAnswerTable;
+  alarm_duress: AlarmDuressTable;
+  check_in_timers: CheckInTimerTable;
+  device_paths: DevicePathTable;
 }

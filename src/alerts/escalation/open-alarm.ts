@@ -1,3 +1,4 @@
+import { deviceAckState } from '../../domain/duress.ts';
 import { initialSchedule, type Policy, type PolicyStep, policyFor } from '../../domain/escalation.ts';
 import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
 import { fireStep } from './step-runner.ts';
@@ -38,12 +39,13 @@ async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): P
   });
   if (!opened) return false;
   ctx.hub.publish({ event: 'alarm.opened', data: { alarmId, deviceId: opened.deviceId, kind: opened.kind, at: now }, personal: true });
-  // Device feedback: the press was received and is being handled (issue 4 §7).
+  // Device feedback: the press was received and is being handled (issue 4 §7); a duress
+  // alarm reads as cancelled to whoever holds the device (issue 18, src/domain/duress.ts).
   if (opened.kind !== 'device_offline') {
     ctx.events.emit('downlink.requested', {
       deviceId: opened.deviceId,
       topic: 'ack',
-      payload: { alarmId, state: 'received' },
+      payload: { alarmId, state: deviceAckState(opened.kind, 'received') },
       retain: false,
     });
   }

@@ -14,6 +14,9 @@ import { demoPort } from './free-port.ts';
 import { type PanicCadence, panicCadence } from './panic-cadence.ts';
 import { registerScenario } from './register-scenario.ts';
 
+/** The answers of the demo's first person (issue 18): try them in the alarm view. */
+export const DEMO_ANSWERS = { security: 'Río Azul', duress: 'Cerro Verde' } as const;
+
 /** One login per role, named as a centre would name its staff. */
 const DEMO_USERS: { name: string; role: Role }[] = [
   { name: 'operadora', role: 'operator' },
@@ -96,6 +99,16 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
     options.say(
       `registered ${records.beneficiaries.length} beneficiaries in ${states} states, ${records.devices.length} devices and ${records.responders.length} responders; seeded a year of history (${history.alarms.length} alarms, ${history.incidents.length} offline episodes)`,
     );
+
+    // Issue 18: the first panic button's person has a security and a duress answer, so the
+    // operator can try both in the first alarm's action plan.
+    const firstOwner = records.devices.find((d) => d.modelId === 'panic-button')?.beneficiaryId;
+    if (firstOwner) {
+      await centinela.parts.alerts.securityAnswers.set(cli, firstOwner, DEMO_ANSWERS.security, DEMO_ANSWERS.duress);
+      options.say(
+        `action plans: the first panic alarm carries its plan; its person's security answer is "${DEMO_ANSWERS.security}", the duress answer "${DEMO_ANSWERS.duress}" (escalates silently)`,
+      );
+    }
 
     const mqttPort = centinela.parts.ingest.mqttPort;
     if (mqttPort === undefined)

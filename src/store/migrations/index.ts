@@ -13,6 +13,7 @@ import * as degradedModes from './014-degraded-modes.ts';
 import * as configDownlink from './015-config-downlink.ts';
 import * as suitabilitySuggestions from './016-suitability-suggestions.ts';
 import * as hardening from './017-hardening.ts';
+import * as actionPlans from './018-action-plans.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '015-config-downlink': configDownlink,
   '016-suitability-suggestions': suitabilitySuggestions,
   '017-hardening': hardening,
+  '018-action-plans': actionPlans,
 };
 
 class StaticProvider implements MigrationProvider {

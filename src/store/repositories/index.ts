@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { BadRows } from '../bad-rows.ts';
 import type { Store } from '../database.ts';
+import { ActionPlanRepository } from './action-plans.ts';
 import { AlarmHistoryRepository } from './alarm-history.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AlarmNoteRepository } from './alarm-notes.ts';
@@ -12,10 +13,12 @@ import { BeneficiaryAddressRepository } from './beneficiary-addresses.ts';
 import { BeneficiaryAliases } from './beneficiary-aliases.ts';
 import { CaseReviewSuggestionRepository } from './case-review-suggestions.ts';
 import { CaseReviewRepository } from './case-reviews.ts';
+import { CheckInTimerRepository } from './check-in-timers.ts';
 import { ConsoleSessionRepository } from './console-sessions.ts';
 import { ContactRepository } from './contacts.ts';
 import { DatabaseScope } from './database-scope.ts';
 import { DeviceModelRepository } from './device-models.ts';
+import { DevicePathRepository } from './device-paths.ts';
 import { DeviceRepository } from './devices.ts';
 import { EscalationStepRepository } from './escalation-steps.ts';
 import { GatewayRepository } from './gateways.ts';
@@ -34,6 +37,7 @@ import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
 import { RecipientDirectory } from './recipients.ts';
 import { ResponderRepository } from './responders.ts';
+import { SecurityAnswerRepository } from './security-answers.ts';
 import { UserRepository } from './users.ts';
 
 export function createRepositories(store: Store, clock: Clock) {
@@ -75,10 +79,15 @@ export function createRepositories(store: Store, clock: Clock) {
     alarmNotes: new AlarmNoteRepository(store.db, audit, clock),
     alarmHistory: new AlarmHistoryRepository(store.db, audit),
     inboundReplies: new InboundReplyRepository(store.db),
+    actionPlans: new ActionPlanRepository(store.db),
+    securityAnswers: new SecurityAnswerRepository(store.db),
+    checkInTimers: new CheckInTimerRepository(store.db, store.engine),
+    devicePaths: new DevicePathRepository(store.db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
+export type { CasePlanStep, NewPlanStep } from './action-plans.ts';
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
 export type { Alarm, AlarmChange, AlarmForMessages, AlarmPressRecord, NewTimelineEntry, TimelineEntry, Tx } from './alarms.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';

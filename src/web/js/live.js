@@ -16,6 +16,7 @@ const EVENTS = [
   'alarm.no_safe_responder',
   'alarm.no_recipient',
   'alarm.step_skipped',
+  'alarm.plan_changed',
   'notification.changed',
   'outbox.message',
   'device.state.changed',

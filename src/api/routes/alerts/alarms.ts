@@ -4,6 +4,7 @@ import { ACCESS } from '../../access-policy.ts';
 import { alertsOf } from '../../alerts-part.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
+import { planView } from './action-plans.ts';
 
 const iso = z.string();
 export const alarmView = z.object({
@@ -67,7 +68,13 @@ const notificationView = z.object({
     }),
   ),
 });
-const alarmDetail = z.object({ ...alarmView.shape, timeline: z.array(timelineEntry), notifications: z.array(notificationView) });
+const alarmDetail = z.object({
+  ...alarmView.shape,
+  timeline: z.array(timelineEntry),
+  notifications: z.array(notificationView),
+  /** Issue 18: the action plan, as worked so far. */
+  plan: planView.nullable(),
+});
 
 /** Issue 14 §6: who a dispatch paged, or why nobody (reason codes; texts in src/web/i18n). */
 const dispatchOutcome = z.object({

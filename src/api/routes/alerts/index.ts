@@ -1,9 +1,13 @@
 import type { RouteModule } from '../../deps.ts';
+import { actionPlanRoutes } from './action-plans.ts';
 import { alarmRoutes } from './alarms.ts';
 import { caseReviewRoutes } from './case-reviews.ts';
+import { checkInRoutes } from './check-ins.ts';
 import { alarmHistoryRoutes } from './history.ts';
 import { alarmNoteRoutes } from './notes.ts';
 import { pagingRoutes } from './paging.ts';
+import { planReportRoutes } from './plan-reports.ts';
+import { securityAnswerRoutes } from './security-answers.ts';
 import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
 
@@ -16,4 +20,8 @@ export const alertsRoutes: RouteModule = async (app, deps) => {
   await pagingRoutes(app, deps);
   await streamRoutes(app, deps);
   await twilioRoutes(app, deps);
+  await actionPlanRoutes(app, deps);
+  await securityAnswerRoutes(app, deps);
+  await checkInRoutes(app, deps);
+  await planReportRoutes(app, deps);
 };

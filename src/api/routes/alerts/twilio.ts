@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AlertsApi } from '../../../alerts/index.ts';
 import { ACCESS } from '../../access-policy.ts';
+import { alertsOf } from '../../alerts-part.ts';
 import type { ApiDeps, App, RouteModule } from '../../deps.ts';
 
 type Form = Record<string, string>;
@@ -22,7 +23,7 @@ export const twilioRoutes: RouteModule = async (app, deps) => {
   });
 };
 
-function verified(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): AlertsApi['twilio'] | undefined {
+export function verified(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): AlertsApi['twilio'] | undefined {
   const tw = deps.parts?.alerts && 'twilio' in deps.parts.alerts ? (deps.parts.alerts as AlertsApi).twilio : undefined;
   const signature = req.headers['x-twilio-signature'];
   const url = tw ? `${tw.publicUrl}${req.url}` : '';
@@ -75,6 +76,9 @@ function routes(app: App, deps: ApiDeps): void {
   app.post('/api/twilio/inbound-sms', { config, schema: { tags, body: form } }, async (req, reply) => {
     const tw = verified(deps, req, reply);
     if (!tw) return reply;
+    // Issue 18: "VIAJE 120" and "LLEGUE" are check-in commands (src/alerts/check-in/).
+    const checkIn = await alertsOf(deps).checkIns.inboundSms(req.body as Form);
+    if (checkIn !== undefined) return xml(reply, checkIn);
     return xml(reply, await tw.inbound.inboundSms(req.body as Form));
   });
 }

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../deps.ts';
+import { devicePathRoutes } from './device-paths.ts';
 import { healthDeviceRoutes } from './devices.ts';
 import { healthIncidentRoutes } from './incidents.ts';
 import { healthJobRoutes } from './jobs.ts';
@@ -15,6 +16,7 @@ export const healthRoutes: RouteModule = async (app, deps) => {
     healthSuitabilityRoutes,
     healthJobRoutes,
     serviceWindowRoutes,
+    devicePathRoutes,
   ])
     await module(app, deps);
 };

@@ -8,6 +8,7 @@ import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { createAlarmMap } from '../map/alarm-map.js';
+import { actionPlanPanel } from './action-plan.js';
 import { clockFact } from './alarm-clock.js';
 import { createDispatchConfirm } from './alarm-dispatch.js';
 import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
@@ -69,6 +70,8 @@ export async function renderAlarm(el, params, session) {
   const map = createAlarmMap();
   const notesPanel = createNotesPanel(id, () => load().catch(() => {}));
 
+  const plan = actionPlanPanel(id, session, () => load());
+
   const paint = () => {
     if (!alarm) return;
     const a = alarm;
@@ -114,6 +117,7 @@ export async function renderAlarm(el, params, session) {
       h(
         'div',
         { class: 'alarm-grid' },
+        plan.render(/** @type {any} */ (a).plan, a.state),
         personPanel(context?.beneficiary ?? null),
         contactsPanel(context?.contacts ?? []),
         map.el,

@@ -1,0 +1,55 @@
+import { type DevicePath, isOverdue, pathOf, pathVerdict } from '../domain/device-paths.ts';
+import type { EventBus } from '../events/index.ts';
+import type { Clock, Logger } from '../platform/index.ts';
+import type { Repositories } from '../store/index.ts';
+
+/**
+ * Per-path supervision of dual-path devices (issue 18). A heartbeat marks its bearer heard; a
+ * bearer silent past its own window is lost. One lost while another still speaks opens a
+ * technician incident "path_degraded"; it closes when the path is back, or when every path is
+ * lost — then the device is silent, which device supervision reports (P3).
+ */
+export class PathSupervision {
+  private checking = false;
+
+  constructor(private readonly deps: { repos: Pick<Repositories, 'devicePaths' | 'incidents'>; clock: Clock; logger: Logger }) {}
+
+  listen(events: EventBus): (() => void)[] {
+    return [
+      events.on('heartbeat.received', async (e) => {
+        await this.heard(e.deviceId, e.heartbeat.signal.network, e.receivedAt);
+      }),
+    ];
+  }
+
+  async heard(deviceId: string, network: string, at: number): Promise<void> {
+    const { devicePaths, incidents } = this.deps.repos;
+    if (!(await devicePaths.heard(deviceId, pathOf(network), at))) return;
+    const d = await devicePaths.of(deviceId);
+    if (d && pathVerdict(d.paths) === 'ok') await incidents.close(deviceId, 'path_degraded', at, 'path restored');
+  }
+
+  /** Finds bearers past their window; returns how many were lost now. */
+  async check(now = this.deps.clock.now()): Promise<number> {
+    if (this.checking) return 0;
+    this.checking = true;
+    try {
+      const { devicePaths, incidents } = this.deps.repos;
+      let lost = 0;
+      for (const d of await devicePaths.all()) {
+        const changed: DevicePath[] = [];
+        for (const p of d.paths)
+          if (isOverdue(p, d.declaredAt, now) && (await devicePaths.markLost(d.deviceId, p.path))) changed.push(p.path);
+        if (changed.length === 0) continue;
+        lost += changed.length;
+        const verdict = pathVerdict(d.paths.map((p) => ({ lost: p.lost || changed.includes(p.path) })));
+        this.deps.logger.warn({ deviceId: d.deviceId, paths: changed, verdict }, 'device path lost');
+        if (verdict === 'degraded') await incidents.open(d.deviceId, 'path_degraded', now);
+        else if (verdict === 'silent') await incidents.close(d.deviceId, 'path_degraded', now, 'every path lost: device silent');
+      }
+      return lost;
+    } finally {
+      this.checking = false;
+    }
+  }
+}

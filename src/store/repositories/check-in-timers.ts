@@ -1,0 +1,192 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { CHECK_IN_STATES, type CheckInTimer } from '../../domain/check-in.ts';
+import { alarmRow } from '../alarm-row.ts';
+import type { Engine } from '../database.ts';
+import { newId } from '../ids.ts';
+import { checked } from '../row-check.ts';
+import type { Database } from '../schema.ts';
+import type { CheckInTimerTable } from '../schema-plans.ts';
+import type { Tx } from './alarms.ts';
+
+const toTimer = (r: CheckInTimerTable): CheckInTimer => ({
+  id: r.id,
+  beneficiaryId: r.beneficiary_id,
+  destination: r.destination,
+  dueAt: r.due_at,
+  state: checked('check_in_timers', r.id, 'state', z.enum(CHECK_IN_STATES), r.state),
+  setBy: r.set_by,
+  setVia: r.set_via,
+  alarmId: r.alarm_id,
+  closedBy: r.closed_by,
+  closedAt: r.closed_at,
+  createdAt: r.created_at,
+});
+
+/** Who a phone number is a trusted contact of. */
+export interface ContactOfPhone {
+  contactId: string;
+  beneficiaryId: string;
+  language: string;
+}
+
+/**
+ * Check-in timers (issue 18). P1: the database is the schedule — a restart finds every running
+ * timer, and the expiry of each is claimed in a transaction (`FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL, as src/store/repositories/escalation-steps.ts does) so one node escalates it.
+ */
+export class CheckInTimerRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine,
+  ) {}
+
+  /** Starts a timer; a person has one running at a time, so a new one replaces the old. */
+  async start(input: {
+    beneficiaryId: string;
+    destination: string | null;
+    dueAt: number;
+    setBy: string;
+    setVia: string;
+    now: number;
+  }): Promise<CheckInTimer> {
+    const row: CheckInTimerTable = {
+      id: newId('cit'),
+      beneficiary_id: input.beneficiaryId,
+      destination: input.destination,
+      due_at: input.dueAt,
+      state: 'running',
+      set_by: input.setBy,
+      set_via: input.setVia,
+      alarm_id: null,
+      closed_by: null,
+      closed_at: null,
+      created_at: input.now,
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('check_in_timers')
+        .set({ state: 'replaced', closed_by: input.setBy, closed_at: input.now })
+        .where('beneficiary_id', '=', input.beneficiaryId)
+        .where('state', '=', 'running')
+        .execute();
+      await tx.insertInto('check_in_timers').values(row).execute();
+    });
+    return toTimer(row);
+  }
+
+  async get(id: string): Promise<CheckInTimer | undefined> {
+    const row = await this.db.selectFrom('check_in_timers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTimer(row);
+  }
+
+  /** A person's newest timer (running or not), for a check-in by phone. */
+  async newestOf(beneficiaryId: string): Promise<CheckInTimer | undefined> {
+    const row = await this.db
+      .selectFrom('check_in_timers')
+      .selectAll()
+      .where('beneficiary_id', '=', beneficiaryId)
+      .where('state', '<>', 'replaced')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return row && toTimer(row);
+  }
+
+  async ofBeneficiary(beneficiaryId: string, limit = 20): Promise<CheckInTimer[]> {
+    const rows = await this.db
+      .selectFrom('check_in_timers')
+      .selectAll()
+      .where('beneficiary_id', '=', beneficiaryId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toTimer);
+  }
+
+  /** Checks in if the timer is still running and not yet due; false otherwise. */
+  async checkIn(id: string, by: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('check_in_timers')
+      .set({ state: 'checked_in', closed_by: by, closed_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('due_at', '>', now)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Claims running timers that ran out, in the caller's transaction. */
+  async claimDue(tx: Tx, now: number, limit: number): Promise<CheckInTimer[]> {
+    let q = tx
+      .selectFrom('check_in_timers')
+      .selectAll()
+      .where('state', '=', 'running')
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit);
+    if (this.engine === 'postgres') q = q.forUpdate().skipLocked();
+    return (await q.execute()).map(toTimer);
+  }
+
+  async markExpired(tx: Tx, id: string, alarmId: string | null, now: number): Promise<void> {
+    await tx
+      .updateTable('check_in_timers')
+      .set({ state: 'expired', alarm_id: alarmId, closed_by: 'system:check-in', closed_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The trusted contacts a phone number belongs to (personal data: the caller audits). */
+  async contactsOfPhone(phone: string): Promise<ContactOfPhone[]> {
+    const rows = await this.db.selectFrom('contacts').select(['id', 'beneficiary_id', 'language']).where('phone', '=', phone).execute();
+    return rows.map((r) => ({ contactId: r.id, beneficiaryId: r.beneficiary_id, language: r.language }));
+  }
+
+  /**
+   * Opens the panic alarm of a missed check-in on the person's newest device in service, or
+   * returns the panic already open on it (one open alarm per device and kind). Undefined when
+   * the person has no device to hang an alarm on.
+   */
+  async openMissedCheckInAlarm(
+    tx: Tx,
+    input: { beneficiaryId: string; destination: string | null; dueAt: number; now: number },
+  ): Promise<{ alarmId: string; deviceId: string; opened: boolean } | undefined> {
+    const device = await tx
+      .selectFrom('devices')
+      .select('id')
+      .where('beneficiary_id', '=', input.beneficiaryId)
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (!device) return undefined;
+    const open = await tx
+      .selectFrom('alarms')
+      .select('id')
+      .where('device_id', '=', device.id)
+      .where('kind', '=', 'panic')
+      .where('state', '<>', 'resolved')
+      .executeTakeFirst();
+    if (open) return { alarmId: open.id, deviceId: device.id, opened: false };
+    const id = newId('alm');
+    const note = input.destination ? `check-in missed; destination: ${input.destination}` : 'check-in missed';
+    await tx
+      .insertInto('alarms')
+      .values(
+        alarmRow({
+          id,
+          device_id: device.id,
+          beneficiary_id: input.beneficiaryId,
+          kind: 'panic',
+          severity: 'high',
+          test: 0,
+          raised_at: input.dueAt,
+          received_at: input.now,
+          press_count: 0,
+          note,
+        }),
+      )
+      .execute();
+    return { alarmId: id, deviceId: device.id, opened: true };
+  }
+}
