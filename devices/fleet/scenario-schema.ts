@@ -86,6 +86,8 @@ export const scenarioSchema = z
     beneficiaries: z.array(scenarioBeneficiarySchema).min(1),
     /** Generated people on top of the written ones (devices/fleet/crowd.ts), for scale. */
     crowd: crowdSchema.optional(),
+    /** Adds the remote municipality where both measures fail (devices/history/remote-municipality.ts, issue 19). */
+    remoteMunicipality: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     const seen = new Map<string, string>();

@@ -87,3 +87,16 @@ export function remoteMunicipality(seed: number | string, to: number, people = 6
   }
   return { beneficiaries, history };
 }
+
+/** One history out of two over the same year (the demo's fleet and the remote municipality). */
+export function joinHistories(a: History, b: History): History {
+  return {
+    ...a,
+    installedAt: { ...a.installedAt, ...b.installedAt },
+    intervals: [...a.intervals, ...b.intervals],
+    incidents: [...a.incidents, ...b.incidents],
+    alarms: [...a.alarms, ...b.alarms],
+    heartbeatDays: [...a.heartbeatDays, ...b.heartbeatDays],
+    samples: [...a.samples, ...b.samples],
+  };
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { generateHistory } from '../../../devices/history/generate.ts';
+import { joinHistories, remoteMunicipality } from '../../../devices/history/remote-municipality.ts';
 import { DEFAULT_SCENARIO_PATH, type Fleet, loadScenario, runFleet, scenarioFleetDevices } from '../../../devices/index.ts';
 import type { Config } from '../../config/index.ts';
 import { CentinelaError } from '../../domain/errors.ts';
@@ -92,8 +93,14 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       logins.push({ ...u, password });
     }
 
-    const history = generateHistory(scenario, seed, Date.now());
-    const { records, secrets } = await registerScenario(centinela.repos, cli, scenario, history);
+    // Issue 19: a remote municipality where both measures fail, so the suitability page has a
+    // verdict to show from the first minute; its people join the live fleet like everyone else.
+    const now = Date.now();
+    const base = generateHistory(scenario, seed, now);
+    const remote = scenario.remoteMunicipality ? remoteMunicipality(seed, now) : undefined;
+    const withRemote = remote ? { ...scenario, beneficiaries: [...scenario.beneficiaries, ...remote.beneficiaries] } : scenario;
+    const history = remote ? joinHistories(base, remote.history) : base;
+    const { records, secrets } = await registerScenario(centinela.repos, cli, withRemote, history);
     await seedHistory(centinela.store, history, userIds.operator ?? 'demo');
     const states = new Set(records.beneficiaries.map((b) => b.stateCode)).size;
     options.say(
@@ -115,7 +122,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<Run
       throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', 'the demo needs the embedded broker: unset MQTT_URL to run it');
     const fleet = await runFleet({
       url: `mqtt://127.0.0.1:${mqttPort}`,
-      devices: scenarioFleetDevices(scenario, secrets),
+      devices: scenarioFleetDevices(withRemote, secrets),
       seed,
       speed: scenario.speed,
       // The demo presses on its own clock (below), so the printed promise is the behaviour.
