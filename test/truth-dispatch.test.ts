@@ -87,4 +87,25 @@ describe('dispatch tells the truth', () => {
     expect(body.dispatch).toEqual({ paged: [], reason: 'responder_paged_earlier' });
     expect(w.rec.sms(MUNICIPAL)).toHaveLength(1);
   });
+
+  test('a panic alarm whose responder step already found no safe responder: dispatch says why, not "paged earlier"', async () => {
+    const kase = await seedCase(w.c, {
+      aggressors: (r) => [
+        { type: 'authority', responderKind: 'municipal_police', stateCode: 'GRO' },
+        { type: 'authority', responderKind: 'state_police', stateCode: 'GRO' },
+        { type: 'responder', responderId: r.rapidReaction },
+      ],
+    });
+    const opened = w.c.events.next('notification.changed', (e) => e.channel === 'console');
+    const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
+    await opened;
+    // Steps due together commit together: a console message after 61 s means the responder step ran.
+    const fired = w.c.events.next('notification.changed', (e) => e.alarmId === alarmId && e.channel === 'console');
+    w.clock.advance(61_000);
+    w.c.parts.alerts.kick();
+    await fired;
+    const body = (await w.api('POST', `/api/alarms/${alarmId}/dispatch`, 'operator', {})).json() as Dispatched;
+    expect(body.dispatch).toEqual({ paged: [], reason: 'all_responders_presumed_aggressors' });
+    expect(w.rec.requests.filter((r) => RESPONDER_PHONES.includes(r.form.To as string))).toEqual([]);
+  });
 });

@@ -34,25 +34,31 @@ const DISPATCH_STEP: PolicyStep = { afterS: 0, target: 'responder', channel: 'sm
 export async function dispatchResponder(tx: Tx, ctx: AlertsContext, alarmId: string, now: number): Promise<DispatchOutcome> {
   const { items } = await ctx.repos.escalationSteps.ofAlarm(tx, alarmId);
   const responderSteps = items.filter((s) => s.step.target === 'responder');
-  const unfired = responderSteps.filter((s) => s.step.onDispatch && s.firedCount === 0);
-  let pages: Pages[] = [];
+  // Dispatching means help now: a responder step not fired yet fires now, whatever its delay.
+  const unfired = responderSteps.filter((s) => s.firedCount === 0);
+  let outcome: DispatchOutcome;
   if (unfired.length > 0) {
+    const pages: Pages[] = [];
     for (const step of unfired) {
       const p = await fireStep(tx, ctx, step, now, true);
       if (p) pages.push(p);
     }
-  } else if (responderSteps.some((s) => s.firedCount > 0)) {
-    pages = [];
+    outcome = outcomeOf(pages);
   } else {
     const a = await ctx.repos.alarms.forMessages(alarmId, tx);
-    if (a) {
-      const p = await pagesForStep(tx, ctx, a, DISPATCH_STEP, null);
+    if (!a) return { paged: [], reason: 'no_responder_in_jurisdiction' };
+    const p = await pagesForStep(tx, ctx, a, DISPATCH_STEP, null);
+    if (responderSteps.some((s) => s.firedCount > 0)) {
+      // Fired earlier (60 s unacknowledged): nobody is paged twice. The same choice, made again
+      // without sending, says whether a responder was paged then or why none could be.
+      const then = outcomeOf([p]);
+      outcome = then.paged.length > 0 ? { paged: [], reason: 'responder_paged_earlier' } : then;
+    } else {
       await queuePages(tx, ctx, alarmId, p, now);
       publishNotes(ctx, alarmId, p);
-      pages = [p];
+      outcome = outcomeOf([p]);
     }
   }
-  const outcome = outcomeOf(pages, responderSteps.some((s) => s.firedCount > 0) && unfired.length === 0);
   if (outcome.reason && outcome.reason !== 'responder_paged_earlier') {
     // The record says it too: a dispatch that paged nobody is on the timeline with its reason.
     await ctx.repos.alarms.appendTimeline(
@@ -63,14 +69,13 @@ export async function dispatchResponder(tx: Tx, ctx: AlertsContext, alarmId: str
   return outcome;
 }
 
-function outcomeOf(pages: Pages[], pagedEarlier: boolean): DispatchOutcome {
+function outcomeOf(pages: Pages[]): DispatchOutcome {
   const paged = pages.flatMap((p) =>
     p.notifications
       .filter((n) => n.recipientType === 'responder' && n.recipientId)
       .map((n) => ({ responderId: String(n.recipientId), channel: n.channel })),
   );
   if (paged.length > 0) return { paged, reason: null };
-  if (pagedEarlier) return { paged, reason: 'responder_paged_earlier' };
   const notes = pages.flatMap((p) => p.notes);
   if (notes.some((n) => n.kind === 'step_skipped')) return { paged, reason: 'test_alarm' };
   const none = notes.find((n) => n.kind === 'no_safe_responder');
