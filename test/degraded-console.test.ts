@@ -25,6 +25,7 @@ beforeAll(async () => {
       CENTINELA_PAGING_RETRY_BASE_MS: '50',
       CENTINELA_PAGING_RETRY_CAP_MS: '500',
       CENTINELA_PAGING_TIMEOUT_MS: '300',
+      CENTINELA_PAGING_CALL_GAP_MS: '2000',
     },
   });
   browser = await launchBrowser();

@@ -19,6 +19,8 @@ const SCALED = {
   CENTINELA_PAGING_RETRY_CAP_MS: '1000',
   CENTINELA_PAGING_LEASE_MS: '1000',
   CENTINELA_PAGING_CONCURRENCY: '4',
+  // "Never twice within a minute", scaled like the rest.
+  CENTINELA_PAGING_CALL_GAP_MS: '2000',
   CENTINELA_PUBLIC_URL: PUBLIC_URL,
 };
 const admin = systemActor('test');

@@ -75,6 +75,7 @@ export const envSchema = z
     CENTINELA_PAGING_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     CENTINELA_PAGING_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     CENTINELA_PAGING_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    CENTINELA_PAGING_CALL_GAP_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
     /** Protocol gateways (issue 17): each listens only when its port (or token) is set. */
     CENTINELA_GATEWAY_HOST: z.string().default('0.0.0.0'),
     CENTINELA_GT06_PORT: optionalPort,
@@ -175,7 +176,7 @@ export interface Config {
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   webhook: { url: string; secret: string | undefined } | undefined;
   alerts: { policyDir: string | undefined; templateDir: string | undefined };
-  paging: { concurrency: number; requestTimeoutMs: number; retryBaseMs: number; retryCapMs: number; leaseMs: number };
+  paging: { concurrency: number; requestTimeoutMs: number; retryBaseMs: number; retryCapMs: number; leaseMs: number; callGapMs: number };
   watchdog: { url: string; intervalS: number } | undefined;
   console: { mapTileUrl: string | undefined };
   gateways: GatewaysConfig;
@@ -238,6 +239,7 @@ export function toConfig(env: Env): Config {
       retryBaseMs: env.CENTINELA_PAGING_RETRY_BASE_MS,
       retryCapMs: env.CENTINELA_PAGING_RETRY_CAP_MS,
       leaseMs: env.CENTINELA_PAGING_LEASE_MS,
+      callGapMs: env.CENTINELA_PAGING_CALL_GAP_MS,
     },
     watchdog: env.CENTINELA_WATCHDOG_URL ? { url: env.CENTINELA_WATCHDOG_URL, intervalS: env.CENTINELA_WATCHDOG_INTERVAL_S } : undefined,
     gateways: {

@@ -47,10 +47,23 @@ export class ProviderHealth {
   async status(): Promise<ProviderStatus[]> {
     return Promise.all(
       PROVIDER_CHANNELS.map(async (channel) => {
-        const since = this.since.get(channel) ?? null;
+        const since = await this.failingSince(channel);
         return { channel, failing: since !== null, failingSince: since, notReached: await this.repos.outbox.unreached(channel) };
       }),
     );
+  }
+
+  /**
+   * Answers of concurrent requests can arrive out of order (a 503 sent before the recovery,
+   * answered after an accepted one): an outage is over once nothing on the channel waits for
+   * a retry any more.
+   */
+  private async failingSince(channel: ProviderChannel): Promise<number | null> {
+    const since = this.since.get(channel);
+    if (since === undefined) return null;
+    if ((await this.repos.outbox.retrying(channel)) > 0) return since;
+    this.since.delete(channel);
+    return null;
   }
 
   /** Gauges read at each scrape, so /metrics shows an outage as it is now. */
@@ -62,8 +75,11 @@ export class ProviderHealth {
       help: 'Whether the provider of a channel is failing now (1) or working (0)',
       labelNames: ['channel'] as const,
       registers,
-      collect() {
-        for (const c of PROVIDER_CHANNELS) this.set({ channel: c }, self.since.has(c) ? 1 : 0);
+      async collect() {
+        for (const c of PROVIDER_CHANNELS) {
+          const since = await self.failingSince(c).catch(() => self.since.get(c) ?? null);
+          this.set({ channel: c }, since === null ? 0 : 1);
+        }
       },
     });
     new metrics.Gauge({

@@ -27,7 +27,7 @@ class Scripted implements Notifier {
     this.sent.push(m);
     const next = this.script.shift() ?? 'ok';
     if (next !== 'ok') throw next;
-    return { status: 'sent', providerId: `SM${this.sent.length}`, httpStatus: 201 };
+    return { status: this.name === 'voice' ? 'calling' : 'sent', providerId: `SM${this.sent.length}`, httpStatus: 201 };
   }
 }
 
@@ -158,6 +158,58 @@ describe('the outbox: retries and SMS → voice fallback (no server, manual cloc
       u.clock.advance(60_000);
     }
     expect(await u.repos.outbox.get(id)).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
+  const queueCall = (address: string) =>
+    u.repos.alarms.transaction((tx) =>
+      u.repos.outbox.queue(
+        tx,
+        {
+          alarmId,
+          stepId: null,
+          target: 'contacts',
+          recipientType: 'contact',
+          recipientId: `ctc_${address}`,
+          address,
+          channel: 'voice',
+          language: 'es',
+          template: 'voice',
+          body: 'Alerta',
+          untilAck: false,
+        },
+        u.clock.now(),
+      ),
+    );
+
+  it('two calls of one alarm to the same number: the second waits a minute after the first', async () => {
+    use([], []);
+    await sendDue(u.ctx, notifiers); // the step's own SMS
+    const first = await queueCall('+525550000999');
+    const second = await queueCall('+525550000999');
+    await sendDue(u.ctx, notifiers);
+    expect(notifiers.voice.sent.map((m) => m.notificationId)).toEqual([first]);
+    expect(await u.repos.outbox.get(second)).toMatchObject({ status: 'retry', nextAttemptAt: u.clock.now() + DEFAULT_PAGING.callGapMs });
+    u.clock.advance(DEFAULT_PAGING.callGapMs);
+    await sendDue(u.ctx, notifiers);
+    expect(notifiers.voice.sent.map((m) => m.notificationId)).toEqual([first, second]);
+  });
+
+  it('a call in doubt that the provider does not list yet is not placed again within a minute', async () => {
+    use([], [new NotifierError('no answer', true, null, true), 'ok']);
+    notifiers.voice.lookup = async () => null;
+    await sendDue(u.ctx, notifiers);
+    const call = await queueCall('+525550000998');
+    const placedAt = u.clock.now();
+    await sendDue(u.ctx, notifiers);
+    expect(await u.repos.outbox.get(call)).toMatchObject({ status: 'retry', inDoubt: true });
+    u.clock.advance(5_000);
+    await sendDue(u.ctx, notifiers);
+    expect(notifiers.voice.sent).toHaveLength(1);
+    expect((await u.repos.outbox.get(call))?.nextAttemptAt).toBe(placedAt + DEFAULT_PAGING.callGapMs);
+    u.clock.advance(DEFAULT_PAGING.callGapMs);
+    await sendDue(u.ctx, notifiers);
+    expect(notifiers.voice.sent).toHaveLength(2);
+    expect(await u.repos.outbox.get(call)).toMatchObject({ status: 'calling', inDoubt: false });
   });
 
   it('a hung request does not hold back the others: it times out in doubt, and is looked up before any resend', async () => {

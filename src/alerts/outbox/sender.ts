@@ -17,6 +17,8 @@ export interface PagingSettings {
   retryCapMs: number;
   /** A node that dies mid-send loses its claim after this long; the message is then looked up. */
   leaseMs: number;
+  /** A person is never called twice within this for one alarm (docs/paging.md). */
+  callGapMs: number;
   /** Jitter source, in [0, 1). */
   random?: () => number;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_PAGING: PagingSettings = {
   retryBaseMs: 500,
   retryCapMs: 60_000,
   leaseMs: 15_000,
+  callGapMs: 60_000,
 };
 
 /**
@@ -51,6 +54,8 @@ interface Outcome {
  */
 export class OutboxSender {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Calls being placed now, by alarm and number: a second one waits its minute (docs/paging.md). */
+  private readonly calling = new Set<string>();
   constructor(
     private readonly ctx: AlertsContext,
     private readonly notifiers: Notifiers,
@@ -69,7 +74,7 @@ export class OutboxSender {
       await ctx.repos.outbox.markUnreadable(String(err.details?.id), now);
     }
     for (const n of items) {
-      const p: Promise<void> = attempt(ctx, this.notifiers, n, this.settings)
+      const p: Promise<void> = attempt(ctx, this.notifiers, n, this.settings, this.calling)
         .catch((err) => {
           if (!ctx.storeFailed?.(err))
             ctx.logger.error({ err, notificationId: n.id }, 'notification attempt not recorded; retried after its lease');
@@ -158,16 +163,57 @@ function failure(err: unknown, number: number, ctx: AlertsContext, s: PagingSett
  * may have reached the provider) is looked up first and sent again only if the provider does
  * not have it: an SMS goes out at most twice, with the same text (docs/paging.md).
  */
-async function deliver(notifier: Notifier | undefined, n: Notification, number: number, ctx: AlertsContext, s: PagingSettings) {
+async function deliver(
+  notifier: Notifier | undefined,
+  n: Notification,
+  number: number,
+  ctx: AlertsContext,
+  s: PagingSettings,
+  calling: Set<string>,
+) {
   const message = messageOf(n);
   if (n.inDoubt && notifier?.lookup) {
+    const since = n.sendingSince ?? n.createdAt;
     try {
-      const found = await withTimeout(notifier.lookup(message, n.sendingSince ?? n.createdAt), s.requestTimeoutMs);
+      const found = await withTimeout(notifier.lookup(message, since), s.requestTimeoutMs);
       if (found) return { ...done(found), lookedUp: true };
+      // A call the provider does not list yet may still be ringing: never a second one within
+      // a minute of the first attempt; by then the provider's list shows it if it was placed.
+      if (n.channel === 'voice' && since + s.callGapMs > ctx.clock.now())
+        return {
+          status: 'retry',
+          providerId: null,
+          httpStatus: null,
+          error: 'call in doubt: looked up again a minute after it was placed',
+          nextAttemptAt: since + s.callGapMs,
+          inDoubt: true,
+          lookedUp: false,
+        };
     } catch (err) {
       // The provider cannot tell: wait and ask again rather than risk a duplicate.
       const f = failure(err, number, ctx, s, true);
       return { ...f, error: `lookup: ${f.error}`, status: f.status === 'failed' ? 'retry' : f.status, inDoubt: true, lookedUp: false };
+    }
+  }
+  // Another call of this alarm to the same number went out less than a minute ago (a fallback and
+  // a voice step together, say): this one waits its turn instead of ringing twice.
+  const key = n.channel === 'voice' && n.address ? `${n.alarmId} ${n.address}` : undefined;
+  if (key && n.address) {
+    // Taken before any await, so two attempts of one pass cannot both ring.
+    const busy = calling.has(key);
+    if (!busy) calling.add(key);
+    const last = busy ? ctx.clock.now() : await ctx.repos.outbox.lastCallTo(n.alarmId, n.address, n.id);
+    if (last !== undefined && last + s.callGapMs > ctx.clock.now()) {
+      if (!busy) calling.delete(key);
+      return {
+        status: 'retry',
+        providerId: null,
+        httpStatus: null,
+        error: 'another call to this person less than a minute ago',
+        nextAttemptAt: last + s.callGapMs,
+        inDoubt: n.inDoubt,
+        lookedUp: false,
+      };
     }
   }
   try {
@@ -175,10 +221,12 @@ async function deliver(notifier: Notifier | undefined, n: Notification, number: 
     return { ...done(await withTimeout(notifier.send(message), s.requestTimeoutMs)), lookedUp: false };
   } catch (err) {
     return { ...failure(err, number, ctx, s, false), lookedUp: false };
+  } finally {
+    if (key) calling.delete(key);
   }
 }
 
-async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification, s: PagingSettings): Promise<void> {
+async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification, s: PagingSettings, calling: Set<string>): Promise<void> {
   const { alarms, outbox } = ctx.repos;
   // Paging stops once someone acknowledged: a retry is not made, nor a send in doubt repeated.
   // A page queued after the acknowledgement (the responder, on dispatch) goes on until it goes.
@@ -200,7 +248,7 @@ async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification
   }
   const notifier = n.channel === 'webhook' ? notifiers.webhook : notifiers[n.channel];
   const number = n.attempts + 1;
-  const { lookedUp, ...r } = await deliver(notifier, n, number, ctx, s);
+  const { lookedUp, ...r } = await deliver(notifier, n, number, ctx, s, calling);
   const now = ctx.clock.now();
   ctx.metrics.attempts.inc({ channel: n.channel, status: r.status });
   await alarms.transaction(async (tx) => {

@@ -252,6 +252,32 @@ export class NotificationOutbox {
     return row?.id;
   }
 
+  /** Messages on this channel waiting to be retried (a provider that failed them is still failing them). */
+  async retrying(channel: StepChannel): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'retry')
+      .where('channel', '=', channel)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** When another call of this alarm to this number was last placed, if ever. */
+  async lastCallTo(alarmId: string, address: string, exceptId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('notification_attempts')
+      .innerJoin('notifications', 'notifications.id', 'notification_attempts.notification_id')
+      .select((eb) => eb.fn.max('notification_attempts.at').as('at'))
+      .where('notifications.alarm_id', '=', alarmId)
+      .where('notifications.channel', '=', 'voice')
+      .where('notifications.address', '=', address)
+      .where('notifications.id', '!=', exceptId)
+      .where('notification_attempts.status', '=', 'calling')
+      .executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+  }
+
   /** Stops a claimed message without an attempt (its alarm no longer wants it). */
   async stop(id: string, status: string, now: number): Promise<void> {
     await this.db
