@@ -99,6 +99,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     await writes.drain();
   };
   const paths = new PathSupervision({ repos, clock, logger });
+  await paths.refresh();
   const offs = [
     ...supervision.listen(events),
     ...paths.listen(events),
