@@ -140,7 +140,8 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   pump = new Pump(
     async () => {
       await runDueSteps(ctx);
-      await checkIns.runDue();
+      // A failing check-in pass must not hold up the outbox (P1): it is logged and retried next pass.
+      await checkIns.runDue().catch((err: unknown) => logger.error({ err }, 'check-in timers: expiry pass failed'));
       // Starts the sends and returns: a slow provider holds its own slots, never this loop.
       await sender.pass();
       ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());

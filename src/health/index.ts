@@ -118,6 +118,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   };
   const configDownlinks = new ConfigDownlinks(repos, events, logger);
   const paths = new PathSupervision({ repos, clock, logger });
+  await paths.refresh();
   const offs = [
     ...configDownlinks.wire(),
     ...supervision.listen(events),

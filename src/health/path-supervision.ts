@@ -11,15 +11,22 @@ import type { Repositories } from '../store/index.ts';
  */
 export class PathSupervision {
   private checking = false;
+  /** Devices with declared paths, refreshed on every check: the heartbeat path stays free of queries for the others. */
+  private declared = new Set<string>();
 
   constructor(private readonly deps: { repos: Pick<Repositories, 'devicePaths' | 'incidents'>; clock: Clock; logger: Logger }) {}
 
   listen(events: EventBus): (() => void)[] {
     return [
       events.on('heartbeat.received', async (e) => {
-        await this.heard(e.deviceId, e.heartbeat.signal.network, e.receivedAt);
+        if (this.declared.has(e.deviceId)) await this.heard(e.deviceId, e.heartbeat.signal.network, e.receivedAt);
       }),
     ];
+  }
+
+  /** Loads which devices have declared paths (at start, before the first check). */
+  async refresh(): Promise<void> {
+    this.declared = new Set((await this.deps.repos.devicePaths.all()).map((d) => d.deviceId));
   }
 
   async heard(deviceId: string, network: string, at: number): Promise<void> {
@@ -36,7 +43,9 @@ export class PathSupervision {
     try {
       const { devicePaths, incidents } = this.deps.repos;
       let lost = 0;
-      for (const d of await devicePaths.all()) {
+      const all = await devicePaths.all();
+      this.declared = new Set(all.map((d) => d.deviceId));
+      for (const d of all) {
         const changed: DevicePath[] = [];
         for (const p of d.paths)
           if (isOverdue(p, d.declaredAt, now) && (await devicePaths.markLost(d.deviceId, p.path))) changed.push(p.path);
