@@ -44,7 +44,7 @@ function record<K extends 'device.disconnected' | 'device.connected'>(name: K, d
 
 describe('device secrets', () => {
   it('lets a device whose secret was stored with scrypt in, and stores its secret as SHA-256 from then on', async () => {
-    const dev = await registerDevice(t.centinela.repos, 'pb-old-hash');
+    const dev = await registerDevice(t.centinela.repos, 'pb-old-hash', { legacyScrypt: true });
     expect(await storedHash(dev.id)).toMatch(/^scrypt\$/);
     clients.push(await connectDevice(t.mqttPort, dev));
     const upgraded = await eventually(async () => {
