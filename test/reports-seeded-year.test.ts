@@ -197,8 +197,9 @@ describe('suppression cannot be undone by combining reports (issue 14.5)', async
     const history = generateHistory(scenario, scenario.seed, END);
     const { findings, withheldSeen, combinations } = tryEveryCombination(reportHistories(scenario, history), history.from, END);
     expect(combinations).toBeGreaterThan(300);
-    // The test is only worth something if groups were in fact withheld.
-    expect(withheldSeen).toBeGreaterThan(100);
+    // The test is only worth something if groups were in fact withheld (the demo's 324 people in
+    // 20 states still leave dozens of small groups a year).
+    expect(withheldSeen).toBeGreaterThan(50);
     expect(findings).toEqual([]);
   });
 
@@ -229,7 +230,7 @@ describe('suppression cannot be undone by combining reports (issue 14.5)', async
     expect(combinations).toBeGreaterThan(100);
     expect(withheldSeen).toBeGreaterThan(50);
     expect(findings).toEqual([]);
-  });
+  }, 240_000);
 });
 
 describe('the suitability report keeps the same rule (issue 19.3)', async () => {

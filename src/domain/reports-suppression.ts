@@ -44,6 +44,60 @@ export function complementaryWithheld(groups: readonly PeopleGroup[], min = MIN_
   return new Set(withheld.map((g) => g.key));
 }
 
+/**
+ * Rule 3 over one line of a table whose other lines are shown elsewhere too: the groups already
+ * withheld (for another line) count as withheld here, and more of the smallest shown groups
+ * follow until at least two are withheld and their people together reach the threshold.
+ */
+export function complementaryWithheldGiven(
+  groups: readonly PeopleGroup[],
+  already: ReadonlySet<string>,
+  min = MIN_GROUP_PEOPLE,
+): Set<string> {
+  const withheld = groups.filter((g) => g.people.size < min || already.has(g.key));
+  if (withheld.length === 0) return new Set();
+  const shown = groups.filter((g) => !withheld.includes(g)).sort((a, b) => a.people.size - b.people.size || a.key.localeCompare(b.key));
+  while ((withheld.length < 2 || unionSize(withheld) < min) && shown.length > 0) {
+    const next = shown.shift();
+    if (next) withheld.push(next);
+  }
+  return new Set(withheld.map((g) => g.key));
+}
+
+/**
+ * Rule 3 over a two-way table (kind × state in the suitability report): each row total and each
+ * column total is published by another report (reliability by state, by kind), so a single
+ * withheld cell in any row or column could be worked out by subtraction. Cells are withheld until
+ * every row and every column holds none, or at least two whose people reach the threshold.
+ * Keys of the result are `row|column`.
+ */
+export function twoWayWithheld(
+  cells: readonly { row: string; col: string; people: ReadonlySet<string> }[],
+  min = MIN_GROUP_PEOPLE,
+): Set<string> {
+  const key = (c: { row: string; col: string }) => `${c.row}|${c.col}`;
+  const withheld = new Set<string>();
+  const lines = (of: (c: { row: string; col: string }) => string) => {
+    const by = new Map<string, PeopleGroup[]>();
+    for (const c of cells) by.set(of(c), [...(by.get(of(c)) ?? []), { key: key(c), people: c.people }]);
+    return [...by.values()];
+  };
+  const rows = lines((c) => c.row);
+  const cols = lines((c) => c.col);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const line of [...rows, ...cols]) {
+      for (const k of complementaryWithheldGiven(line, withheld, min)) {
+        if (!withheld.has(k)) {
+          withheld.add(k);
+          changed = true;
+        }
+      }
+    }
+  }
+  return withheld;
+}
+
 /** Rule 5: models grouped under their kinds. */
 export function nestedWithheld(
   parents: readonly PeopleGroup[],

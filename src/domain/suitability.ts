@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { monthSlices } from './calendar.ts';
 import { type DeviceFacts, deviceFacts, isTestAlarm, sumFacts } from './reports-device.ts';
 import { percentile, type Span } from './reports-spans.ts';
-import { complementaryWithheld, MIN_GROUP_PEOPLE, nestedWithheld, type PeopleGroup } from './reports-suppression.ts';
+import { complementaryWithheld, MIN_GROUP_PEOPLE, type PeopleGroup, twoWayWithheld } from './reports-suppression.ts';
 import type { DeviceHistory, ReportPeriod } from './reports-types.ts';
 
 /**
@@ -322,11 +322,20 @@ export function suitabilityReport(inputs: readonly SuitabilityInput[], o: Suitab
         if (person) p.people.add(person);
         k.places.set(placeKey, p);
       }
+      // Kind × state is a two-way table whose row and column totals other reports publish
+      // (reliability by kind, by state): withheld so that no cell can be worked out from them.
+      const cells = [...byKind].flatMap(([kind, k]) => [...k.states].map(([state, people]) => ({ row: kind, col: state, people })));
+      const hiddenCells = twoWayWithheld(cells, thresholds.minPeople);
+      for (const c of hiddenCells) withheld.add(c);
       for (const [kind, k] of byKind) {
-        const states: PeopleGroup[] = [...k.states].map(([key, people]) => ({ key, people }));
-        for (const s of complementaryWithheld(states, thresholds.minPeople)) withheld.add(`${kind}|${s}`);
-        const places = [...k.places].map(([key, p]) => ({ key, people: p.people, parent: p.parent }));
-        for (const p of nestedWithheld(states, places, thresholds.minPeople)) withheld.add(`${kind}|${p}`);
+        // Municipalities nest in their state's cell: all withheld with it, or by the same rule among siblings.
+        const byParent = new Map<string, PeopleGroup[]>();
+        for (const [key, p] of k.places) {
+          if (hiddenCells.has(`${kind}|${p.parent}`)) withheld.add(`${kind}|${key}`);
+          else byParent.set(p.parent, [...(byParent.get(p.parent) ?? []), { key, people: p.people }]);
+        }
+        for (const siblings of byParent.values())
+          for (const key of complementaryWithheld(siblings, thresholds.minPeople)) withheld.add(`${kind}|${key}`);
       }
     }
   }
