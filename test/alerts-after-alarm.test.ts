@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { replyCode } from '../src/alerts/reply-code.ts';
 import { workPlan } from './fixtures/action-plans.ts';
 import { addStaff, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
@@ -22,11 +23,14 @@ describe('after an alarm', () => {
     const reviews = (await w.api('GET', '/api/case-reviews?state=open', 'supervisor')).json();
     const review = reviews.find((r: { alarmId: string }) => r.alarmId === alarmId);
     expect(review).toMatchObject({ state: 'open', beneficiaryId: kase.beneficiary.id, reason: 'genuine alarm' });
+    // Issue 15: a case review goes only to a role that can open it (an analyst cannot).
     const analyst = await addStaff(w.c, 'analyst', '+527479990030');
-    expect((await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'operator', { userId: analyst.user.id })).status).toBe(403);
+    const operator = await addStaff(w.c, 'operator', '+527479990032');
+    expect((await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'operator', { userId: operator.user.id })).status).toBe(403);
+    expect((await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'supervisor', { userId: analyst.user.id })).status).toBe(400);
     expect(
-      (await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'supervisor', { userId: analyst.user.id })).json().assignedTo,
-    ).toBe(analyst.user.id);
+      (await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'supervisor', { userId: operator.user.id })).json().assignedTo,
+    ).toBe(operator.user.id);
     expect((await w.api('POST', `/api/case-reviews/${review.id}/close`, 'supervisor', { note: 'measures raised' })).json().state).toBe(
       'closed',
     );
@@ -83,7 +87,7 @@ describe('after an alarm', () => {
     expect((await escalated).severity).toBe('critical');
     const sms = await w.rec.waitFor((r) => r.form.To === '+527479990031');
     expect(sms.form.Body).toBe(
-      `CENTINELA CRÍTICO: posible privación de la libertad de ${kase.beneficiary.alias}; el equipo fue manipulado tras la alarma ${alarmId}. Atienda ya.`,
+      `CENTINELA CRÍTICO: posible privación de la libertad de ${kase.beneficiary.alias}; el equipo fue manipulado tras la alarma ${alarmId}. Atienda ya; responda ${replyCode(alarmId)} para atender.`,
     );
     expect((await w.api('GET', `/api/alarms/${alarmId}`, 'operator')).json().severity).toBe('critical');
   });

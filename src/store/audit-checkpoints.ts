@@ -56,7 +56,12 @@ export class AuditCheckpoints {
       return undefined;
     }
     fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      fs.writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process (a CLI command beside `serve`) created it first: use theirs.
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
     return AuditCheckpoints.open(dataDir, undefined, opts);
   }
 
