@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemActor } from '../src/store/index.ts';
+import { workPlan } from './fixtures/action-plans.ts';
 import { addStaff, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { connackCode, connectDevice, registerDevice } from './fixtures/mqtt.ts';
@@ -33,6 +34,7 @@ describe('operators read a person in the context of an alarm or with a stated re
     expect(bare.json().error.message).toContain('in the context of an alarm or task');
     expect((await w.api('GET', '/api/beneficiaries', 'operator')).status).toBe(400);
     expect((await w.api('GET', `/api/contacts?beneficiaryId=${id}`, 'operator')).status).toBe(400);
+    expect((await w.api('GET', `/api/beneficiaries/${id}/addresses`, 'operator')).status).toBe(400);
 
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: id });
     const otherAlarm = await w.raise({ deviceId: other.deviceId, beneficiaryId: other.beneficiary.id });
@@ -40,6 +42,8 @@ describe('operators read a person in the context of an alarm or with a stated re
     expect(read.status).toBe(200);
     expect(read.json().fullName).toBe(kase.beneficiary.fullName);
     expect((await w.api('GET', `/api/beneficiaries/${id}?alarmId=${otherAlarm}`, 'operator')).status).toBe(403);
+    expect((await w.api('GET', `/api/beneficiaries/${id}/addresses?alarmId=${alarmId}`, 'operator')).status).toBe(200);
+    expect((await w.api('GET', `/api/beneficiaries/${id}/addresses?alarmId=${otherAlarm}`, 'operator')).status).toBe(403);
     const contacts = await w.api('GET', `/api/contacts?alarmId=${alarmId}`, 'operator');
     expect(contacts.status).toBe(200);
     expect(new Set(contacts.json().map((c: { beneficiaryId: string }) => c.beneficiaryId))).toEqual(new Set([id]));
@@ -55,7 +59,11 @@ describe('operators read a person in the context of an alarm or with a stated re
       'reason: follow-up call agreed with the person',
     ]);
 
-    await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'checked' });
+    // Issue 18: an alarm whose action plan has open steps is not resolved until the plan is worked.
+    await workPlan(w.api, alarmId);
+    expect((await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'checked' })).status).toBe(
+      200,
+    );
     expect((await w.api('GET', `/api/beneficiaries/${id}?alarmId=${alarmId}`, 'operator')).status).toBe(403);
     // Supervisors read as before, audited.
     expect((await w.api('GET', `/api/beneficiaries/${id}`, 'supervisor')).status).toBe(200);
@@ -77,7 +85,8 @@ describe('case reviews go only to roles that can open them (issue 15)', () => {
     const kase = await seedCase(w.c);
     const alarmId = await w.raise({ deviceId: kase.deviceId, beneficiaryId: kase.beneficiary.id });
     await w.api('POST', `/api/alarms/${alarmId}/acknowledge`, 'operator', {});
-    await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'genuine' });
+    await workPlan(w.api, alarmId);
+    expect((await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'genuine' })).status).toBe(200);
     const review = (await w.api('GET', '/api/case-reviews', 'supervisor')).json().find((r: { alarmId: string }) => r.alarmId === alarmId);
     const tech = await w.c.repos.users.create(systemActor('test'), { name: 'tech-reviews', role: 'technician' });
     const refused = await w.api('POST', `/api/case-reviews/${review.id}/assign`, 'supervisor', { userId: tech.user.id });

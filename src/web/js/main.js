@@ -7,7 +7,7 @@ import { startTicking } from './format.js';
 import { label, lang, loadMessages, setLanguage, t } from './i18n.js';
 import { connectLive, onLiveStatus } from './live.js';
 import { startPagingBanner } from './paging-banner.js';
-import { ROUTES, routesFor } from './routes.js';
+import { preloadAlarmView, ROUTES, routesFor } from './routes.js';
 import { openMostUrgentOnKey, watchForNewAlarms } from './views/queue.js';
 
 /** @typedef {{ userId: string, name: string, role: string, csrfToken: string | null }} Session */
@@ -31,6 +31,7 @@ async function boot() {
     watchForNewAlarms();
     openMostUrgentOnKey();
     startPagingBanner();
+    void preloadAlarmView();
   }
 
   /** @type {(() => void) | undefined} */

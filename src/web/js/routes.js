@@ -1,6 +1,5 @@
 // What each role may open. The API enforces the same rules; this only keeps the navigation
 // honest so no one is shown a section that would answer 403.
-import { renderAlarm } from './views/alarm.js';
 import { renderDevice } from './views/device.js';
 import { renderFleet } from './views/fleet.js';
 import { renderIncidents } from './views/incidents.js';
@@ -20,11 +19,16 @@ const DEVICE_READERS = ['technician', 'admin'];
 const ADMIN = ['admin'];
 
 /**
- * Administration views and the alarm history (and Preact with them) load on first use: the
- * other roles' consoles never download them, so the queue's first paint does not grow.
+ * Administration views, the alarm page and the alarm history (and Preact with them: the alarm
+ * page's notes, dispatch confirmation and map are Preact) load on first use: the other roles'
+ * consoles never download them, so the queue's first paint does not grow. Operators and
+ * supervisors fetch the alarm page early (main.js, `preloadAlarmView`) so opening one never waits.
  * @param {string} file @param {string} name @returns {Route['render']}
  */
 const onDemand = (file, name) => async (el, params, session) => (await import(`./views/${file}.js`))[name](el, params, session);
+
+/** Starts fetching the alarm page for a role that handles alarms; a failure shows when one is opened. */
+export const preloadAlarmView = () => import('./views/alarm.js').catch(() => undefined);
 
 /** @type {Route[]} */
 export const ROUTES = [
@@ -50,7 +54,7 @@ export const ROUTES = [
   { path: '/admin/import', nav: '/admin/devices', roles: ADMIN, render: onDemand('admin-import', 'renderAdminImport') },
   { path: '/queue', navKey: 'queue', roles: HANDLERS, render: renderQueue },
   { path: '/tasks', navKey: 'tasks', roles: HANDLERS, render: renderTasks },
-  { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: renderAlarm },
+  { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: onDemand('alarm', 'renderAlarm') },
   { path: '/reviews', navKey: 'reviews', roles: HANDLERS, render: renderReviews },
   { path: '/history', navKey: 'history', roles: HANDLERS, render: onDemand('history', 'renderHistory') },
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },

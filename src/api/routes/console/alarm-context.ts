@@ -67,8 +67,10 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
       const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note, people };
       if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [], addresses: [] };
       // Each repository read below is written to the audit chain (P6).
-      const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId);
-      const contacts = await deps.repos.contacts.list(actor, b.id);
+      // Issue 15: the audit entry says why the person was read: this alarm.
+      const purpose = `alarm:${alarm.id}`;
+      const b = await deps.repos.beneficiaries.get(actor, alarm.beneficiaryId, purpose);
+      const contacts = await deps.repos.contacts.list(actor, b.id, purpose);
       const responders = await deps.repos.responders.list({ stateCode: b.stateCode });
       const addresses = await deps.repos.addresses.list(actor, b.id);
       return {

@@ -4,6 +4,7 @@ import { idSchema } from '../../../domain/registry.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
+import { readingContext, readingContextQuery } from '../../reading-context.ts';
 
 const params = z.object({ id: idSchema });
 const oneParams = z.object({ id: idSchema, addressId: z.string().min(1).max(64) });
@@ -11,13 +12,22 @@ const addressBody = addressCreateSchema.omit({ beneficiaryId: true });
 
 /**
  * A person's registered addresses (home, work…), shown on the alarm map when a device sends no
- * fix. Administrators add and remove them; reads are audited like the rest of a person's data.
+ * fix. Administrators add and remove them; reads are audited like the rest of a person's data, and
+ * operators read them only in the context of an alarm or with a reason (issue 15).
  */
 export const beneficiaryAddressRoutes: RouteModule = (app, deps) => {
   app.get(
     '/api/beneficiaries/:id/addresses',
-    { config: { access: ACCESS.personalData }, schema: { tags: ['registry'], params, response: { 200: z.array(addressSchema) } } },
-    (req) => deps.repos.addresses.list(actorOf(req), req.params.id),
+    {
+      config: { access: ACCESS.personalData },
+      schema: { tags: ['registry'], params, querystring: z.object(readingContextQuery), response: { 200: z.array(addressSchema) } },
+    },
+    async (req) => {
+      // Issue 15: where a person lives is read by operators only for an open alarm of that person
+      // or with a stated reason, like the rest of the record (src/api/reading-context.ts).
+      await readingContext(deps, req, req.query, req.params.id);
+      return deps.repos.addresses.list(actorOf(req), req.params.id);
+    },
   );
   app.post(
     '/api/beneficiaries/:id/addresses',
