@@ -67,7 +67,7 @@ describe("the action plan in the operator's alarm view", () => {
     const { page } = op;
     await page.getByRole('button', { name: 'Marcar como hecho: Llamar a la persona protegida' }).click();
     await page.getByLabel('Qué pasó').fill('Contestó, está en casa');
-    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByRole('button', { name: 'Guardar lo que pasó' }).click();
     const first = page.locator('[data-step="call-beneficiary"]');
     await seeText(first, 'Resultado: Contestó, está en casa');
     await seeText(first, 'por usted');
@@ -75,7 +75,7 @@ describe("the action plan in the operator's alarm view", () => {
 
     await page.getByRole('button', { name: 'Omitir: Llamar al contacto de confianza 1' }).click();
     await page.getByLabel('Por qué se omite').fill('La persona pidió no avisar a su hermana');
-    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByRole('button', { name: 'Guardar por qué se omite' }).click();
     await seeText(page.locator('[data-step="call-contact-1"]'), 'Motivo: La persona pidió no avisar a su hermana');
     await seeText(page.locator('#plan-summary'), '3 paso(s) abierto(s)');
     // Both are on the timeline too.
@@ -87,8 +87,10 @@ describe("the action plan in the operator's alarm view", () => {
   it('refuses to resolve while steps are open, and the operator has no override', async () => {
     const { page } = op;
     await page.keyboard.press('r');
+    // No outcome is preselected (issue 16): the operator chooses one, and the server still refuses.
+    await page.getByLabel('Falsa alarma').check();
     await page.getByRole('button', { name: 'Confirmar resolución' }).click();
-    await seeText(page.locator('#alarm-status'), /.+/);
+    await seeText(page.locator('#alarm-status'), 'el plan de acción tiene 3 paso(s) abierto(s)');
     expect(await page.locator('#alarm-state').textContent()).not.toBe('Resuelta');
     await seeText(page.locator('#plan-summary'), '3 paso(s) abierto(s)');
     expect(await page.locator('#plan-override').count()).toBe(0);
@@ -100,7 +102,7 @@ describe("the action plan in the operator's alarm view", () => {
     await page.goto(`/#/alarm/${alarmId}`);
     await page.getByRole('button', { name: 'Cerrar pasos abiertos (supervisión)' }).click();
     await page.getByLabel('Motivo de la supervisión').fill('Confirmado por videollamada: falsa alarma');
-    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByRole('button', { name: 'Cerrar los pasos abiertos con este motivo' }).click();
     await seeText(page.locator('#plan-summary'), 'Todos los pasos están cerrados.');
     await seeText(page.locator('[data-step="confirm-on-scene"]'), 'override: Confirmado por videollamada');
 

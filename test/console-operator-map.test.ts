@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import { systemActor } from '../src/store/index.ts';
+import { workPlan } from './fixtures/action-plans.ts';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
 import {
   addConsoleUser,
@@ -60,6 +61,13 @@ afterAll(async () => {
 
 const api = (path: string, token: string, init: RequestInit = {}) =>
   fetch(`${t.centinela.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+
+/** The API as the plan fixture calls it: issue 18 refuses to resolve an alarm whose action plan has open steps. */
+const planApi = async (method: 'GET' | 'POST', url: string, role: 'operator' | 'supervisor', body?: unknown) => {
+  const res = await api(url, t.tokens[role], { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const json: unknown = await res.json().catch(() => null);
+  return { status: res.status, json: () => json };
+};
 
 describe("the operator's map", () => {
   it('shows the fix with its accuracy and age, the registered address, and the responders with numbers, the aggressor marked not to call', async () => {
@@ -157,6 +165,9 @@ describe('notes, calls and dispatch', () => {
 
   it('resolves only once an outcome is chosen: none is preselected', async () => {
     const { page } = op;
+    // The panic plan's steps are worked first (issue 18); the view follows live.
+    await workPlan(planApi, alarmId, 'Hecho por teléfono');
+    await seeText(page.locator('#plan-summary'), 'Todos los pasos están cerrados.');
     await page.keyboard.press('r');
     await page.locator('#resolve-form').waitFor();
     expect(await page.locator('#resolve-form input[name="outcome"]:checked').count()).toBe(0);
@@ -193,6 +204,7 @@ describe('history and the queue', () => {
 
   it('N opens the real alarm before an older test alarm', async () => {
     const { page } = op;
+    await workPlan(planApi, noFixAlarmId);
     const resolved = await api(`/api/alarms/${noFixAlarmId}/resolve`, t.tokens.operator, {
       method: 'POST',
       body: JSON.stringify({ outcome: 'test' }),

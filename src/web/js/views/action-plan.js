@@ -29,6 +29,9 @@ export function actionPlanPanel(alarmId, session, reload) {
   const text = h('textarea', { id: 'plan-text', name: 'text', rows: '2', maxlength: '2000', required: true });
   const textLabel = h('label', { for: 'plan-text', id: 'plan-text-label' });
   const formTitle = h('h3', { id: 'plan-form-title' });
+  // The save button says what it saves: the alarm view also has "Guardar nota" and "Guardar llamada".
+  const save = h('button', { type: 'submit', class: 'primary', id: 'plan-submit' }, t('plan.save'));
+  const cancel = h('button', { type: 'button', class: 'ghost', id: 'plan-cancel', onclick: () => close() }, t('alarm.cancel'));
   const form = h(
     'form',
     {
@@ -44,12 +47,7 @@ export function actionPlanPanel(alarmId, session, reload) {
     formTitle,
     textLabel,
     text,
-    h(
-      'div',
-      { class: 'row' },
-      h('button', { type: 'submit', class: 'primary', id: 'plan-submit' }, t('plan.save')),
-      h('button', { type: 'button', class: 'ghost', onclick: () => close() }, t('alarm.cancel')),
-    ),
+    h('div', { class: 'row' }, save, cancel),
   );
 
   const close = () => {
@@ -63,6 +61,8 @@ export function actionPlanPanel(alarmId, session, reload) {
     pending = { kind, step };
     formTitle.textContent = kind === 'override' ? t('plan.overrideTitle') : (step?.title ?? '');
     textLabel.textContent = t(kind === 'done' ? 'plan.outcome' : kind === 'skip' ? 'plan.reason' : 'plan.overrideReason');
+    save.textContent = t(kind === 'done' ? 'plan.saveDone' : kind === 'skip' ? 'plan.saveSkip' : 'plan.saveOverride');
+    cancel.setAttribute('aria-label', t('plan.cancel', { step: formTitle.textContent ?? '' }));
     form.hidden = false;
     /** @type {HTMLElement} */ (text).focus();
   };

@@ -17,7 +17,7 @@ function DispatchConfirm({ responders, onConfirm, onCancel }) {
     ${never.length ? html`<p class="reason" id="dispatch-never">${t('dispatch.never', { names: never.join(', ') })}</p>` : null}
     <div class="row">
       <button type="button" class="primary" id="dispatch-confirm-yes" onClick=${onConfirm}>${t('dispatch.confirm')}</button>
-      <button type="button" class="ghost" onClick=${onCancel}>${t('alarm.cancel')}</button>
+      <button type="button" class="ghost" aria-label=${t('dispatch.cancel')} onClick=${onCancel}>${t('alarm.cancel')}</button>
     </div>
   </section>`;
 }

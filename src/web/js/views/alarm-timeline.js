@@ -64,7 +64,8 @@ export function timelinePanel(timeline, context, me, notifications) {
   const who = names(context, notifications);
   const byId = new Map(notifications.map((n) => [n.id, n]));
   const seen = new Set();
-  const personal = timeline.filter((e) => isPersonEntry(e, byId, seen));
+  // What a person did (a note, a call, a plan step, an action) is shown by default as well.
+  const personal = timeline.filter((e) => byPerson(e.actor) || isPersonEntry(e, byId, seen));
   const hidden = timeline.length - personal.length;
   const shown = engineShown() ? timeline : personal;
   const toggle =
@@ -98,7 +99,6 @@ export function timelinePanel(timeline, context, me, notifications) {
         const reason = d.reason ? h('div', { class: 'reason' }, t('timeline.reason', { reason: reasonText(String(d.reason)) })) : null;
         const note = d.note ? h('div', { class: 'muted' }, `“${d.note}”`) : null;
         const outcome = d.outcome ? h('div', null, label('outcome', d.outcome)) : null;
-        const byPerson = e.actor && !String(e.actor).startsWith('system:') && !String(e.actor).startsWith('engine');
         return h(
           'li',
           { class: `tl tl-${e.kind}${skipped ? ' is-skipped' : ''}`, dataset: { kind: e.kind } },
@@ -107,7 +107,7 @@ export function timelinePanel(timeline, context, me, notifications) {
             'div',
             { class: 'tl-body' },
             h('span', { class: 'tl-text' }, describe(e, who)),
-            byPerson
+            byPerson(e.actor)
               ? h('span', { class: 'muted small' }, ` ${t('timeline.by', { actor: actorLabel(e.actor, context?.people, me) })}`)
               : null,
             reason,
@@ -119,6 +119,10 @@ export function timelinePanel(timeline, context, me, notifications) {
     ),
   );
 }
+
+/** Whether an entry was written by a person rather than by the engine or the system. */
+const byPerson = (/** @type {unknown} */ actor) =>
+  Boolean(actor) && !String(actor).startsWith('system:') && !String(actor).startsWith('engine');
 
 /**
  * The engine writes skip reasons in English (src/domain/dispatch.ts); the known ones are

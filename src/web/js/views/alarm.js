@@ -50,14 +50,20 @@ export async function renderAlarm(el, params, session) {
   };
 
   const act = async (/** @type {string} */ path, /** @type {unknown} */ body = {}) => {
+    let conflict = false;
     try {
       const done = await api(`/api/alarms/${seg(id)}/${path}`, { method: 'POST', body });
       status.textContent = path === 'dispatch' ? dispatchText(done?.dispatch, context) : t(`done.${path}`);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) status.textContent = t('alarm.conflict');
+      conflict = err instanceof ApiError && err.status === 409;
+      if (conflict) status.textContent = t('alarm.conflict');
       else status.textContent = t('common.error', { message: /** @type {Error} */ (err).message });
     }
     await load();
+    // Issue 18: a resolution refused because the plan has open steps says so, not "someone else acted".
+    const open = openPlanSteps(alarm);
+    if (conflict && path === 'resolve' && alarm?.state !== 'resolved' && open > 0)
+      status.textContent = t('alarm.planOpen', { count: open });
   };
 
   // Built once: a repaint from the live stream must not wipe a note being typed.
@@ -176,6 +182,10 @@ const callees = (/** @type {any} */ context) => [
     .map((/** @type {any} */ r) => ({ name: r.name, phone: r.phone })),
 ];
 
+/** Open steps of the alarm's action plan (issue 18). */
+const openPlanSteps = (/** @type {any} */ a) =>
+  (a?.plan?.steps ?? []).filter((/** @type {{ status: string }} */ s) => s.status === 'open').length;
+
 /** @param {any[]} a @param {any[]} b */
 const mergeByTime = (a, b) => [...a, ...b].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
 
@@ -253,7 +263,11 @@ function resolvePanel(submit) {
       'div',
       { class: 'row' },
       h('button', { type: 'submit', class: 'primary' }, t('alarm.resolveSubmit')),
-      h('button', { type: 'button', class: 'ghost', onclick: () => (form.hidden = true) }, t('alarm.cancel')),
+      h(
+        'button',
+        { type: 'button', class: 'ghost', 'aria-label': t('alarm.cancelResolve'), onclick: () => (form.hidden = true) },
+        t('alarm.cancel'),
+      ),
     ),
   );
   return {
