@@ -201,7 +201,7 @@ describe('suppression cannot be undone by combining reports (issue 14.5)', async
     // 20 states still leave dozens of small groups a year).
     expect(withheldSeen).toBeGreaterThan(50);
     expect(findings).toEqual([]);
-  });
+  }, 120_000);
 
   it('over a fleet three times larger, across six states, with a rare second button model, no withheld group can be solved for', () => {
     const states = ['VER', 'GRO', 'OAX', 'CHP', 'CMX', 'CHH'] as const;

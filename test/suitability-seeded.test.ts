@@ -45,10 +45,21 @@ describe('suitability over the seeded year with the remote municipality (devices
     expect(cmx?.reasons.map((r) => r.figure)).not.toContain('onSceneP50Min');
   });
 
-  it("for analysts the place is withheld: Chihuahua's row minus it would give Chihuahua's 3 other people", () => {
+  it("for analysts at the demo's scale the satellite verdict shows, and a cell that would reveal Chihuahua's remaining 2 people is withheld", () => {
     const forAnalyst = suitabilityReport(inputs, { period, outages: [], thresholds, suppressSmallGroups: true });
-    const gyc = forAnalyst.rows.filter((r) => r.municipality === REMOTE_MUNICIPALITY.municipality);
-    expect(gyc.length).toBeGreaterThan(0);
-    expect(gyc.every((r) => r.suppressed && r.verdict === null && r.people === undefined)).toBe(true);
+    const cell = (kind: string, municipality: string | null) =>
+      forAnalyst.rows.find((r) => r.state === 'CHH' && r.kind === kind && r.municipality === municipality);
+    // Satellite phones there: six people, a verdict an analyst may read.
+    expect(cell('satellite_phone', REMOTE_MUNICIPALITY.municipality)).toMatchObject({
+      suppressed: false,
+      verdict: 'unsuitable',
+      people: 6,
+    });
+    // Panic buttons in Chihuahua: 24 people, 16 in the capital, 6 in the remote place and 2 elsewhere.
+    // The 2 are withheld, and with them the smallest shown sibling, or the state's row minus the
+    // shown municipalities would give them.
+    expect(cell('panic_button', null)).toMatchObject({ suppressed: false, people: 24 });
+    expect(cell('panic_button', REMOTE_MUNICIPALITY.municipality)).toMatchObject({ suppressed: true, verdict: null });
+    expect(cell('panic_button', REMOTE_MUNICIPALITY.municipality)?.people).toBeUndefined();
   });
 });
