@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type SQLite from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AlarmKind, Severity } from '../../domain/alarm.ts';
 import type { Location } from '../../domain/wire.ts';
 import type { Database } from '../schema.ts';
@@ -101,7 +101,8 @@ export class AlarmIntake {
       .onConflict((oc) =>
         oc
           .columns(['device_id', 'kind'])
-          .where('state', '<>', 'resolved')
+          // A literal, not a parameter: SQLite matches the partial index by its predicate's text.
+          .where(sql<boolean>`state <> 'resolved'`)
           .doUpdateSet((eb) => ({
             press_count: eb('alarms.press_count', '+', 1),
             last_press_at: eb.ref('excluded.received_at'),
