@@ -30,7 +30,7 @@ function decode(line: string): Entry | undefined {
 }
 
 /**
- * P1 while the database is away (issue 13, docs/degraded-modes.md): alarm presses the store could
+ * P1 while the database is away (issue 13, docs/architecture.md "When the database is slow or away"): alarm presses the store could
  * not take in time are appended here, each line checksummed, and made durable with fdatasync
  * before the device gets its PUBACK. Presses appended together share one write and one sync. A
  * press is pending until it is marked replayed (stored in the database); once none is pending the
