@@ -18,6 +18,8 @@ const CHUNK = 500;
 export class JournalReplay {
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
+  /** Replayed presses still queued for a commit: while any is, a stalled database gets no more. */
+  private unsettled = 0;
 
   constructor(
     private readonly ctx: IngestContext,
@@ -32,7 +34,7 @@ export class JournalReplay {
   /** One round now (or the one under way). */
   replay(): Promise<void> {
     this.ctx.metrics.alarmJournalPending.set(this.journal.pendingCount);
-    if (this.journal.pendingCount === 0) return Promise.resolve();
+    if (this.journal.pendingCount === 0 || this.unsettled > 0) return Promise.resolve();
     this.running ??= this.round().finally(() => {
       this.running = undefined;
       this.ctx.metrics.alarmJournalPending.set(this.journal.pendingCount);
@@ -62,22 +64,26 @@ export class JournalReplay {
     const { timeoutMs } = this.ctx.alarmStore;
     const viewed = await withinBound(Promise.all(presses.map((p) => this.withPerson(p))), timeoutMs);
     if (!viewed.ok) return 0;
-    const results = await Promise.all(viewed.value.map((p) => withinBound(this.ctx.alarmCommits.submit(p), timeoutMs)));
-    const stored: AlarmPress[] = [];
-    for (const [i, r] of results.entries()) {
-      const press = viewed.value[i] as AlarmPress;
-      if (!r.ok) continue;
-      announceStored(this.ctx, press, r.value);
-      stored.push(press);
-    }
-    this.ctx.metrics.alarmsReplayed.inc(stored.length);
-    try {
-      await this.journal.markReplayed(stored);
-    } catch (err) {
-      // Left pending, they are replayed again: the database recognises them as duplicates.
-      this.ctx.logger.warn({ err }, 'could not mark journaled alarms as replayed');
-    }
-    return stored.length;
+    // Each press is announced and leaves the journal when its commit lands — within the bound or
+    // after it (a stalled commit), so none is stored without being announced.
+    const results = await Promise.all(
+      viewed.value.map((p) => {
+        this.unsettled++;
+        const commit = this.ctx.alarmCommits
+          .submit(p)
+          .then(async (outcome) => {
+            announceStored(this.ctx, p, outcome);
+            this.ctx.metrics.alarmsReplayed.inc();
+            // Left pending on failure, it is replayed again: the database recognises it.
+            await this.journal
+              .markReplayed([p])
+              .catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not mark a journaled alarm as replayed'));
+          })
+          .finally(() => this.unsettled--);
+        return withinBound(commit, timeoutMs);
+      }),
+    );
+    return results.filter((r) => r.ok).length;
   }
 
   private async withPerson(p: AlarmPress): Promise<AlarmPress> {
