@@ -14,6 +14,7 @@ const EVENTS = [
   'notification.changed',
   'outbox.message',
   'device.state.changed',
+  'alarm.journaled',
 ];
 
 /** @typedef {{ event: string, data: Record<string, unknown> }} LiveMessage */

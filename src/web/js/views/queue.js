@@ -230,6 +230,13 @@ export function watchForNewAlarms() {
     const urgent =
       (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) || m.event === 'alarm.press_joined' || m.event === 'alarm.escalated';
     if (urgent) alertNewAlarm();
+    // Issue 13: a press this server holds in its journal while the database is away — not in the
+    // queue yet, but the operator must know now.
+    if (m.event === 'alarm.journaled') {
+      alertNewAlarm();
+      showJournaledBanner(m.data);
+      return;
+    }
     // Away from the queue (working another alarm, say), the counts and a banner still say so.
     if (!m.event.startsWith('alarm.') || document.getElementById('alarm-queue') || document.getElementById('queue-empty')) return;
     if (urgent) showBanner();
@@ -250,4 +257,18 @@ function showBanner() {
   view?.before(
     h('p', { id: 'new-alarm-banner', class: 'banner', role: 'alert' }, t('queue.banner'), ' ', link('/queue', {}, t('queue.bannerLink'))),
   );
+}
+
+/** @param {Record<string, unknown>} data */
+function showJournaledBanner(data) {
+  document.getElementById('journaled-alarm-banner')?.remove();
+  const vars = {
+    device: String(data.deviceId),
+    kind: label('kind', String(data.kind)),
+    at: dateTime(Number(data.receivedAt)),
+    pending: Number(data.pending),
+  };
+  document
+    .getElementById('view')
+    ?.before(h('p', { id: 'journaled-alarm-banner', class: 'banner', role: 'alert' }, t('queue.journaledBanner', vars)));
 }
