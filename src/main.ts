@@ -133,7 +133,14 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     early?.waitingFor('ingest');
     const ingest = await startIngest({
       ...common,
-      config: { ...config.mqtt, redisUrl: config.redisUrl, influx: config.influx, gateways: config.gateways },
+      config: {
+        ...config.mqtt,
+        redisUrl: config.redisUrl,
+        influx: config.influx,
+        gateways: config.gateways,
+        dataDir: config.dataDir,
+        alarmStoreTimeoutMs: config.alarmStoreTimeoutMs,
+      },
     });
     shutdown.add('ingest', () => ingest.stop());
     ingestApi = ingest.api;

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmPress } from '../src/store/index.ts';
 import type { EngineName } from './fixtures/databases.ts';
 import { type IngestTestCentinela, startIngestCentinela } from './fixtures/ingest-centinela.ts';
-import { alarm, closed, connectDevice, registerDevice } from './fixtures/mqtt.ts';
+import { eventually } from './fixtures/ingest-wait.ts';
+import { alarm, connectDevice, registerDevice } from './fixtures/mqtt.ts';
 
 /**
  * Group commit (P1): alarms arriving together share one durable commit, each PUBACK comes only
@@ -41,7 +42,7 @@ describe.each(['sqlite', 'postgres'] as EngineName[])('alarms sharing a commit (
     expect((await t.alarmsOf(id)).map((a) => a.press_count)).toEqual([2]);
   });
 
-  it('withholds the PUBACK of an alarm whose commit fails, acknowledges its neighbours, and stores it once the store recovers', async () => {
+  it('journals an alarm whose commit fails (PUBACK once on disk, connection kept), acknowledges its neighbours, and stores it once the store recovers', async () => {
     const poisoned = await registerDevice(t.centinela.repos, `pb-poisoned-${engine}`);
     const healthy = await registerDevice(t.centinela.repos, `pb-healthy-${engine}`);
     // The store refuses every press of one device, as a full disk or a broken index would.
@@ -65,22 +66,24 @@ describe.each(['sqlite', 'postgres'] as EngineName[])('alarms sharing a commit (
     const a = await connectDevice(t.mqttPort, poisoned, options);
     const b = await connectDevice(t.mqttPort, healthy, options);
     clients.push(a, b);
-
-    let poisonedAcked = false;
-    const aGone = closed(a);
-    const aDelivered = a.publishAsync(`v1/devices/${poisoned.id}/alarm`, alarm('will-fail-first'), { qos: 1 }).then(() => {
-      poisonedAcked = true;
+    let aClosed = false;
+    a.on('close', () => {
+      aClosed = true;
     });
+
+    // Issue 13: the refused press is made durable in the node's journal and acknowledged; the
+    // broker does not hang up on the device.
+    await a.publishAsync(`v1/devices/${poisoned.id}/alarm`, alarm('will-fail-first'), { qos: 1 });
+    expect(await t.counter('centinela_ingest_alarms_journaled_total')).toBe(1);
     await b.publishAsync(`v1/devices/${healthy.id}/alarm`, alarm('goes-through'), { qos: 1 });
-    expect(await t.alarmsOf(healthy.id)).toHaveLength(1);
-    // No PUBACK for the refused press: the broker hangs up, and the device keeps it to send again.
-    await aGone;
-    expect(poisonedAcked).toBe(false);
+    await eventually(async () => (await t.alarmsOf(healthy.id)).length === 1);
     expect(await t.alarmsOf(poisoned.id)).toHaveLength(0);
     expect(await t.counter('centinela_ingest_alarm_store_failures_total')).toBeGreaterThanOrEqual(1);
+    expect(aClosed).toBe(false);
 
     await sql.raw(`drop trigger refuse_poisoned${engine === 'postgres' ? ' on alarm_presses' : ''}`).execute(t.db);
-    await aDelivered;
+    // Replayed from the journal once the store takes it: stored once.
+    await eventually(async () => (await t.alarmsOf(poisoned.id)).length === 1);
     expect((await t.alarmsOf(poisoned.id)).map((x) => x.press_count)).toEqual([1]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { replyCode } from '../src/alerts/reply-code.ts';
+import { workPlan } from './fixtures/action-plans.ts';
 import { addStaff, PUBLIC_URL, seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
@@ -22,6 +23,14 @@ async function pagedAlarm(): Promise<string> {
   w.clock.advance(30_000);
   await w.rec.waitFor((r) => r.kind === 'sms' && r.form.To === SUPERVISOR && (r.form.Body ?? '').includes(alarmId));
   return alarmId;
+}
+
+/** Closes an alarm; issue 18 refuses resolution while its action plan has open steps, so the plan is worked first. */
+async function closeAlarm(alarmId: string): Promise<void> {
+  await workPlan(w.api, alarmId);
+  const res = await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'pressed by mistake' });
+  expect(res.status).toBe(200);
+  expect(await state(alarmId)).toBe('resolved');
 }
 
 const reply = (body: string, messageId: string, from = SUPERVISOR) =>
@@ -61,7 +70,7 @@ describe('an SMS reply names its alarm and counts once (issue 15)', () => {
   test('the same message id counts once even for the alarm it named', async () => {
     await addStaff(w.c, 'supervisor', SUPERVISOR);
     const alarmId = await pagedAlarm();
-    await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'pressed by mistake' });
+    await closeAlarm(alarmId);
     expect((await reply(replyCode(alarmId), 'SMonce000001')).body).toContain('ya está cerrada');
     expect((await reply(replyCode(alarmId), 'SMonce000001')).body).toContain('ya se había recibido');
   });
@@ -84,7 +93,7 @@ describe('an SMS reply names its alarm and counts once (issue 15)', () => {
   test('a reply after the alarm was closed changes nothing and says the alarm is closed', async () => {
     await addStaff(w.c, 'supervisor', SUPERVISOR);
     const alarmId = await pagedAlarm();
-    await w.api('POST', `/api/alarms/${alarmId}/resolve`, 'operator', { outcome: 'false_alarm', note: 'pressed by mistake' });
+    await closeAlarm(alarmId);
     const res = await reply(replyCode(alarmId), 'SMlate000001');
     expect(res.body).toContain(`La alarma ${alarmId} ya está cerrada`);
     expect(await state(alarmId)).toBe('resolved');

@@ -37,8 +37,9 @@ describe('a centre’s own policies and templates', { timeout: 60_000 }, () => {
     });
     t = await startTestCentinela('sqlite', { env: { CENTINELA_POLICY_DIR: policies, CENTINELA_TEMPLATE_DIR: templates } });
     const started = t.logs.find((l) => String(l.msg).startsWith('alerts started')) as { policies: string[] };
-    // The shipped silent-device and panic policies are still in force beside the centre's.
-    expect(started.policies.sort()).toEqual(['camera-night', 'device_offline', 'motion-centre', 'panic']);
+    // The shipped silent-device, panic and duress (issue 18) policies are still in force beside the
+    // centre's; the centre's motion.json replaced the shipped one of the same name.
+    expect(started.policies.sort()).toEqual(['camera-night', 'device_offline', 'duress', 'motion-centre', 'panic']);
   });
 
   it('a start without a silent-device policy is refused, saying why', async () => {

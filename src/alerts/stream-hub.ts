@@ -47,6 +47,8 @@ export class StreamHub {
       events.on('alarm.escalated', (e) => this.publish({ event: 'alarm.escalated', data: { ...e }, personal: true }), any),
       events.on('notification.changed', (e) => this.publish({ event: 'notification.changed', data: { ...e }, personal: true }), any),
       events.on('device.state.changed', (e) => this.publish({ event: 'device.state.changed', data: { ...e }, personal: false }), any),
+      // Issue 13: a press this node journaled while the database is away, shown at once.
+      events.on('alarm.journaled', (e) => this.publish({ event: 'alarm.journaled', data: { ...e }, personal: true })),
       // This node announces its own new alarms once their escalation starts (alarm-opener);
       // another node's new alarm or repeat press arrives here as the relayed intake event.
       events.on(

@@ -42,6 +42,8 @@ export const envSchema = z
     CENTINELA_MQTT_TLS_CERT: nonEmpty,
     CENTINELA_MQTT_TLS_KEY: nonEmpty,
     CENTINELA_DATA_DIR: z.string().min(1).default('./data'),
+    /** How long an alarm waits for the database before it is journaled locally (issue 13, docs/architecture.md "When the database is slow or away"). */
+    CENTINELA_ALARM_STORE_TIMEOUT_MS: z.coerce.number().int().min(100, 'at least 100 ms').max(60_000, 'at most 60,000 ms').default(3_000),
     CENTINELA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CENTINELA_PUBLIC_URL: url(['http', 'https']),
     CENTINELA_WEBHOOK_URL: url(['http', 'https']),
@@ -169,6 +171,7 @@ export interface Config {
     externalUrl: string | undefined;
   };
   dataDir: string;
+  alarmStoreTimeoutMs: number;
   logLevel: Env['CENTINELA_LOG_LEVEL'];
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   influx: { url: string; token: string; org: string; bucket: string } | undefined;
@@ -220,6 +223,7 @@ export function toConfig(env: Env): Config {
       externalUrl: env.MQTT_URL,
     },
     dataDir,
+    alarmStoreTimeoutMs: env.CENTINELA_ALARM_STORE_TIMEOUT_MS,
     logLevel: env.CENTINELA_LOG_LEVEL,
     database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'sqlite', file: path.join(dataDir, 'centinela.db') },
     influx:

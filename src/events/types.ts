@@ -31,6 +31,20 @@ export interface EventMap {
     /** Set when the device's clock was suspect and the receive time replaced it: what the device said (null: unreadable). */
     deviceTime?: number | null;
   };
+  /**
+   * An alarm press made durable in this node's local journal while the database is away (issue
+   * 13): PUBACKed, not yet an alarm. `alarm.raised` follows once it is replayed into the database.
+   */
+  'alarm.journaled': {
+    deviceId: string;
+    beneficiaryId: string | null;
+    kind: AlarmKind;
+    test: boolean;
+    at: number;
+    receivedAt: number;
+    /** Presses this node holds in its journal, not yet in the database. */
+    pending: number;
+  };
   'device.event.received': {
     deviceId: string;
     kind: DeviceEventKind;

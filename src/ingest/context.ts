@@ -1,10 +1,11 @@
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger } from '../platform/index.ts';
-import type { Repositories } from '../store/index.ts';
+import type { AlarmJournal, Repositories } from '../store/index.ts';
 import type { TelemetrySink } from '../store/telemetry/index.ts';
 import type { HeartbeatAdmission } from './admission.ts';
 import type { AlarmCommits } from './alarm-commits.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
+import type { DeviceViews } from './device-views.ts';
 import type { IngestErrorLog } from './ingest-errors.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { UplinkKind } from './topics.ts';
@@ -34,6 +35,15 @@ export interface IngestContext {
   connections: ConnectionTracker;
   /** Alarm presses' group commit (P1): each settles after the durable commit that holds it. */
   alarmCommits: AlarmCommits;
+  /** The bound on waiting for the store, and the local journal that takes over past it (issue 13). */
+  alarmStore: {
+    timeoutMs: number;
+    journal: AlarmJournal | undefined;
+    /** Set when the store failed a press; cleared when it stores one again. Presses go to the journal first meanwhile. */
+    away: boolean;
+  };
+  /** The last view of each device read, for presses that arrive while the database is away. */
+  views: DeviceViews;
 }
 
 /** Drops an unreadable message: counted per device and reason, visible to technicians. */

@@ -2,7 +2,7 @@ import type { Gateway } from '../domain/gateway.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
 import { generateCredential, hashDeviceSecret } from '../platform/secrets.ts';
-import type { Actor, Repositories, Store } from '../store/index.ts';
+import { type Actor, AlarmJournal, type Repositories, type Store } from '../store/index.ts';
 import type { TelemetryTable } from '../store/schema-ingest.ts';
 import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
@@ -12,8 +12,10 @@ import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
+import { DeviceViews } from './device-views.ts';
 import { wireDownlink } from './downlink.ts';
 import { IngestErrorLog, type IngestErrorView, type UnregisteredHardware } from './ingest-errors.ts';
+import { JournalReplay } from './journal-replay.ts';
 import { LoadMonitor } from './load-monitor.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { mqttConnectionCeiling, OpenFilesWatch, readOpenFileLimit } from './open-files.ts';
@@ -39,7 +41,14 @@ export interface IngestConfig {
   influx: { url: string; token: string; org: string; bucket: string } | undefined;
   /** Protocol gateways (issue 17); absent = none. */
   gateways?: GatewaysConfig | undefined;
+  /** The data folder, where the local alarm journal lives (issue 13); absent = no journal. */
+  dataDir?: string | undefined;
+  /** How long an alarm waits for the store before it is journaled (CENTINELA_ALARM_STORE_TIMEOUT_MS). */
+  alarmStoreTimeoutMs?: number | undefined;
 }
+
+/** The store's bound for an alarm when the configuration names none. */
+export const DEFAULT_ALARM_STORE_TIMEOUT_MS = 3_000;
 
 export interface IngestDeps {
   config: IngestConfig;
@@ -139,7 +148,15 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     admission: new HeartbeatAdmission(DEFAULT_ADMISSION, () => monitor.isOverloaded()),
     connections: new ConnectionTracker(deps.events),
     alarmCommits: new AlarmCommits(deps.repos.alarmIntake, (n) => metrics.alarmsPerCommit.observe(n)),
+    alarmStore: {
+      timeoutMs: deps.config.alarmStoreTimeoutMs ?? DEFAULT_ALARM_STORE_TIMEOUT_MS,
+      journal: deps.config.dataDir ? AlarmJournal.open(deps.config.dataDir, logger) : undefined,
+      away: false,
+    },
+    views: new DeviceViews(),
   };
+  const journal = ctx.alarmStore.journal;
+  const replay = journal ? new JournalReplay(ctx, journal) : undefined;
 
   const upgrades = new SecretUpgrades(deps.repos, logger);
   const openFiles = new OpenFilesWatch(readOpenFileLimit(), logger, metrics);
@@ -156,7 +173,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {
         ctx,
-        auth: new Authenticator(deps.repos, gateways, deps.clock, upgrades),
+        auth: new Authenticator(deps.repos, gateways, deps.clock, upgrades, ctx.alarmStore.timeoutMs),
         logger,
         clock: deps.clock,
         metrics,
@@ -170,6 +187,8 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   } catch (err) {
     offDownlink();
     await transport.stop();
+    await replay?.stop();
+    journal?.close();
     throw err;
   }
 
@@ -222,6 +241,8 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       openFiles.stop();
       await transport.stop();
       ctx.connections.flush();
+      await replay?.stop();
+      journal?.close();
       await upgrades.stop();
       await telemetry.close();
       await errors.close();

@@ -33,6 +33,26 @@ export function createIngestMetrics(metrics: Metrics) {
       help: 'Alarm presses that could not be stored (the device gets no PUBACK and retransmits)',
       registers,
     }),
+    alarmsJournaled: new metrics.Counter({
+      name: 'centinela_ingest_alarms_journaled_total',
+      help: 'Alarm presses the store did not take in time, made durable in the local journal and PUBACKed (issue 13)',
+      registers,
+    }),
+    alarmsWithheld: new metrics.Counter({
+      name: 'centinela_ingest_alarms_withheld_total',
+      help: 'Alarm presses neither stored nor journaled: PUBACK withheld, the connection kept, the device retransmits',
+      registers,
+    }),
+    alarmsReplayed: new metrics.Counter({
+      name: 'centinela_ingest_alarms_replayed_total',
+      help: 'Journaled alarm presses replayed into the database once it answered again',
+      registers,
+    }),
+    alarmJournalPending: new metrics.Gauge({
+      name: 'centinela_ingest_alarm_journal_pending',
+      help: 'Alarm presses in the local journal not yet in the database',
+      registers,
+    }),
     alarmStoreSeconds: new metrics.Histogram({
       name: 'centinela_ingest_alarm_store_seconds',
       help: 'Time to store an alarm press durably, before its PUBACK',

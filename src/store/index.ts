@@ -1,4 +1,5 @@
 export { type Actor, systemActor } from './actor.ts';
+export { AlarmJournal, JOURNAL_FILE } from './alarm-journal.ts';
 export { alarmRow, type NewAlarm } from './alarm-row.ts';
 export { AuditCheckpoints, startAuditCheckpoints } from './audit-checkpoints.ts';
 export { DEFAULT_CATALOGUE_DIR, loadCatalogue } from './catalogue.ts';

@@ -67,14 +67,7 @@ export async function adoptPendingAlarms(ctx: AlertsContext): Promise<number> {
   return adopted;
 }
 
-/** A repeat press joins the open alarm: counted and timestamped on the timeline. */
+/** A repeat press joins the open alarm: intake put it on the timeline in the press's own commit. */
 export async function notePress(ctx: AlertsContext, alarmId: string, pressCount: number, at: number): Promise<void> {
-  await ctx.repos.alarms.appendTimeline({
-    alarmId,
-    at: ctx.clock.now(),
-    kind: 'press_joined',
-    actor: 'device',
-    detail: { pressCount, pressedAt: at },
-  });
   ctx.hub.publish({ event: 'alarm.press_joined', data: { alarmId, pressCount, at }, personal: true });
 }

@@ -1,14 +1,18 @@
 import type { Clock } from '../../platform/clock.ts';
 import { generateCredential, hashDeviceSecret, isCurrentDeviceHash, verifySecret } from '../../platform/secrets.ts';
 import type { GatewayRepository, Repositories } from '../../store/index.ts';
+import { withinBound } from '../store-bound.ts';
 import type { Principal } from '../topics.ts';
 import { FailureBackoff } from './failure-backoff.ts';
+import { KnownAccounts } from './known-accounts.ts';
 import type { SecretUpgrades } from './secret-upgrades.ts';
 import { VerifiedSecrets } from './verified-secrets.ts';
 
 /** MQTT CONNACK return codes (3.1.1): 4 bad user name or password, 5 not authorized. */
 export type Refusal = { returnCode: 4 | 5; reason: string };
-export type AuthResult = { ok: true; principal: Principal } | ({ ok: false } & Refusal);
+export type AuthResult =
+  /** fromMemory: admitted from what this node knew while the database was away. */
+  { ok: true; principal: Principal; fromMemory?: boolean } | ({ ok: false } & Refusal);
 
 /**
  * Device and gateway authentication: username = client id = account id, password = its secret,
@@ -22,18 +26,37 @@ export class Authenticator {
   /** Keyed by address and client id (CGNAT: many devices share one address): see brokerHooks. */
   readonly backoff = new FailureBackoff();
 
+  private readonly known = new KnownAccounts();
+
   constructor(
     private readonly repos: Repositories,
     private readonly gateways: GatewayRepository,
     private readonly clock: Clock,
     private readonly upgrades: SecretUpgrades,
+    /** How long a CONNECT waits for the database before the node answers from what it knows. */
+    private readonly storeTimeoutMs = 3_000,
   ) {}
 
+  /**
+   * Checks against the database; when it does not answer in time (issue 13 §2), an account this
+   * node admitted with the same secret is admitted again, and anything else gets the error.
+   */
   async authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): Promise<AuthResult> {
     if (!username || !password || password.length === 0) return { ok: false, returnCode: 4, reason: 'missing_credentials' };
     if (clientId !== username) return { ok: false, returnCode: 5, reason: 'client_id_mismatch' };
     const secret = password.toString('utf8');
+    const checked = await withinBound(this.check(username, secret), this.storeTimeoutMs);
+    if (checked.ok) {
+      if (checked.value.ok) this.known.admitted(username, secret, checked.value.principal);
+      else this.known.refused(username);
+      return checked.value;
+    }
+    const principal = this.known.recall(username, secret);
+    if (principal) return { ok: true, principal, fromMemory: true };
+    throw checked.err;
+  }
 
+  private async check(username: string, secret: string): Promise<AuthResult> {
     // Both accounts are read on every attempt, so a device id, a gateway id and an unknown id
     // cost the same two reads and one hash comparison: ids cannot be probed by timing.
     const [gateway, device] = await Promise.all([this.gateways.credentials(username), this.repos.devices.credentials(username)]);

@@ -12,6 +12,7 @@ import { reportDownlinkAcks } from './downlink-acks.ts';
 import { brokerHooks } from './hooks.ts';
 import { type ConnectionCeiling, type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
+import { ServerCloses } from './server-closes.ts';
 import { Takeovers } from './takeovers.ts';
 
 /**
@@ -76,11 +77,12 @@ function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesO
 export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps): Promise<EmbeddedBroker> {
   const principals = new WeakMap<Client, Principal>();
   const takeovers = new Takeovers();
+  const serverCloses = new ServerCloses();
   const gate = new ConnectGate(CONCURRENT_AUTHENTICATIONS, (waiting) => d.metrics.authWaiting.set(waiting));
   const cluster = clusterOptions(config.redisUrl);
   const broker = new CentinelaAedes({
     ...cluster.options,
-    ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers }),
+    ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers, serverCloses }),
   });
   await broker.listen();
   const stopRevocations = closeRevokedConnections(d.ctx.events, () => broker, principals, d.logger);
@@ -97,6 +99,8 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     const p = principals.get(client);
     // A connection taken over by the device's newer one: the device did not leave.
     if (takeovers.isSuperseded(client)) return;
+    // Nor did one this node closed itself: a refused packet, a shutdown (issue 13 §1).
+    if (serverCloses.isOurs(client)) return;
     // No DISCONNECT packet seen: the device vanished, whether or not it set a will.
     if (p?.kind === 'device') d.ctx.connections.disconnected(p.id, d.clock.now(), !(client.conn as PacketGuard).sawDisconnect);
   });
@@ -105,7 +109,9 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     socket.on('error', () => {});
     const guard = new PacketGuard(socket, MAX_PACKET_BYTES, (reason, announced) => {
       d.metrics.packetsRefused.inc({ reason });
-      const clientId = (guard as unknown as { client?: Client }).client?.id;
+      const client = (guard as unknown as { client?: Client }).client;
+      serverCloses.mark(client);
+      const clientId = client?.id;
       d.logger.warn(
         { clientId, reason, announcedBytes: announced, limitBytes: MAX_PACKET_BYTES },
         'mqtt packet refused; connection closed',
@@ -140,6 +146,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
     isListening: () => listening && !broker.closed,
     stop: async () => {
       listening = false;
+      serverCloses.markAll();
       stopRevocations();
       await Promise.all(listeners.map((l) => l.close()));
       await new Promise<void>((r) => broker.close(() => r()));

@@ -9,6 +9,7 @@ import { handleUplink } from '../pipeline.ts';
 import { authorizeDownlinkSubscription, authorizeUplink, type Principal, parseDeviceTopic } from '../topics.ts';
 import type { CentinelaAedes } from './centinela-aedes.ts';
 import type { PacketGuard } from './packet-guard.ts';
+import type { ServerCloses } from './server-closes.ts';
 import type { Takeovers } from './takeovers.ts';
 
 export interface HookDeps {
@@ -22,6 +23,7 @@ export interface HookDeps {
   broker: () => CentinelaAedes;
   gate: ConnectGate;
   takeovers: Takeovers;
+  serverCloses: ServerCloses;
 }
 
 const addressOf = (client: Client) => (client.conn as Partial<PacketGuard>).remoteAddress ?? 'unknown';
@@ -29,10 +31,11 @@ const socketClosed = (client: Client) => client.closed || (client.conn as { dest
 
 /** aedes' authentication and authorization hooks, bound to Centinela's rules. */
 export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> {
-  const refusePublish = (deviceId: string, topic: string, reason: string, callback: (e?: Error | null) => void) => {
+  const refusePublish = (client: Client | null, deviceId: string, topic: string, reason: string, callback: (e?: Error | null) => void) => {
     d.metrics.rejected.inc({ kind: 'acl', reason });
     d.logger.warn({ deviceId, reason }, 'publish refused by the topic ACL; disconnecting');
     d.ctx.events.emit('ingest.rejected', { deviceId, topic, reason, at: d.clock.now() });
+    d.serverCloses.mark(client);
     callback(new Error(`publish refused: ${reason}`));
   };
 
@@ -97,6 +100,8 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
       const fromWill = client === null || packet === (client as Client & { will?: unknown }).will;
       // A connection replaced by the same device's newer one: its will is not the device leaving.
       if (fromWill && client && d.takeovers.isSuperseded(client)) return callback(new Error('superseded connection'));
+      // Nor is a connection this node closed itself (issue 13 §1).
+      if (fromWill && client && d.serverCloses.isOurs(client)) return callback(new Error('closed by the server'));
       if (!principal) {
         const owner = client === null ? parseDeviceTopic(packet.topic) : undefined;
         // A dead node's stored will for a device connected here again is stale (issue 8's phantom will).
@@ -116,7 +121,7 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
         return callback(client === null ? null : new Error('not authenticated'));
       }
       const decision = authorizeUplink(principal, packet.topic);
-      if (!decision.ok) return refusePublish(decision.deviceId, packet.topic, decision.reason, callback);
+      if (!decision.ok) return refusePublish(client, decision.deviceId, packet.topic, decision.reason, callback);
 
       // Consumed uplinks never reach the broker's retained store, so a device that sets `retain`
       // on an alarm still raises it (P2: fail toward the alarm).
@@ -129,11 +134,18 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
         receivedAt: d.clock.now(),
         fromWill,
       });
-      // P1: an alarm's callback waits for the durable write; aedes writes PUBACK only after it.
+      // P1: an alarm's callback waits for the durable write (database or journal); aedes writes
+      // PUBACK only after it. An alarm neither could hold gets no PUBACK, and the connection
+      // stays up (issue 13 §1): an error here would make aedes close it, and a stalled database
+      // would turn into a fleet of disconnects. As QoS 0, aedes completes the packet without
+      // acknowledging it; the device keeps the press and sends it again.
       if (pending)
         pending.then(
           () => callback(null),
-          (err: Error) => callback(err),
+          () => {
+            packet.qos = 0;
+            callback(null);
+          },
         );
       else callback(null);
     },

@@ -3,6 +3,8 @@ import type { AlarmKind } from '../../domain/alarm.ts';
 import { alarmPayloadSchema, type Location, MAX_RAW_ALARM_BYTES, normalizeDeviceTime } from '../../domain/wire.ts';
 import type { AlarmPress, PressOutcome } from '../../store/index.ts';
 import { describeIssues, type IngestContext, parseJson, reject, type Uplink } from '../context.ts';
+import type { DeviceView } from '../device-views.ts';
+import { withinBound } from '../store-bound.ts';
 
 interface ReadPress {
   deviceAlarmId: string;
@@ -46,19 +48,15 @@ function readPress(ctx: IngestContext, u: Uplink): ReadPress {
   };
 }
 
-/**
- * `v1/devices/{id}/alarm`. P1: resolves only once the press is durably stored; the broker sends
- * PUBACK after that, and a failure withholds the PUBACK so the device retransmits.
- */
-export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> {
-  const read = readPress(ctx, u);
-  const view = await ctx.repos.devices.intakeView(u.deviceId);
-  const test = view?.onTestUntil != null && view.onTestUntil > u.receivedAt;
-  const press: AlarmPress = {
+/** Thrown when a press is neither stored nor journaled: the broker withholds its PUBACK (hooks.ts). */
+export class AlarmWithheld extends Error {}
+
+function pressOf(u: Uplink, read: ReadPress, view: DeviceView | undefined): AlarmPress {
+  return {
     deviceId: u.deviceId,
     deviceAlarmId: read.deviceAlarmId,
     kind: read.kind,
-    test,
+    test: view?.onTestUntil != null && view.onTestUntil > u.receivedAt,
     raisedAt: read.raisedAt,
     receivedAt: u.receivedAt,
     clockSuspect: read.clockSuspect,
@@ -67,35 +65,96 @@ export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> 
     note: read.note,
     raw: read.raw,
     frameHex: u.frameHex,
+    ...(read.clockSuspect ? { deviceTime: read.deviceTime ?? null } : {}),
   };
+}
+
+/**
+ * `v1/devices/{id}/alarm`. P1: resolves only once the press is durable — stored in the database,
+ * or, when the database does not answer within CENTINELA_ALARM_STORE_TIMEOUT_MS or fails, in the
+ * node's local journal (issue 13, docs/architecture.md "When the database is slow or away"); the broker sends PUBACK after that. If
+ * neither holds it, it rejects with AlarmWithheld: no PUBACK, the connection stays up, and the
+ * device retransmits. Once the store has failed a press, and until it stores one again, new
+ * presses go to the journal straight away instead of each waiting out the bound.
+ */
+export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> {
+  const read = readPress(ctx, u);
+  const { journal, timeoutMs } = ctx.alarmStore;
+  if (journal && ctx.alarmStore.away && journal.pendingCount > 0) return journalPress(ctx, pressOf(u, read, ctx.views.cached(u.deviceId)));
+  const started = Date.now();
   const stop = ctx.metrics.alarmStoreSeconds.startTimer();
-  let outcome: PressOutcome;
-  try {
-    outcome = await ctx.alarmCommits.submit(press);
-  } catch (err) {
-    ctx.metrics.alarmStoreFailures.inc();
-    ctx.logger.error({ err, deviceId: u.deviceId }, 'alarm could not be stored; withholding PUBACK so the device retransmits');
-    throw err;
-  } finally {
-    stop();
+  const viewed = await withinBound(ctx.repos.devices.intakeView(u.deviceId), timeoutMs);
+  const view = viewed.ok ? ctx.views.remember(u.deviceId, viewed.value) : ctx.views.cached(u.deviceId);
+  const press = pressOf(u, read, view);
+  const commit = viewed.ok ? ctx.alarmCommits.submit(press) : undefined;
+  const stored = commit ? await withinBound(commit, Math.max(1, timeoutMs - (Date.now() - started))) : viewed;
+  stop();
+  if (stored.ok) {
+    ctx.alarmStore.away = false;
+    return announceStored(ctx, press, stored.value as PressOutcome);
   }
-  ctx.metrics.alarms.inc({ outcome: outcome.outcome, readable: read.raw === undefined ? 'yes' : 'no' });
-  ctx.connections.connected(u.deviceId, u.receivedAt);
+  ctx.alarmStore.away = true;
+  ctx.metrics.alarmStoreFailures.inc();
+  ctx.logger.error(
+    { err: stored.err, deviceId: u.deviceId, timedOut: stored.timedOut },
+    journal ? 'alarm not stored in time; journaling it locally' : 'alarm could not be stored; withholding PUBACK so the device retransmits',
+  );
+  // A commit that lands after all is announced then; its replay from the journal is a duplicate.
+  if (commit && stored.timedOut)
+    commit.then(
+      (late) => announceStored(ctx, press, late),
+      () => {},
+    );
+  return journalPress(ctx, press);
+}
+
+async function journalPress(ctx: IngestContext, press: AlarmPress): Promise<void> {
+  const { journal } = ctx.alarmStore;
+  if (!journal) throw new AlarmWithheld('alarm not stored and no journal');
+  try {
+    await journal.append(press);
+  } catch (err) {
+    ctx.metrics.alarmsWithheld.inc();
+    ctx.logger.error({ err, deviceId: press.deviceId }, 'alarm could not be journaled; withholding PUBACK so the device retransmits');
+    throw new AlarmWithheld('alarm not journaled', { cause: err });
+  }
+  ctx.metrics.alarmsJournaled.inc();
+  ctx.connections.connected(press.deviceId, press.receivedAt);
+  ctx.logger.warn({ deviceId: press.deviceId, kind: press.kind, pending: journal.pendingCount }, 'alarm journaled locally; PUBACK sent');
+  const journaled = {
+    deviceId: press.deviceId,
+    beneficiaryId: press.beneficiaryId,
+    kind: press.kind,
+    test: press.test || press.kind === 'test',
+    at: press.raisedAt,
+    receivedAt: press.receivedAt,
+    pending: journal.pendingCount,
+  };
+  setImmediate(() => ctx.events.emit('alarm.journaled', journaled));
+}
+
+/** A press the database holds: counted, and announced unless it was a retransmission. */
+export function announceStored(ctx: IngestContext, press: AlarmPress, outcome: PressOutcome): void {
+  ctx.metrics.alarms.inc({ outcome: outcome.outcome, readable: press.raw === undefined ? 'yes' : 'no' });
+  ctx.connections.connected(press.deviceId, press.receivedAt);
   if (outcome.outcome === 'duplicate') return;
-  ctx.logger.info({ deviceId: u.deviceId, alarmId: outcome.alarmId, kind: read.kind, outcome: outcome.outcome, test }, 'alarm stored');
+  ctx.logger.info(
+    { deviceId: press.deviceId, alarmId: outcome.alarmId, kind: press.kind, outcome: outcome.outcome, test: press.test },
+    'alarm stored',
+  );
   const raised = {
     alarmId: outcome.alarmId,
-    deviceId: u.deviceId,
+    deviceId: press.deviceId,
     beneficiaryId: press.beneficiaryId,
-    kind: read.kind,
+    kind: press.kind,
     severity: outcome.severity,
-    test: test || read.kind === 'test',
-    at: read.raisedAt,
-    receivedAt: u.receivedAt,
+    test: press.test || press.kind === 'test',
+    at: press.raisedAt,
+    receivedAt: press.receivedAt,
     joined: outcome.outcome === 'joined',
     pressCount: outcome.pressCount,
-    loc: read.loc ?? null,
-    ...(read.clockSuspect ? { deviceTime: read.deviceTime ?? null } : {}),
+    loc: press.loc ?? null,
+    ...(press.clockSuspect ? { deviceTime: press.deviceTime ?? null } : {}),
   };
   // Announced on the next turn of the event loop, after this alarm's PUBACK has gone out: what
   // the alerts engine does with it (queries and commits of its own, run synchronously by

@@ -1,12 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type SQLite from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
-import { type AlarmKind, initialSeverity, type Severity } from '../../domain/alarm.ts';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AlarmKind, Severity } from '../../domain/alarm.ts';
 import type { Location } from '../../domain/wire.ts';
-import { alarmRow } from '../alarm-row.ts';
-import { newId } from '../ids.ts';
 import type { Database } from '../schema.ts';
 import { SqlitePressWriter } from './alarm-intake-sqlite.ts';
+import { newAlarmRow, pressJoinedEntry } from './alarm-press-rows.ts';
 
 export interface AlarmPress {
   deviceId: string;
@@ -25,6 +24,8 @@ export interface AlarmPress {
   raw?: string | undefined;
   /** The protocol frame (hex) of a device behind a protocol gateway (issue 17). */
   frameHex?: string | undefined;
+  /** The device's own time when it was replaced as suspect (null: not a time at all); shown to operators. */
+  deviceTime?: number | null | undefined;
 }
 
 export interface PressOutcome {
@@ -75,6 +76,16 @@ export class AlarmIntake {
     });
   }
 
+  /**
+   * One press, exact under concurrency (issue 13): the open alarm is found or opened by one
+   * statement that the database serialises on the unique index of open alarms per device and kind
+   * (src/store/migrations/002-alarms.ts), the count is incremented in SQL, and a joined press is
+   * put on the timeline in the same transaction — so two nodes (or two commits on one node) that
+   * join presses at once both count, and a crash after the commit loses no joined press from the
+   * timeline. A retransmission racing its original in another transaction fails on the presses'
+   * primary key and is retried alone by the caller (src/ingest/alarm-commits.ts), which then sees
+   * it as a duplicate.
+   */
   private async recordIn(trx: Transaction<Database>, p: AlarmPress): Promise<PressOutcome> {
     const seen = await trx
       .selectFrom('alarm_presses')
@@ -85,47 +96,30 @@ export class AlarmIntake {
       .executeTakeFirst();
     if (seen) return { outcome: 'duplicate', alarmId: seen.id, severity: seen.severity as Severity, pressCount: seen.press_count };
 
-    const open = await trx
-      .selectFrom('alarms')
-      .select(['id', 'severity', 'press_count'])
-      .where('device_id', '=', p.deviceId)
-      .where('kind', '=', p.kind)
-      .where('state', '<>', 'resolved')
-      .executeTakeFirst();
-
-    let result: PressOutcome;
-    if (open) {
-      await trx
-        .updateTable('alarms')
-        .set({ press_count: open.press_count + 1, last_press_at: p.receivedAt, updated_at: p.receivedAt })
-        .where('id', '=', open.id)
-        .execute();
-      result = { outcome: 'joined', alarmId: open.id, severity: open.severity as Severity, pressCount: open.press_count + 1 };
-    } else {
-      const severity = initialSeverity(p.kind, p.test);
-      const id = newId('alm');
-      await trx
-        .insertInto('alarms')
-        .values(
-          alarmRow({
-            id,
-            device_id: p.deviceId,
-            beneficiary_id: p.beneficiaryId,
-            kind: p.kind,
-            severity,
-            test: p.test || p.kind === 'test' ? 1 : 0,
-            raised_at: p.raisedAt,
-            received_at: p.receivedAt,
-            clock_suspect: p.clockSuspect ? 1 : 0,
-            loc: p.loc ? JSON.stringify(p.loc) : null,
-            note: p.note ?? null,
-            raw: p.raw ?? null,
-            frame_hex: p.frameHex ?? null,
-          }),
-        )
-        .execute();
-      result = { outcome: 'opened', alarmId: id, severity, pressCount: 1 };
-    }
+    const row = newAlarmRow(p);
+    const upserted = await trx
+      .insertInto('alarms')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['device_id', 'kind'])
+          // A literal, not a parameter: SQLite matches the partial index by its predicate's text.
+          .where(sql<boolean>`state <> 'resolved'`)
+          .doUpdateSet((eb) => ({
+            press_count: eb('alarms.press_count', '+', 1),
+            last_press_at: eb.ref('excluded.received_at'),
+            updated_at: eb.ref('excluded.received_at'),
+          })),
+      )
+      .returning(['id', 'severity', 'press_count'])
+      .executeTakeFirstOrThrow();
+    const opened = upserted.id === row.id;
+    const result: PressOutcome = {
+      outcome: opened ? 'opened' : 'joined',
+      alarmId: upserted.id,
+      severity: upserted.severity as Severity,
+      pressCount: upserted.press_count,
+    };
     await trx
       .insertInto('alarm_presses')
       .values({
@@ -136,6 +130,11 @@ export class AlarmIntake {
         received_at: p.receivedAt,
       })
       .execute();
+    if (!opened)
+      await trx
+        .insertInto('alarm_timeline')
+        .values(pressJoinedEntry(result.alarmId, result.pressCount, p.receivedAt))
+        .execute();
     return result;
   }
 }

@@ -20,6 +20,7 @@ const EVENTS = [
   'notification.changed',
   'outbox.message',
   'device.state.changed',
+  'alarm.journaled',
 ];
 
 /** No heartbeat for this long: the stream is dead even if the socket has not said so. */

@@ -230,6 +230,13 @@ export function watchForNewAlarms() {
     const urgent =
       (m.event === 'alarm.opened' && m.data.kind !== TASK_KIND) || m.event === 'alarm.press_joined' || m.event === 'alarm.escalated';
     if (urgent) alertNewAlarm();
+    // Issue 13: a press this server holds in its journal while the database is away — not in the
+    // queue yet, but the operator must know now.
+    if (m.event === 'alarm.journaled') {
+      alertNewAlarm();
+      showJournaledBanner(m.data);
+      return;
+    }
     // Away from the queue (working another alarm, say), the counts and a banner still say so.
     if (!m.event.startsWith('alarm.') || document.getElementById('alarm-queue') || document.getElementById('queue-empty')) return;
     if (urgent) showBanner();
@@ -254,3 +261,17 @@ function showBanner() {
 
 /** Issue 15: a person's press (panic, duress, SOS) on a device on test may be real (src/domain/alarm.ts). */
 const mayBeReal = (a) => a.test && ['panic', 'duress', 'sos'].includes(a.kind);
+
+/** @param {Record<string, unknown>} data */
+function showJournaledBanner(data) {
+  document.getElementById('journaled-alarm-banner')?.remove();
+  const vars = {
+    device: String(data.deviceId),
+    kind: label('kind', String(data.kind)),
+    at: dateTime(Number(data.receivedAt)),
+    pending: Number(data.pending),
+  };
+  document
+    .getElementById('view')
+    ?.before(h('p', { id: 'journaled-alarm-banner', class: 'banner', role: 'alert' }, t('queue.journaledBanner', vars)));
+}

@@ -1,0 +1,34 @@
+import { initialSeverity } from '../../domain/alarm.ts';
+import { alarmRow } from '../alarm-row.ts';
+import { newId } from '../ids.ts';
+import type { AlarmPress } from './alarm-intake.ts';
+
+/** The row of the alarm a press opens when none of its device and kind is open. */
+export function newAlarmRow(p: AlarmPress) {
+  return alarmRow({
+    id: newId('alm'),
+    device_id: p.deviceId,
+    beneficiary_id: p.beneficiaryId,
+    kind: p.kind,
+    severity: initialSeverity(p.kind, p.test),
+    test: p.test || p.kind === 'test' ? 1 : 0,
+    raised_at: p.raisedAt,
+    received_at: p.receivedAt,
+    clock_suspect: p.clockSuspect ? 1 : 0,
+    loc: p.loc ? JSON.stringify(p.loc) : null,
+    note: p.note ?? null,
+    raw: p.raw ?? null,
+    frame_hex: p.frameHex ?? null,
+  });
+}
+
+/** A repeat press on the alarm's timeline (what the case review and evidence export show). */
+export function pressJoinedEntry(alarmId: string, pressCount: number, receivedAt: number) {
+  return {
+    alarm_id: alarmId,
+    at: receivedAt,
+    kind: 'press_joined',
+    actor: 'device',
+    detail: JSON.stringify({ pressCount, pressedAt: receivedAt }),
+  };
+}
