@@ -88,6 +88,10 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  // pg-pool takes its error listener off a client while it is checked out: a connection lost
+  // between two queries of a transaction (a database outage, issue 13) would then crash the
+  // process with an unhandled 'error'. The query in flight or the next one reports it instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
