@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +64,7 @@ describe('a PostgreSQL outage (postgres)', () => {
         cleanups.push(async () => void c.end(true));
       }
 
-      proxy.refuse();
+      await proxy.refuse();
       const acked: string[] = [];
       const press = async (c: MqttClient, d: DeviceCredentials, id: string) => {
         await c.publishAsync(`v1/devices/${d.id}/alarm`, alarm(id), { qos: 1 });
@@ -85,7 +86,7 @@ describe('a PostgreSQL outage (postgres)', () => {
 
       // Killed during the outage; started again with the database back.
       await killHard(servers[0] as ServerProcess);
-      proxy.restore();
+      await proxy.restore();
       servers.push(await startServerProcess(env));
 
       const stored = async () =>
@@ -99,6 +100,72 @@ describe('a PostgreSQL outage (postgres)', () => {
         [devices[2]?.id, 2],
       ]);
       await eventually(async () => fs.statSync(path.join(dataDir, JOURNAL_FILE)).size === 0);
+    },
+    CHILD_PROCESS_TIMEOUT,
+  );
+
+  it(
+    'withholds the PUBACK without closing the connection when the journal cannot take the alarm either (full disk)',
+    async () => {
+      const db = await freshStore('postgres');
+      cleanups.push(() => db.cleanup());
+      const url = new URL(db.env.DATABASE_URL as string);
+      const proxy = new TcpFaultProxy(Number(url.port || 5432));
+      url.port = String(await proxy.start());
+      cleanups.push(() => proxy.stop());
+      // A small disk of its own for the data folder (tmpfs: needs root, as the full-disk tests do).
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-fulldisk-'));
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dataDir]);
+      } catch (err) {
+        throw new Error(`this test mounts a small tmpfs and must run as root: ${(err as Error).message}`);
+      }
+      cleanups.push(async () => {
+        execFileSync('umount', [dataDir]);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      });
+      const server = await startServerProcess({
+        DATABASE_URL: url.toString(),
+        CENTINELA_DATA_DIR: dataDir,
+        CENTINELA_ALARM_STORE_TIMEOUT_MS: '1000',
+      });
+      cleanups.push(() => killHard(server));
+      const d = await registerDevice(db.repos, 'pb-full-disk');
+      const client = await device(server.mqttPort, d);
+      cleanups.push(async () => void client.end(true));
+      let closes = 0;
+      client.on('close', () => closes++);
+
+      await proxy.refuse();
+      const filler = path.join(dataDir, 'filler');
+      try {
+        fs.writeFileSync(filler, Buffer.alloc(1024 * 1024));
+      } catch {
+        // ENOSPC: the disk is full, as intended.
+      }
+      let acked = false;
+      void client.publishAsync(`v1/devices/${d.id}/alarm`, alarm('nowhere-to-go'), { qos: 1 }).then(() => {
+        acked = true;
+      });
+      const withheld = async () => {
+        const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+        return Number(/^centinela_ingest_alarms_withheld_total (\d+)/m.exec(text)?.[1] ?? 0);
+      };
+      await eventually(async () => (await withheld()) >= 1);
+      expect(acked).toBe(false);
+      expect(closes).toBe(0);
+      expect(client.connected).toBe(true);
+
+      // Room again: the device, still connected, sends the press again; it is journaled and PUBACKed.
+      fs.rmSync(filler, { force: true });
+      await client.publishAsync(`v1/devices/${d.id}/alarm`, alarm('nowhere-to-go'), { qos: 1 });
+      expect(closes).toBe(0);
+      await proxy.restore();
+      await eventually(async () =>
+        (await db.store.db.selectFrom('alarm_presses').select('device_alarm_id').where('device_id', '=', d.id).execute()).length === 1
+          ? true
+          : undefined,
+      );
     },
     CHILD_PROCESS_TIMEOUT,
   );

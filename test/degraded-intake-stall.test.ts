@@ -54,7 +54,7 @@ async function centinelaBehindProxy() {
     { logger: createLogger({ level: 'info', destination: sink }) },
   );
   cleanups.push(async () => {
-    proxy.restore();
+    await proxy.restore();
     await centinela.stop();
   });
   const mqttPort = Number(logs.find((l) => l.msg === 'mqtt listening')?.port);

@@ -42,7 +42,7 @@ export const envSchema = z
     CENTINELA_MQTT_TLS_CERT: nonEmpty,
     CENTINELA_MQTT_TLS_KEY: nonEmpty,
     CENTINELA_DATA_DIR: z.string().min(1).default('./data'),
-    /** How long an alarm waits for the database before it is journaled locally (issue 13, docs/architecture.md "When the database is slow or away"). */
+    /** How long an alarm waits for the database before it is journaled locally (issue 13, docs/architecture.md). */
     CENTINELA_ALARM_STORE_TIMEOUT_MS: z.coerce.number().int().min(100, 'at least 100 ms').max(60_000, 'at most 60,000 ms').default(3_000),
     CENTINELA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CENTINELA_PUBLIC_URL: url(['http', 'https']),

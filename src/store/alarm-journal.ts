@@ -30,12 +30,12 @@ function decode(line: string): Entry | undefined {
 }
 
 /**
- * P1 while the database is away (issue 13, docs/architecture.md "When the database is slow or away"): alarm presses the store could
- * not take in time are appended here, each line checksummed, and made durable with fdatasync
- * before the device gets its PUBACK. Presses appended together share one write and one sync. A
- * press is pending until it is marked replayed (stored in the database); once none is pending the
- * file is emptied. Replaying twice is harmless: alarm_presses' key (device, device alarm id)
- * recognises a press already stored.
+ * P1 while the database is away (issue 13; docs/architecture.md, "When the database is slow or
+ * away"): alarm presses the store could not take in time are appended here, each line
+ * checksummed, and made durable with fdatasync before the device gets its PUBACK. Presses
+ * appended together share one write and one sync. A press is pending until it is marked replayed
+ * (stored in the database); once none is pending the file is emptied. Replaying twice is
+ * harmless: alarm_presses' key (device, device alarm id) recognises a press already stored.
  *
  * At open, a file a crash cut mid-write is read up to its last whole, valid record; the rest is
  * moved aside to `alarm-journal.log.damaged-<time>` with a log line. Only the write in progress

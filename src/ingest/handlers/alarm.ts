@@ -72,10 +72,11 @@ function pressOf(u: Uplink, read: ReadPress, view: DeviceView | undefined): Alar
 /**
  * `v1/devices/{id}/alarm`. P1: resolves only once the press is durable — stored in the database,
  * or, when the database does not answer within CENTINELA_ALARM_STORE_TIMEOUT_MS or fails, in the
- * node's local journal (issue 13, docs/architecture.md "When the database is slow or away"); the broker sends PUBACK after that. If
- * neither holds it, it rejects with AlarmWithheld: no PUBACK, the connection stays up, and the
- * device retransmits. Once the store has failed a press, and until it stores one again, new
- * presses go to the journal straight away instead of each waiting out the bound.
+ * node's local journal (issue 13; docs/architecture.md, "When the database is slow or away"); the
+ * broker sends PUBACK after that. If neither holds it, it rejects with AlarmWithheld: no PUBACK,
+ * the connection stays up, and the device retransmits. Once the store has failed a press, and
+ * until it stores one again, new presses go to the journal straight away instead of each waiting
+ * out the bound.
  */
 export async function handleAlarm(ctx: IngestContext, u: Uplink): Promise<void> {
   const read = readPress(ctx, u);
