@@ -65,6 +65,15 @@ export class AlarmNoteRepository {
     await this.db.transaction().execute(async (trx) => {
       const alarm = await trx.selectFrom('alarms').select('id').where('id', '=', alarmId).executeTakeFirst();
       if (!alarm) throw notFound('alarm', alarmId);
+      // What an operator records keeps the order it was recorded in, even within one millisecond.
+      const last = await trx
+        .selectFrom('alarm_notes')
+        .select('at')
+        .where('alarm_id', '=', alarmId)
+        .orderBy('at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (last && Number(last.at) >= row.at) row.at = Number(last.at) + 1;
       await trx.insertInto('alarm_notes').values(row).execute();
       await this.audit.append(trx, actor, {
         action: 'create',
