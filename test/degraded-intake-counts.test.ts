@@ -145,3 +145,21 @@ describe('presses joined by concurrent transactions (postgres)', () => {
     CHILD_PROCESS_TIMEOUT,
   );
 });
+
+describe.each(ENGINES)('a suspect device clock (%s)', (engine) => {
+  it('the time the device claimed is stored with the alarm by the intake itself, before any PUBACK (issue 13 §6)', async () => {
+    const db = await database(engine);
+    const device = await registerDevice(db.repos, 'pb-suspect-clock');
+    const claimed = Date.UTC(2019, 0, 1);
+    const base = { deviceId: device.id, kind: 'panic' as const, test: false, receivedAt: 5_000, beneficiaryId: null };
+    const [opened] = await db.repos.alarmIntake.recordMany([
+      { ...base, deviceAlarmId: 'sc-1', raisedAt: 5_000, clockSuspect: true, deviceTime: claimed },
+    ]);
+    // No alerts engine runs here: nothing after the commit is needed for the claim to be kept.
+    const alarm = await db.repos.alarms.require(opened?.alarmId as string);
+    expect(alarm).toMatchObject({ clockSuspect: true, deviceReportedAt: claimed });
+    // A second press, with a sound clock, joins and leaves the first claim as it was.
+    await db.repos.alarmIntake.recordMany([{ ...base, deviceAlarmId: 'sc-2', raisedAt: 5_001, receivedAt: 5_001, clockSuspect: false }]);
+    expect((await db.repos.alarms.require(alarm.id)).deviceReportedAt).toBe(claimed);
+  });
+});

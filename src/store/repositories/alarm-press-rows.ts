@@ -19,6 +19,10 @@ export function newAlarmRow(p: AlarmPress) {
     note: p.note ?? null,
     raw: p.raw ?? null,
     frame_hex: p.frameHex ?? null,
+    // Stored with the alarm, before its PUBACK: what the device claimed survives a crash that
+    // comes before the alerts engine hears of the alarm. Always present, so the SQLite insert's
+    // prepared column list never changes.
+    device_reported_at: p.clockSuspect ? (p.deviceTime ?? null) : null,
   });
 }
 

@@ -342,13 +342,14 @@ export class AlarmRepository {
    * review. Details carry ids and reasons, never phone numbers or message bodies.
    */
   /** Keeps the time a device with a suspect clock claimed, beside the receive time that replaced it. */
+  /** A suspect device clock on the timeline; the time itself was stored with the alarm at intake. */
   async noteDeviceTime(id: string, deviceTime: number | null, receivedAt: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('alarms').set({ device_reported_at: deviceTime }).where('id', '=', id).execute();
-      await this.appendTimeline(
-        { alarmId: id, at: receivedAt, kind: 'device_clock_suspect', actor: 'system:ingest', detail: { deviceTime, receivedAt } },
-        tx,
-      );
+    await this.appendTimeline({
+      alarmId: id,
+      at: receivedAt,
+      kind: 'device_clock_suspect',
+      actor: 'system:ingest',
+      detail: { deviceTime, receivedAt },
     });
   }
 
