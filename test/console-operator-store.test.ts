@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alarmSearchSchema } from '../src/domain/alarm-notes.ts';
+import { ManualClock } from '../src/platform/clock.ts';
+import { AlarmNoteRepository } from '../src/store/repositories/alarm-notes.ts';
 import { ENGINES, freshStore, type TestStore } from './fixtures/databases.ts';
 
 const admin = { id: 'usr_admin', role: 'admin' as const };
@@ -105,6 +107,20 @@ describe.each(ENGINES)('operator records on %s', (engine) => {
     await expect(t.repos.alarmNotes.addNote(operator, 'alm_nope', { text: 'x' })).rejects.toMatchObject({
       code: 'CENTINELA_ERR_NOT_FOUND',
     });
+  });
+
+  it('keeps notes and calls recorded in the same millisecond in order, each with the time it was recorded', async () => {
+    const id = alarms[2] as string;
+    const instant = Date.parse('2026-06-01T18:30:00.123Z');
+    const notes = new AlarmNoteRepository(t.store.db, t.repos.audit, new ManualClock(instant));
+    const first = await notes.addCall(operator, id, { callee: 'Hermana', phone: '+527471110001', outcome: 'no_answer' });
+    const second = await notes.addNote(operator, id, { text: 'Se envía patrulla' });
+    const third = await notes.addCall(operator, id, { callee: 'Vecino', phone: '+527471110002', outcome: 'reached' });
+    expect([first.at, second.at, third.at]).toEqual(Array(3).fill('2026-06-01T18:30:00.123Z'));
+    const listed = await notes.list(operator, id);
+    expect(listed.map((n) => [n.id, n.at])).toEqual([first, second, third].map((n) => [n.id, '2026-06-01T18:30:00.123Z']));
+    const stored = await t.store.db.selectFrom('alarm_notes').select('at').where('alarm_id', '=', id).execute();
+    expect(stored.map((r) => Number(r.at))).toEqual([instant, instant, instant]);
   });
 
   it('stores registered addresses with coordinates and audits who read them', async () => {

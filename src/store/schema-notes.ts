@@ -1,7 +1,13 @@
-/** Tables of migration 011-alarm-notes. Times are epoch milliseconds. */
+import type { Generated } from 'kysely';
 
-/** A note or a call an operator logged on an alarm. A call has callee, phone and outcome. */
+/** Tables of migration 011-alarm-notes (and 019-alarm-note-order). Times are epoch milliseconds. */
+
+/**
+ * A note or a call an operator logged on an alarm. A call has callee, phone and outcome. `seq`
+ * is the order it was recorded in, which orders notes of the same millisecond.
+ */
 export interface AlarmNoteTable {
+  seq: number;
   id: string;
   alarm_id: string;
   at: number;
@@ -27,6 +33,6 @@ export interface BeneficiaryAddressTable {
 }
 
 export interface NotesTables {
-  alarm_notes: AlarmNoteTable;
+  alarm_notes: Omit<AlarmNoteTable, 'seq'> & { seq: Generated<number> };
   beneficiary_addresses: BeneficiaryAddressTable;
 }

@@ -9,7 +9,7 @@ import type { Database } from '../schema.ts';
 import type { AlarmNoteTable } from '../schema-notes.ts';
 import type { AuditLog } from './audit.ts';
 
-const toNote = (r: AlarmNoteTable): AlarmNote => ({
+const toNote = (r: Omit<AlarmNoteTable, 'seq'>): AlarmNote => ({
   id: r.id,
   alarmId: r.alarm_id,
   at: toIso(r.at) as string,
@@ -36,7 +36,7 @@ export class AlarmNoteRepository {
     return this.db.transaction().execute(async (trx) => {
       const alarm = await trx.selectFrom('alarms').select('id').where('id', '=', alarmId).executeTakeFirst();
       if (!alarm) throw notFound('alarm', alarmId);
-      const rows = await trx.selectFrom('alarm_notes').selectAll().where('alarm_id', '=', alarmId).orderBy('at').orderBy('id').execute();
+      const rows = await trx.selectFrom('alarm_notes').selectAll().where('alarm_id', '=', alarmId).orderBy('at').orderBy('seq').execute();
       await this.audit.append(trx, actor, { action: 'list', recordType: 'alarm_note', recordId: alarmId, detail: { count: rows.length } });
       return rows.map(toNote);
     });
@@ -61,19 +61,11 @@ export class AlarmNoteRepository {
     alarmId: string,
     fields: Pick<AlarmNoteTable, 'kind' | 'text' | 'callee' | 'phone' | 'call_outcome'>,
   ): Promise<AlarmNote> {
-    const row: AlarmNoteTable = { id: newId('note'), alarm_id: alarmId, at: this.clock.now(), author_id: actor.id, ...fields };
+    // The true time is stored; notes of the same millisecond keep their order by `seq`.
+    const row: Omit<AlarmNoteTable, 'seq'> = { id: newId('note'), alarm_id: alarmId, at: this.clock.now(), author_id: actor.id, ...fields };
     await this.db.transaction().execute(async (trx) => {
       const alarm = await trx.selectFrom('alarms').select('id').where('id', '=', alarmId).executeTakeFirst();
       if (!alarm) throw notFound('alarm', alarmId);
-      // What an operator records keeps the order it was recorded in, even within one millisecond.
-      const last = await trx
-        .selectFrom('alarm_notes')
-        .select('at')
-        .where('alarm_id', '=', alarmId)
-        .orderBy('at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (last && Number(last.at) >= row.at) row.at = Number(last.at) + 1;
       await trx.insertInto('alarm_notes').values(row).execute();
       await this.audit.append(trx, actor, {
         action: 'create',
