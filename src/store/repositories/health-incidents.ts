@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { INCIDENT_KINDS, type Incident, type IncidentFilter, type IncidentKind } from '../../domain/health.ts';
-import type { BadRows } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
+import type { BadRows } from '../row-check.ts';
 import { toIso } from '../rows.ts';
 import type { Database } from '../schema.ts';
 

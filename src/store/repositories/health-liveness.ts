@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { incidentClosedReason, incidentOfState, type LastSeen, type TransitionRecord } from '../../domain/health.ts';
 import { LIVENESS_STATES, type Liveness } from '../../domain/liveness.ts';
-import type { BadRows } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
+import type { BadRows } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import { sqliteBatch } from './health-sqlite-batch.ts';
 

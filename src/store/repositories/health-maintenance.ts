@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { MaintenanceWindow } from '../../domain/health.ts';
 import type { Actor } from '../actor.ts';
-import type { BadRows } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
+import type { BadRows } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { AuditLog } from './audit.ts';
 

@@ -4,8 +4,8 @@ import { DEVICE_OFFLINE_TASK } from '../../domain/alarm.ts';
 import { LIVENESS_STATES } from '../../domain/liveness.ts';
 import { DAY_MS, type Span } from '../../domain/reports-spans.ts';
 import type { DeviceHistory, GroupBy } from '../../domain/reports-types.ts';
-import { type BadRows, flag } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
+import { type BadRows, checked, flag } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 
 const intervalRow = z.object({
@@ -80,7 +80,7 @@ export class HealthReportRepository {
             beneficiaryId: d.beneficiary_id,
             monthlyCostMxn: d.monthly_cost_mxn,
             heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
-            alarmCapable: flag.parse(d.alarm_capable),
+            alarmCapable: checked('device_models', d.model_id, 'alarm_capable', flag, d.alarm_capable),
             requestedAt: d.requested_at,
             installedAt: d.installed_at,
             retiredAt: d.retired_at,

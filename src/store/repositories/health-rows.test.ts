@@ -93,4 +93,15 @@ describe('health rows at the store edge', () => {
       details: { table: 'devices', id: 'btn-1', field: 'model_heartbeat_interval_s' },
     });
   });
+
+  it('a report over a device whose model says neither yes nor no to alarms fails naming the model, not with a bare parse error', async () => {
+    await open();
+    await store?.db.updateTable('device_models').set({ alarm_capable: 7 }).where('id', '=', 'panic-button').execute();
+    await expect(
+      repos.healthReports.deviceHistories('', { from: T0 - 86_400_000, to: T0 + 86_400_000, asOf: T0, months: [] }, 10),
+    ).rejects.toMatchObject({
+      code: 'CENTINELA_ERR_STORE_BAD_ROW',
+      details: { table: 'device_models', id: 'panic-button', field: 'alarm_capable' },
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { SupervisedDevice } from '../../domain/health.ts';
-import { type BadRows, decodeRow, flag } from '../bad-rows.ts';
+import { type BadRows, decodeRow, flag } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 
 const TABLE = 'devices';

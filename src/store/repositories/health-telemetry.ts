@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DeviceEventRecord, HeartbeatCount, LatestHeartbeat } from '../../domain/health.ts';
 import type { HeartbeatSample } from '../../domain/heartbeat-sample.ts';
-import { type BadRows, flag, jsonText } from '../bad-rows.ts';
 import { newId } from '../ids.ts';
+import { type BadRows, flag, jsonText } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import { sqliteBatch } from './health-sqlite-batch.ts';
 

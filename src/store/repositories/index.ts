@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
-import { BadRows } from '../bad-rows.ts';
 import type { Store } from '../database.ts';
+import { BadRows } from '../row-check.ts';
 import { ActionPlanRepository } from './action-plans.ts';
 import { AlarmHistoryRepository } from './alarm-history.ts';
 import { AlarmIntake } from './alarm-intake.ts';
