@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEXICAN_STATES } from '../src/domain/mexico.ts';
 import { verifySecret } from '../src/platform/secrets.ts';
 import {
   addConsoleUser,
@@ -58,6 +59,13 @@ describe('the administrator console', () => {
     await page.locator('#admin-title', { hasText: 'Dispositivos' }).waitFor();
     await page.getByRole('button', { name: 'Registrar dispositivo' }).click();
     const form = page.locator('#device-form');
+    // Every state and Mexico City, named as src/domain/mexico.ts names them.
+    const states = await form
+      .getByLabel('Entidad federativa')
+      .locator('option:not([value=""])')
+      .evaluateAll((options) => options.map((o) => [(o as unknown as { value: string }).value, o.textContent]));
+    expect(states).toHaveLength(32);
+    expect(states).toEqual(Object.entries(MEXICAN_STATES).map(([code, name]) => [code, `${name} (${code})`]));
     await form.getByLabel('Identificador').fill('pb adm 1');
     await form.getByLabel('Modelo').selectOption('panic-button');
     await form.getByLabel('Entidad federativa').selectOption('GRO');

@@ -214,6 +214,18 @@ describe('what the console serves', () => {
       expect((await fetch(`${base}/assets/${path}`)).status, path).toBe(404);
   });
 
+  it("sends the texts with the names of Mexico's states from src/domain/mexico.ts, and a 304 when they have not changed", async () => {
+    const first = await fetch(`${base}/assets/i18n/es.json`);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const texts = (await first.json()) as Record<string, string>;
+    expect(Object.keys(texts).filter((k) => k.startsWith('mxstate.'))).toHaveLength(32);
+    expect(texts['mxstate.CMX']).toBe('Ciudad de México');
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    expect((await fetch(`${base}/assets/i18n/es.json`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await fetch(`${base}/assets/i18n/en.json`, { headers: { 'if-none-match': etag } })).status).toBe(200);
+  });
+
   it('uses the same keys in both translations', async () => {
     const es = (await (await fetch(`${base}/assets/i18n/es.json`)).json()) as Record<string, string>;
     const en = (await (await fetch(`${base}/assets/i18n/en.json`)).json()) as Record<string, string>;

@@ -42,6 +42,12 @@ export function t(key, vars) {
   return vars ? text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`)) : text;
 }
 
+/** The codes that have a text under a prefix (`mxstate` → AGU, BCN…), in the order the texts list them. */
+export const codesOf = (/** @type {string} */ prefix) =>
+  Object.keys(messages)
+    .filter((key) => key.startsWith(`${prefix}.`))
+    .map((key) => key.slice(prefix.length + 1));
+
 /** A translated label for a code (`state.open`), falling back to the code itself. */
 export const label = (/** @type {string} */ prefix, /** @type {string | null | undefined} */ code) => {
   if (code === null || code === undefined || code === '') return t('common.none');

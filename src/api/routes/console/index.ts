@@ -31,7 +31,7 @@ export const consoleRoutes: RouteModule = async (app, deps) => {
     await scope.register(formbody);
     const typed = scope as unknown as App;
     await loginRoutes(typed, deps, sessions, messages);
-    await assetRoutes(typed);
+    await assetRoutes(typed, messages);
   });
 
   await alarmContextRoutes(app, deps);

@@ -5,7 +5,7 @@ import { seg } from '../dom.js';
 import { t } from '../i18n.js';
 import { AdminForm } from './form.js';
 import { html, useEffect, useState } from './html.js';
-import { STATES, stateOptions } from './options.js';
+import { stateName, stateOptions } from './options.js';
 import { ConfirmButton, Table } from './parts.js';
 
 const fields = () => [
@@ -45,7 +45,7 @@ export function AddressesPanel({ person, onClose }) {
             {
               key: 'stateCode',
               label: t('admin.jurisdiction'),
-              cell: (/** @type {any} */ a) => [a.municipality, STATES[a.stateCode] ?? a.stateCode].filter(Boolean).join(', '),
+              cell: (/** @type {any} */ a) => [a.municipality, stateName(a.stateCode)].filter(Boolean).join(', '),
             },
             { key: 'lat', label: t('admin.addr.coords'), cell: (/** @type {any} */ a) => (a.lat === null ? '—' : `${a.lat}, ${a.lon}`) },
           ]}

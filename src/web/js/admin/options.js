@@ -1,46 +1,17 @@
 // Choices the forms offer: the same codes the API's schemas accept (src/domain/registry.ts).
-import { label, t } from '../i18n.js';
+import { codesOf, label, t } from '../i18n.js';
 
-/** ISO 3166-2:MX codes and names (proper nouns: the same in every language). */
-export const STATES = {
-  AGU: 'Aguascalientes',
-  BCN: 'Baja California',
-  BCS: 'Baja California Sur',
-  CAM: 'Campeche',
-  CHH: 'Chihuahua',
-  CHP: 'Chiapas',
-  CMX: 'Ciudad de México',
-  COA: 'Coahuila',
-  COL: 'Colima',
-  DUR: 'Durango',
-  GRO: 'Guerrero',
-  GUA: 'Guanajuato',
-  HID: 'Hidalgo',
-  JAL: 'Jalisco',
-  MEX: 'Estado de México',
-  MIC: 'Michoacán',
-  MOR: 'Morelos',
-  NAY: 'Nayarit',
-  NLE: 'Nuevo León',
-  OAX: 'Oaxaca',
-  PUE: 'Puebla',
-  QUE: 'Querétaro',
-  ROO: 'Quintana Roo',
-  SIN: 'Sinaloa',
-  SLP: 'San Luis Potosí',
-  SON: 'Sonora',
-  TAB: 'Tabasco',
-  TAM: 'Tamaulipas',
-  TLA: 'Tlaxcala',
-  VER: 'Veracruz',
-  YUC: 'Yucatán',
-  ZAC: 'Zacatecas',
-};
+/**
+ * Mexico's states: their names come with the texts (`mxstate.GRO`), sent by the server from
+ * src/domain/mexico.ts (src/api/console/i18n.ts), so the list exists once. A code it does not
+ * know shows as itself.
+ */
+export const stateName = (/** @type {string | null | undefined} */ code) => (code ? label('mxstate', code) : '');
 
 /** @typedef {{ value: string, label: string }} Option */
 
 /** @returns {Option[]} */
-export const stateOptions = () => Object.entries(STATES).map(([value, name]) => ({ value, label: `${name} (${value})` }));
+export const stateOptions = () => codesOf('mxstate').map((value) => ({ value, label: `${stateName(value)} (${value})` }));
 /** @param {string} prefix @param {readonly string[]} codes @returns {Option[]} */
 export const coded = (prefix, codes) => codes.map((value) => ({ value, label: label(prefix, value) }));
 

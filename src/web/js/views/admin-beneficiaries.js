@@ -5,7 +5,7 @@ import { AddressesPanel } from '../admin/addresses-panel.js';
 import { AdminForm } from '../admin/form.js';
 import { html, mount, useEffect, useState } from '../admin/html.js';
 import { AggressorsEditor } from '../admin/list-editors.js';
-import { BENEFICIARY_KINDS, coded, LANGUAGES, none, RISK_LEVELS, STATES, stateOptions } from '../admin/options.js';
+import { BENEFICIARY_KINDS, coded, LANGUAGES, none, RISK_LEVELS, stateName, stateOptions } from '../admin/options.js';
 import { PageHead, Status, Table } from '../admin/parts.js';
 import { api } from '../api.js';
 import { seg } from '../dom.js';
@@ -94,7 +94,7 @@ function BeneficiariesPage() {
             {
               key: 'stateCode',
               label: t('admin.jurisdiction'),
-              cell: (/** @type {any} */ p) => [STATES[p.stateCode] ?? p.stateCode, p.municipality].filter(Boolean).join(' · '),
+              cell: (/** @type {any} */ p) => [stateName(p.stateCode), p.municipality].filter(Boolean).join(' · '),
             },
             {
               key: 'presumedAggressors',

@@ -3,7 +3,7 @@
 
 import { AdminForm, localInput } from '../admin/form.js';
 import { html, mount, useEffect, useState } from '../admin/html.js';
-import { none, STATES, stateOptions } from '../admin/options.js';
+import { none, stateName, stateOptions } from '../admin/options.js';
 import { ConfirmButton, PageHead, SecretOnce, Status, Table } from '../admin/parts.js';
 import { api } from '../api.js';
 import { seg } from '../dom.js';
@@ -101,7 +101,7 @@ function DevicesPage() {
           columns=${[
             { key: 'id', label: t('admin.devices.id'), className: 'mono' },
             { key: 'modelId', label: t('admin.devices.model') },
-            { key: 'stateCode', label: t('admin.state'), cell: (/** @type {any} */ d) => STATES[d.stateCode] ?? d.stateCode },
+            { key: 'stateCode', label: t('admin.state'), cell: (/** @type {any} */ d) => stateName(d.stateCode) },
             { key: 'beneficiaryId', label: t('admin.devices.beneficiary'), className: 'mono' },
             { key: 'installedAt', label: t('admin.devices.installedAt'), cell: (/** @type {any} */ d) => dateTime(d.installedAt) },
             {

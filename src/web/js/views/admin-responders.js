@@ -2,7 +2,7 @@
 
 import { AdminForm } from '../admin/form.js';
 import { html, mount, useEffect, useState } from '../admin/html.js';
-import { coded, LANGUAGES, none, RESPONDER_KINDS, STATES, stateOptions } from '../admin/options.js';
+import { coded, LANGUAGES, none, RESPONDER_KINDS, stateName, stateOptions } from '../admin/options.js';
 import { PageHead, Status, Table } from '../admin/parts.js';
 import { api } from '../api.js';
 import { seg } from '../dom.js';
@@ -81,7 +81,7 @@ function RespondersPage() {
           caption=${t('admin.responders.title')}
           rows=${responders}
           columns=${[
-            { key: 'stateCode', label: t('admin.state'), cell: (/** @type {any} */ r) => STATES[r.stateCode] ?? r.stateCode },
+            { key: 'stateCode', label: t('admin.state'), cell: (/** @type {any} */ r) => stateName(r.stateCode) },
             {
               key: 'municipality',
               label: t('admin.municipality'),
