@@ -82,3 +82,40 @@ describe('a stalled connection', { timeout: 60_000 }, () => {
     await page.locator('.live-status:not(.is-down)').waitFor();
   });
 });
+
+/**
+ * The alarm page's modules are fetched ahead for operators, but only once the queue is on screen:
+ * fetched while the console was still loading, on a slow or stalled network they competed with
+ * the queue for the browser's connections.
+ */
+describe('an operator console on a slow network', { timeout: 60_000 }, () => {
+  it('fetches the alarm page only after the queue has shown, and then without being asked', async () => {
+    const operator = await addConsoleUser(t, 'operator');
+    const slow = await openConsole(browser, t.centinela.httpUrl);
+    try {
+      const { page } = slow;
+      const fetched: string[] = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      let release = () => {};
+      const queueHeld = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route('**/api/console/queue', async (route) => {
+        await queueHeld;
+        await route.continue();
+      });
+      await logIn(page, operator.name);
+      // Everything else has loaded: the live stream is connected while the queue is on its way.
+      await page.locator('.live-status:not(.is-down)').waitFor();
+      expect(fetched).toContain('/api/console/queue');
+      expect(fetched).not.toContain('/assets/js/views/alarm.js');
+      const preloaded = page.waitForRequest((r) => new URL(r.url()).pathname === '/assets/js/views/alarm.js');
+      release();
+      await page.locator('#queue-title').waitFor();
+      await preloaded;
+      expect(slow.problems).toEqual([]);
+    } finally {
+      await slow.context.close();
+    }
+  });
+});

@@ -31,11 +31,16 @@ async function boot() {
     watchForNewAlarms();
     openMostUrgentOnKey();
     startPagingBanner();
-    void preloadAlarmView();
   }
 
   /** @type {(() => void) | undefined} */
   let cleanup;
+  /** @type {() => void} */
+  let shown = () => {};
+  /** The first view on screen: the queue for those who handle alarms. */
+  const firstShown = new Promise((resolve) => {
+    shown = () => resolve(undefined);
+  });
   const render = async () => {
     cleanup?.();
     cleanup = undefined;
@@ -52,8 +57,11 @@ async function boot() {
     }
     replace(view, h('p', { class: 'muted' }, t('common.loading')));
     cleanup = await match.route.render(view, match.params, session);
+    shown();
   };
   window.addEventListener('hashchange', render);
+  // Only once the queue has painted: loading the alarm page earlier competed with it.
+  if (session.role === 'operator' || session.role === 'supervisor') void firstShown.then(preloadAlarmView);
   await render();
 }
 

@@ -22,13 +22,35 @@ const ADMIN = ['admin'];
  * Administration views, the alarm page and the alarm history (and Preact with them: the alarm
  * page's notes, dispatch confirmation and map are Preact) load on first use: the other roles'
  * consoles never download them, so the queue's first paint does not grow. Operators and
- * supervisors fetch the alarm page early (main.js, `preloadAlarmView`) so opening one never waits.
+ * supervisors fetch the alarm page once their queue has shown (main.js, `preloadAlarmView`) so
+ * opening one never waits.
  * @param {string} file @param {string} name @returns {Route['render']}
  */
 const onDemand = (file, name) => async (el, params, session) => (await import(`./views/${file}.js`))[name](el, params, session);
 
-/** Starts fetching the alarm page for a role that handles alarms; a failure shows when one is opened. */
-export const preloadAlarmView = () => import('./views/alarm.js').catch(() => undefined);
+/** How long the alarm page waits for an idle moment before it is fetched anyway. */
+const PRELOAD_IDLE_TIMEOUT_MS = 5_000;
+
+/** Resolves when the browser is idle, or after a moment where it cannot say (no requestIdleCallback). */
+const whenIdle = () =>
+  new Promise((resolve) => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(resolve, { timeout: PRELOAD_IDLE_TIMEOUT_MS });
+    else window.setTimeout(resolve, 1_000);
+  });
+
+/**
+ * Fetches the alarm page for a role that handles alarms once the browser is idle; main.js calls
+ * it only after the first view (the queue) has painted. Fetched while the console was still
+ * loading, on a stalled network its modules could hold the browser's few connections to the
+ * server and keep the queue waiting. A failure shows when an alarm is opened.
+ */
+export const preloadAlarmView = () =>
+  whenIdle()
+    .then(() => import('./views/alarm.js'))
+    .then(
+      () => undefined,
+      () => undefined,
+    );
 
 /** @type {Route[]} */
 export const ROUTES = [
