@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { startCentinela } from '../src/main.ts';
 import { createLogger, ManualClock } from '../src/platform/index.ts';
@@ -160,4 +164,41 @@ test.each(ENGINES)('a timer set before a restart on %s still escalates after it,
   } finally {
     await t.stop();
   }
+});
+
+describe('the check-in texts are message templates', () => {
+  const shippedEs = () => JSON.parse(fs.readFileSync(path.join(DEFAULT_TEMPLATE_DIR, 'es.json'), 'utf8'));
+  const folder = (files: Record<string, unknown>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-templates-'));
+    for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), JSON.stringify(body));
+    return dir;
+  };
+
+  test("a centre's own wording is what the person gets back; an English contact is answered in English", async () => {
+    const es = shippedEs();
+    es.messages.checkInSet = 'Centinela Guerrero: le esperamos de vuelta en {minutes} min{destination}. Al llegar escriba LLEGUE.';
+    const w = await startAlertsWorld('sqlite', { CENTINELA_TEMPLATE_DIR: folder({ 'es.json': es }) });
+    try {
+      await seedCase(w.c);
+      const set = await w.rec.inboundSms(PUBLIC_URL, SISTER, 'VIAJE 90 Fiscalía', w.c.httpUrl);
+      expect(set.body).toContain('Centinela Guerrero: le esperamos de vuelta en 90 min (Fiscalía).');
+      // The editor (language en) checks her in: the shipped English text.
+      const arrived = await w.rec.inboundSms(PUBLIC_URL, '+14155550123', 'ARRIVED', w.c.httpUrl);
+      expect(arrived.body).toContain('arrival registered');
+      const unreadable = await w.rec.inboundSms(PUBLIC_URL, '+14155550123', 'VIAJE soon', w.c.httpUrl);
+      expect(unreadable.body).toContain('Write VIAJE and the minutes (5 to 1440)');
+    } finally {
+      await w.stop();
+    }
+  });
+
+  test("a centre's Spanish templates without the check-in texts stop the start, naming the file and the messages", () => {
+    const es = shippedEs();
+    delete es.messages.checkInExpired;
+    delete es.messages.checkInVoiceMenu;
+    const dir = folder({ 'es.json': es });
+    expect(() => Templates.load(dir)).toThrow(
+      `message templates ${path.join(dir, 'es.json')} lack messages every language falls back to: checkInExpired, checkInVoiceMenu`,
+    );
+  });
 });
