@@ -1,7 +1,14 @@
 import twilio from 'twilio';
-import { type CheckInTimer, checkInOutcome, MAX_MINUTES, MIN_MINUTES, parseCheckInSms } from '../../domain/check-in.ts';
+import {
+  type CheckInTimer,
+  checkInOutcome,
+  MAX_MINUTES,
+  MIN_MINUTES,
+  parseCheckInSms,
+  type RunningCheckIn,
+} from '../../domain/check-in.ts';
 import { CentinelaError, notFound } from '../../domain/errors.ts';
-import { systemActor } from '../../store/index.ts';
+import { type Actor, systemActor } from '../../store/index.ts';
 import type { AlertsContext } from '../context.ts';
 import type { ActedBy } from '../lifecycle.ts';
 import { DEFAULT_LANGUAGE } from '../templates.ts';
@@ -38,8 +45,14 @@ export class CheckIns {
     return runDueCheckIns(this.ctx);
   }
 
-  async list(beneficiaryId: string): Promise<CheckInTimer[]> {
-    return this.ctx.repos.checkInTimers.ofBeneficiary(beneficiaryId);
+  /** A person's timers, newest first; a member of staff's read is audited (P6). */
+  async list(beneficiaryId: string, reader?: Actor): Promise<CheckInTimer[]> {
+    return this.ctx.repos.checkInTimers.ofBeneficiary(beneficiaryId, 20, reader);
+  }
+
+  /** Every running timer of the centre, soonest due first, with the person's alias (audited, P6). */
+  running(reader: Actor): Promise<RunningCheckIn[]> {
+    return this.ctx.repos.checkInTimers.running(reader);
   }
 
   /** A check-in from the console: 404 for an unknown timer, 409 for one expired or closed. */
