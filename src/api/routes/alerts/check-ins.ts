@@ -41,7 +41,7 @@ export const checkInRoutes: RouteModule = async (app, deps) => {
         tags,
         summary: 'Start a check-in timer for the person (replaces a running one)',
         description:
-          'Staff name the destination: on expiry the panic carries it, and it is where help is sent. ' +
+          'Staff name the destination: on expiry the panic carries it, so the centre knows where to look for the person. ' +
           "(A contact's SMS VIAJE may leave it out.)",
         params,
         body: z.object({
