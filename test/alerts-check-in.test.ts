@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { startCentinela } from '../src/main.ts';
 import { createLogger, ManualClock } from '../src/platform/index.ts';
@@ -116,6 +120,73 @@ describe.each(ENGINES)('check-in timers on %s', (engine) => {
     expect((await timers(kase.beneficiary.id))[0].state).toBe('checked_in');
   });
 
+  test("the centre's running timers are listed soonest first with each alias, and every read of who goes where is audited", async () => {
+    const ana = await seedCase(w.c);
+    const bea = await seedCase(w.c);
+    const quiet = await seedCase(w.c);
+    const set = (id: string, minutes: number, destination: string) =>
+      w.api('POST', `/api/beneficiaries/${id}/check-in-timers`, 'supervisor', { minutes, destination });
+    await set(ana.beneficiary.id, 90, 'Juzgado');
+    await set(bea.beneficiary.id, 30, 'Fiscalía');
+    const closed = (await set(quiet.beneficiary.id, 60, 'Mercado')).json();
+    await w.api('POST', `/api/check-in-timers/${closed.id}/check-in`, 'operator');
+
+    const list = await w.api('GET', '/api/check-in-timers', 'operator');
+    expect(list.status).toBe(200);
+    const { items, limits } = list.json();
+    expect(limits).toEqual({ minMinutes: 5, maxMinutes: 1440, maxDestination: 200 });
+    expect(items.map((i: { alias: string; destination: string }) => [i.alias, i.destination])).toEqual([
+      [bea.beneficiary.alias, 'Fiscalía'],
+      [ana.beneficiary.alias, 'Juzgado'],
+    ]);
+    const [listed] = await w.c.repos.audit.list({ recordType: 'beneficiary', recordId: '*', actions: ['list'] });
+    expect(listed).toMatchObject({ actor_id: expect.stringMatching(/^usr_/), action: 'list' });
+    expect(JSON.parse(String(listed?.detail))).toMatchObject({ count: 2, purpose: 'check-in timers' });
+
+    await timers(ana.beneficiary.id);
+    const [read] = await w.c.repos.audit.list({ recordType: 'beneficiary', recordId: ana.beneficiary.id, actions: ['read'] });
+    expect(JSON.parse(String(read?.detail))).toMatchObject({ purpose: 'check-in timers', count: 1 });
+
+    for (const role of ['technician', 'analyst', 'admin'] as const)
+      expect((await w.api('GET', '/api/check-in-timers', role)).status).toBe(403);
+  });
+
+  test('staff find the person by part of the alias (audited); a search under 2 letters is refused', async () => {
+    const kase = await seedCase(w.c);
+    const people = (alias: string, role: 'operator' | 'technician' = 'operator') =>
+      w.api('GET', `/api/check-in-timers/people?alias=${encodeURIComponent(alias)}`, role);
+    const found = await people(kase.beneficiary.alias.toUpperCase());
+    expect(found.json().items).toEqual([
+      { id: kase.beneficiary.id, alias: kase.beneficiary.alias, stateCode: 'GRO', municipality: 'Chilpancingo' },
+    ]);
+    const [audit] = await w.c.repos.audit.list({ recordType: 'beneficiary', recordId: '*' });
+    expect(JSON.parse(String(audit?.detail))).toMatchObject({ count: 1, purpose: 'check-in timer' });
+    // `%` is a letter here, not a wildcard that would list everyone.
+    expect((await people('%%')).json().items).toEqual([]);
+    expect((await people('C')).status).toBe(400);
+    expect((await people('Colibrí', 'technician')).status).toBe(403);
+  });
+
+  test('staff must name the destination (help is sent there); a bad timer is refused and creates nothing', async () => {
+    const kase = await seedCase(w.c);
+    const post = (body: unknown) => w.api('POST', `/api/beneficiaries/${kase.beneficiary.id}/check-in-timers`, 'operator', body);
+    for (const body of [
+      { minutes: 30 },
+      { minutes: 30, destination: '   ' },
+      { minutes: 30, destination: 'x'.repeat(201) },
+      { minutes: 0, destination: 'Juzgado' },
+      { minutes: 1441, destination: 'Juzgado' },
+      { minutes: 12.5, destination: 'Juzgado' },
+    ]) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(
+      (await w.api('POST', '/api/beneficiaries/ben_nothere/check-in-timers', 'operator', { minutes: 30, destination: 'Juzgado' })).status,
+    ).toBe(404);
+    expect(await timers(kase.beneficiary.id)).toEqual([]);
+  });
+
   test('two nodes running the expiry at once escalate a timer once', async () => {
     const kase = await seedCase(w.c);
     await w.c.parts.alerts.checkIns.set(kase.beneficiary.id, 5, null, { id: 'op', via: 'api' });
@@ -160,4 +231,41 @@ test.each(ENGINES)('a timer set before a restart on %s still escalates after it,
   } finally {
     await t.stop();
   }
+});
+
+describe('the check-in texts are message templates', () => {
+  const shippedEs = () => JSON.parse(fs.readFileSync(path.join(DEFAULT_TEMPLATE_DIR, 'es.json'), 'utf8'));
+  const folder = (files: Record<string, unknown>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-templates-'));
+    for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), JSON.stringify(body));
+    return dir;
+  };
+
+  test("a centre's own wording is what the person gets back; an English contact is answered in English", async () => {
+    const es = shippedEs();
+    es.messages.checkInSet = 'Centinela Guerrero: le esperamos de vuelta en {minutes} min{destination}. Al llegar escriba LLEGUE.';
+    const w = await startAlertsWorld('sqlite', { CENTINELA_TEMPLATE_DIR: folder({ 'es.json': es }) });
+    try {
+      await seedCase(w.c);
+      const set = await w.rec.inboundSms(PUBLIC_URL, SISTER, 'VIAJE 90 Fiscalía', w.c.httpUrl);
+      expect(set.body).toContain('Centinela Guerrero: le esperamos de vuelta en 90 min (Fiscalía).');
+      // The editor (language en) checks her in: the shipped English text.
+      const arrived = await w.rec.inboundSms(PUBLIC_URL, '+14155550123', 'ARRIVED', w.c.httpUrl);
+      expect(arrived.body).toContain('arrival registered');
+      const unreadable = await w.rec.inboundSms(PUBLIC_URL, '+14155550123', 'VIAJE soon', w.c.httpUrl);
+      expect(unreadable.body).toContain('Write VIAJE and the minutes (5 to 1440)');
+    } finally {
+      await w.stop();
+    }
+  });
+
+  test("a centre's Spanish templates without the check-in texts stop the start, naming the file and the messages", () => {
+    const es = shippedEs();
+    delete es.messages.checkInExpired;
+    delete es.messages.checkInVoiceMenu;
+    const dir = folder({ 'es.json': es });
+    expect(() => Templates.load(dir)).toThrow(
+      `message templates ${path.join(dir, 'es.json')} lack messages every language falls back to: checkInExpired, checkInVoiceMenu`,
+    );
+  });
 });

@@ -31,6 +31,8 @@ export class Templates {
    */
   static load(extraDir?: string, shippedDir: string = DEFAULT_TEMPLATE_DIR): Templates {
     const sets = new Map<string, TemplateSet>();
+    const files = new Map<string, string>();
+    let shippedKeys: string[] = [];
     for (const dir of extraDir && path.resolve(extraDir) !== path.resolve(shippedDir) ? [shippedDir, extraDir] : [shippedDir])
       for (const file of jsonFiles(dir, 'message templates')) {
         const where = path.join(dir, file);
@@ -47,9 +49,19 @@ export class Templates {
         if (!parsed.success)
           throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates ${where} are invalid: ${parsed.error.message}`);
         sets.set(parsed.data.language, parsed.data);
+        files.set(parsed.data.language, where);
+        if (dir === shippedDir && parsed.data.language === DEFAULT_LANGUAGE) shippedKeys = Object.keys(parsed.data.messages);
       }
-    if (!sets.has(DEFAULT_LANGUAGE))
-      throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates: ${DEFAULT_LANGUAGE}.json is required`);
+    const fallback = sets.get(DEFAULT_LANGUAGE);
+    if (!fallback) throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `message templates: ${DEFAULT_LANGUAGE}.json is required`);
+    // Every other language falls back to Spanish key by key, and Spanish to nothing: a centre's
+    // es.json missing a message would fail the page or SMS that needs it (P2), so it stops the start.
+    const missing = shippedKeys.filter((key) => fallback.messages[key] === undefined);
+    if (missing.length)
+      throw new CentinelaError(
+        'CENTINELA_ERR_CONFIG_INVALID',
+        `message templates ${files.get(DEFAULT_LANGUAGE)} lack messages every language falls back to: ${missing.join(', ')}`,
+      );
     return new Templates(sets);
   }
 

@@ -24,6 +24,11 @@ export interface CheckInTimer {
   createdAt: number;
 }
 
+/** A running timer as the console lists it: with the alias of the person it protects. */
+export interface RunningCheckIn extends CheckInTimer {
+  alias: string;
+}
+
 export type CheckInCommand =
   | { type: 'set'; minutes: number; destination: string | null }
   | { type: 'check_in' }

@@ -1,11 +1,19 @@
 import twilio from 'twilio';
-import { type CheckInTimer, checkInOutcome, MAX_MINUTES, MIN_MINUTES, parseCheckInSms } from '../../domain/check-in.ts';
+import {
+  type CheckInTimer,
+  checkInOutcome,
+  MAX_MINUTES,
+  MIN_MINUTES,
+  parseCheckInSms,
+  type RunningCheckIn,
+} from '../../domain/check-in.ts';
 import { CentinelaError, notFound } from '../../domain/errors.ts';
-import { systemActor } from '../../store/index.ts';
+import { type Actor, systemActor } from '../../store/index.ts';
 import type { AlertsContext } from '../context.ts';
 import type { ActedBy } from '../lifecycle.ts';
+import { DEFAULT_LANGUAGE } from '../templates.ts';
 import { runDueCheckIns } from './due-timers.ts';
-import { type ReplyKey, reply, voiceLanguage } from './replies.ts';
+import { type ReplyKey, reply } from './replies.ts';
 
 const PHONE_ACTOR = systemActor('check-in');
 
@@ -37,8 +45,14 @@ export class CheckIns {
     return runDueCheckIns(this.ctx);
   }
 
-  async list(beneficiaryId: string): Promise<CheckInTimer[]> {
-    return this.ctx.repos.checkInTimers.ofBeneficiary(beneficiaryId);
+  /** A person's timers, newest first; a member of staff's read is audited (P6). */
+  async list(beneficiaryId: string, reader?: Actor): Promise<CheckInTimer[]> {
+    return this.ctx.repos.checkInTimers.ofBeneficiary(beneficiaryId, 20, reader);
+  }
+
+  /** Every running timer of the centre, soonest due first, with the person's alias (audited, P6). */
+  running(reader: Actor): Promise<RunningCheckIn[]> {
+    return this.ctx.repos.checkInTimers.running(reader);
   }
 
   /** A check-in from the console: 404 for an unknown timer, 409 for one expired or closed. */
@@ -61,33 +75,38 @@ export class CheckIns {
     if (!command) return undefined;
     const r = new twilio.twiml.MessagingResponse();
     const who = await this.whoIs(params.From ?? '');
+    const text = (language: string, key: ReplyKey, vars?: Record<string, string | number>) =>
+      reply(this.ctx.templates, language, key, vars);
     if (typeof who === 'string') {
-      r.message(reply('es', who));
+      r.message(text(DEFAULT_LANGUAGE, who));
       return r.toString();
     }
-    if (command.type === 'invalid') r.message(reply(who.language, 'invalid'));
+    if (command.type === 'invalid') r.message(text(who.language, 'invalid'));
     else if (command.type === 'set') {
       await this.set(who.beneficiaryId, command.minutes, command.destination, { id: who.contactId, via: 'sms' });
       const destination = command.destination ? ` (${command.destination})` : '';
-      r.message(reply(who.language, 'set', { minutes: command.minutes, destination }));
-    } else r.message(reply(who.language, await this.phoneCheckIn(who.beneficiaryId, who.contactId)));
+      r.message(text(who.language, 'set', { minutes: command.minutes, destination }));
+    } else r.message(text(who.language, await this.phoneCheckIn(who.beneficiaryId, who.contactId)));
     return r.toString();
   }
 
   /** An inbound call to the centre's number: one key, "1", checks in. */
-  inboundCall(gatherUrl: string, language = 'es'): string {
+  inboundCall(gatherUrl: string, language = DEFAULT_LANGUAGE): string {
+    const { templates } = this.ctx;
     const r = new twilio.twiml.VoiceResponse();
+    const voice = { language: templates.voiceLanguage(language) as never };
     const gather = r.gather({ numDigits: 1, timeout: 10, action: gatherUrl, method: 'POST' });
-    gather.say({ language: voiceLanguage(language) }, reply(language, 'voiceMenu'));
-    r.say({ language: voiceLanguage(language) }, reply(language, 'voiceNoInput'));
+    gather.say(voice, reply(templates, language, 'voiceMenu'));
+    r.say(voice, reply(templates, language, 'voiceNoInput'));
     return r.toString();
   }
 
   async gather(params: Record<string, string>): Promise<string> {
     const r = new twilio.twiml.VoiceResponse();
     const who = await this.whoIs(params.From ?? '');
-    const language = typeof who === 'string' ? 'es' : who.language;
-    const say = (key: ReplyKey) => r.say({ language: voiceLanguage(language) }, reply(language, key));
+    const language = typeof who === 'string' ? DEFAULT_LANGUAGE : who.language;
+    const { templates } = this.ctx;
+    const say = (key: ReplyKey) => r.say({ language: templates.voiceLanguage(language) as never }, reply(templates, language, key));
     if (typeof who === 'string') say(who);
     else if (params.Digits !== '1') say('voiceNoInput');
     else say(await this.phoneCheckIn(who.beneficiaryId, who.contactId));

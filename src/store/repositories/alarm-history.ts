@@ -9,7 +9,7 @@ import type { AuditLog } from './audit.ts';
 const TASK_KIND = 'device_offline';
 
 /** `%` and `_` typed by the operator are letters, not wildcards. */
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Past and present alarms, searched by alias, device, kind, date and outcome; newest first.

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { CHECK_IN_STATES, type CheckInTimer } from '../../domain/check-in.ts';
+import { CHECK_IN_STATES, type CheckInTimer, type RunningCheckIn } from '../../domain/check-in.ts';
+import type { Actor } from '../actor.ts';
 import { alarmRow } from '../alarm-row.ts';
 import type { Engine } from '../database.ts';
 import { newId } from '../ids.ts';
@@ -8,6 +9,7 @@ import { checked } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CheckInTimerTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';
+import type { AuditLog } from './audit.ts';
 
 const toTimer = (r: CheckInTimerTable): CheckInTimer => ({
   id: r.id,
@@ -39,6 +41,7 @@ export class CheckInTimerRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Starts a timer; a person has one running at a time, so a new one replaces the old. */
@@ -93,15 +96,55 @@ export class CheckInTimerRepository {
     return row && toTimer(row);
   }
 
-  async ofBeneficiary(beneficiaryId: string, limit = 20): Promise<CheckInTimer[]> {
-    const rows = await this.db
-      .selectFrom('check_in_timers')
-      .selectAll()
-      .where('beneficiary_id', '=', beneficiaryId)
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toTimer);
+  /**
+   * A person's timers, newest first. Where they go is personal data: a read for a member of
+   * staff (`reader`) is audited in the same transaction (P6); the engine's own reads are not.
+   */
+  async ofBeneficiary(beneficiaryId: string, limit = 20, reader?: Actor): Promise<CheckInTimer[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('check_in_timers')
+        .selectAll()
+        .where('beneficiary_id', '=', beneficiaryId)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+      if (reader)
+        await this.audit.append(trx, reader, {
+          action: 'read',
+          recordType: 'beneficiary',
+          recordId: beneficiaryId,
+          detail: { fields: ['check-in timers'], count: rows.length, purpose: 'check-in timers' },
+        });
+      return rows.map(toTimer);
+    });
+  }
+
+  /**
+   * The running timers of the whole centre, soonest due first, each with the person's alias: the
+   * console's list of people on their way somewhere. One audited read (P6).
+   */
+  async running(reader: Actor, limit = 500): Promise<RunningCheckIn[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('check_in_timers')
+        .innerJoin('beneficiaries', 'beneficiaries.id', 'check_in_timers.beneficiary_id')
+        .selectAll('check_in_timers')
+        .select('beneficiaries.alias')
+        .where('check_in_timers.state', '=', 'running')
+        .orderBy('check_in_timers.due_at')
+        .orderBy('check_in_timers.id')
+        .limit(limit)
+        .execute();
+      if (rows.length)
+        await this.audit.append(trx, reader, {
+          action: 'list',
+          recordType: 'beneficiary',
+          recordId: '*',
+          detail: { fields: ['alias', 'check-in timers'], count: rows.length, purpose: 'check-in timers' },
+        });
+      return rows.map(({ alias, ...r }) => ({ ...toTimer(r), alias }));
+    });
   }
 
   /** Checks in if the timer is still running and not yet due; false otherwise. */

@@ -81,7 +81,7 @@ export function createRepositories(store: Store, clock: Clock) {
     inboundReplies: new InboundReplyRepository(store.db),
     actionPlans: new ActionPlanRepository(store.db),
     securityAnswers: new SecurityAnswerRepository(store.db),
-    checkInTimers: new CheckInTimerRepository(store.db, store.engine),
+    checkInTimers: new CheckInTimerRepository(store.db, store.engine, audit),
     devicePaths: new DevicePathRepository(store.db),
   };
 }

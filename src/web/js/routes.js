@@ -79,6 +79,8 @@ export const ROUTES = [
   { path: '/alarm/:id', nav: '/queue', roles: HANDLERS, render: onDemand('alarm', 'renderAlarm') },
   { path: '/reviews', navKey: 'reviews', roles: HANDLERS, render: renderReviews },
   { path: '/history', navKey: 'history', roles: HANDLERS, render: onDemand('history', 'renderHistory') },
+  // Issue 18: check-in timers set, watched and closed by those who answer alarms.
+  { path: '/check-ins', navKey: 'checkIns', roles: HANDLERS, render: onDemand('check-ins', 'renderCheckIns') },
   { path: '/fleet', navKey: 'fleet', roles: DEVICE_READERS, render: renderFleet },
   { path: '/device/:id', nav: '/fleet', roles: DEVICE_READERS, render: renderDevice },
   { path: '/incidents', navKey: 'incidents', roles: DEVICE_READERS, render: renderIncidents },

@@ -9,6 +9,7 @@ import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { createAlarmMap } from '../map/alarm-map.js';
 import { actionPlanPanel } from './action-plan.js';
+import { checkInFact } from './alarm-check-in.js';
 import { clockFact } from './alarm-clock.js';
 import { createDispatchConfirm } from './alarm-dispatch.js';
 import { createNotesPanel, notesAsTimeline } from './alarm-notes.js';
@@ -106,6 +107,7 @@ export async function renderAlarm(el, params, session) {
           ),
           fact(t('alarm.raised'), dateTime(a.receivedAt)),
           clockFact(a),
+          checkInFact(a),
           fact(t('alarm.device'), h('span', { class: 'mono' }, a.deviceId)),
           fact(t('alarm.presses'), String(a.pressCount)),
           a.policy ? fact(t('alarm.policy'), a.policy) : null,

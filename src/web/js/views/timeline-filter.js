@@ -23,6 +23,8 @@ const PERSON_KINDS = new Set([
   'case_review_assigned',
   'case_review_closed',
   'task_opened',
+  // Issue 18: the alarm exists because a person did not check in.
+  'check_in_missed',
 ]);
 
 /**
