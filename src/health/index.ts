@@ -24,6 +24,7 @@ export type { HealthApi } from './api.ts';
 export type { DeviceDiagnosis } from './diagnosis-service.ts';
 export type { FleetFilter, FleetItem } from './fleet.ts';
 export type { JobStatus } from './jobs.ts';
+export { buildPathReport } from './path-report-service.ts';
 export { buildReport, type ReportParams } from './report-service.ts';
 export { loadSuitabilityThresholds } from './suitability/load.ts';
 export { buildSuitability } from './suitability/service.ts';
@@ -42,6 +43,8 @@ export interface HealthConfig {
   flushMs?: number;
   /** How often Centinela stamps "alive" in its database (outages are measured from it). */
   aliveEveryMs?: number;
+  /** How often the paths of dual-path devices are checked against their windows (default 5 s). */
+  pathCheckMs?: number;
   /** How often changed registry rows are picked up. */
   syncMs?: number;
   sampleEveryMs?: number;
@@ -150,7 +153,10 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const timers = [
     setInterval(tick, config.tickMs ?? 250),
     // Issue 18: bearers of dual-path devices (src/health/path-supervision.ts).
-    setInterval(() => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')), 5_000),
+    setInterval(
+      () => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')),
+      config.pathCheckMs ?? 5_000,
+    ),
     setInterval(() => void flush(), config.flushMs ?? 300_000),
     setInterval(() => writes.enqueue('alive', () => repos.centreOutages.stamp(clock.now())), config.aliveEveryMs ?? 30_000),
     setInterval(
@@ -179,6 +185,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
       tick,
       drain: () => writes.drain(),
       configDownlinks,
+      paths,
     }),
     readiness: { health: () => running },
     stop: async () => {

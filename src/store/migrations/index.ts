@@ -14,6 +14,7 @@ import * as configDownlink from './015-config-downlink.ts';
 import * as suitabilitySuggestions from './016-suitability-suggestions.ts';
 import * as hardening from './017-hardening.ts';
 import * as actionPlans from './018-action-plans.ts';
+import * as pathHistory from './019-path-history.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '016-suitability-suggestions': suitabilitySuggestions,
   '017-hardening': hardening,
   '018-action-plans': actionPlans,
+  '019-path-history': pathHistory,
 };
 
 class StaticProvider implements MigrationProvider {
