@@ -6,6 +6,7 @@ import { buildPathReport } from '../src/health/path-report-service.ts';
 import { PathSupervision } from '../src/health/path-supervision.ts';
 import { createLogger, ManualClock } from '../src/platform/index.ts';
 import { systemActor } from '../src/store/index.ts';
+import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { ENGINES, freshStore, type TestStore } from './fixtures/databases.ts';
 
 /** 00:00 of 1 June 2026 in Mexico City: the start of the centre's month. */
@@ -217,5 +218,77 @@ describe.each(ENGINES)('availability per path of dual-path devices on %s', (engi
     await device('plain-1');
     const r = await report(at(600), { suppress: true });
     expect(r).toMatchObject({ noData: true, rows: [], totals: [], suppressedGroups: 0 });
+  });
+});
+
+describe.each(ENGINES)('the path-availability report over HTTP on %s', (engine) => {
+  let t: TestCentinela | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+
+  test('supervisors get the figures, analysts get a lone person withheld, technicians are refused; CSV has the totals', async () => {
+    const JUL1 = Date.UTC(2026, 6, 1, 12);
+    const DAY = 86_400_000;
+    t = await startTestCentinela(engine, { clock: new ManualClock(JUL1) });
+    const { repos } = t.centinela;
+    const ben = await repos.beneficiaries.create(admin, {
+      alias: 'Garza',
+      fullName: 'Persona Garza',
+      kind: 'journalist',
+      stateCode: 'OAX',
+      riskLevel: 'high',
+      language: 'es',
+      presumedAggressors: [],
+    });
+    await repos.devices.create(
+      admin,
+      { id: 'dual-9', modelId: 'satellite-phone', beneficiaryId: ben.id, stateCode: 'OAX', installedAt: '2026-06-01T00:00:00Z' },
+      'x',
+    );
+    // Declared on 2 June; the satellite lost for a day from 11 June: 28 of 29 days up.
+    const june = (d: number) => Date.UTC(2026, 5, d, 6);
+    await repos.devicePaths.declare('dual-9', DUAL, june(2));
+    await repos.devicePaths.markLost('dual-9', 'satellite', june(11));
+    await repos.devicePaths.heard('dual-9', 'satellite', june(11) + DAY);
+    const get = async (role: keyof TestCentinela['tokens'], query: string) => {
+      const res = await t?.centinela.app.inject({
+        method: 'GET',
+        url: `/api/reports/path-availability?${query}`,
+        headers: { authorization: `Bearer ${t.tokens[role]}` },
+      });
+      return { status: res?.statusCode, json: () => res?.json(), text: res?.body ?? '', headers: res?.headers ?? {} };
+    };
+    const june2026 = 'from=2026-06-01&to=2026-07-01';
+
+    const sup = await get('supervisor', `${june2026}&groupBy=state`);
+    expect(sup.status).toBe(200);
+    expect(sup.json()).toMatchObject({ report: 'path-availability', groupBy: 'state', timeZone: 'America/Mexico_City', noData: false });
+    expect(sup.json().rows).toEqual([
+      expect.objectContaining({ group: 'OAX', path: 'cellular', suppressed: false, devices: 1, availability: 1 }),
+      expect.objectContaining({ group: 'OAX', path: 'satellite', suppressed: false, devices: 1, availability: 0.9655, lostEpisodes: 1 }),
+    ]);
+
+    const analyst = await get('analyst', june2026);
+    expect(analyst.status).toBe(200);
+    // One person in the whole month: every row and both totals withheld, never shown as zeros.
+    expect(analyst.json().totals).toEqual([
+      expect.objectContaining({ group: 'total', path: 'cellular', suppressed: true, availability: null }),
+      expect.objectContaining({ group: 'total', path: 'satellite', suppressed: true, availability: null }),
+    ]);
+    expect(analyst.json().rows.every((r: PathAvailabilityRow) => r.suppressed && r.availability === null)).toBe(true);
+
+    const csv = await get('admin', `${june2026}&format=csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('group,path,suppressed,beneficiaries,devices,supervisedDays,availability,lostEpisodes,downHours');
+    expect(lines.filter((l) => l.startsWith('total,'))).toHaveLength(2);
+    expect(lines.find((l) => l.startsWith('satellite_phone,satellite,'))).toMatch(/^satellite_phone,satellite,false,1,1,29,0\.9655,1,24$/);
+
+    expect((await get('technician', june2026)).status).toBe(403);
+    expect((await get('operator', june2026)).status).toBe(403);
+    expect((await get('analyst', 'groupBy=planet')).status).toBe(400);
+    expect((await get('analyst', 'from=2026-06-10&to=2026-06-01')).status).toBe(400);
   });
 });
