@@ -12,7 +12,6 @@ import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
 import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
 import type { JobScheduler, JobStatus } from './jobs.ts';
 import { buildPathReport } from './path-report-service.ts';
-import type { PathSupervision } from './path-supervision.ts';
 import { buildReport, type ReportParams } from './report-service.ts';
 import type { ServiceWindows } from './service-windows.ts';
 import { buildPersonSuitability, buildSuitability } from './suitability/service.ts';
@@ -37,8 +36,6 @@ export interface HealthApi {
   costReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<CostRow>>;
   /** Issue 18 §5: availability per path of dual-path devices; analysts get small groups withheld. */
   pathAvailabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<PathAvailabilityReport>;
-  /** Finds paths past their window now (the timer does it every pathCheckMs); returns how many were lost. */
-  checkPaths(): Promise<number>;
   /** Is each measure worth it in each place (issue 19); analysts get small cells withheld. */
   suitabilityReport(period: { from: number; to: number }, suppressSmallGroups: boolean): Promise<SuitabilityReport>;
   /** One person's measures with figures and verdicts (personal data: the caller audits the read). */
@@ -66,7 +63,6 @@ export interface HealthApiDeps {
   /** Waits until queued records are written. */
   drain(): Promise<void>;
   configDownlinks: ConfigDownlinks;
-  paths: PathSupervision;
 }
 
 /** The health part's answers, each delegated to the module that owns the concept. */
@@ -114,7 +110,6 @@ export function healthApi(d: HealthApiDeps): HealthApi {
     },
     pathAvailabilityReport: (params, suppress) =>
       buildPathReport(d.repos, params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress }),
-    checkPaths: () => d.paths.check(),
     jobs: () => d.scheduler.status(),
     runJob: async (name) => {
       if (!d.scheduler.has(name)) throw notFound('job', name);

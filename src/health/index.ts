@@ -43,8 +43,6 @@ export interface HealthConfig {
   flushMs?: number;
   /** How often Centinela stamps "alive" in its database (outages are measured from it). */
   aliveEveryMs?: number;
-  /** How often the paths of dual-path devices are checked against their windows (default 5 s). */
-  pathCheckMs?: number;
   /** How often changed registry rows are picked up. */
   syncMs?: number;
   sampleEveryMs?: number;
@@ -153,10 +151,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
   const timers = [
     setInterval(tick, config.tickMs ?? 250),
     // Issue 18: bearers of dual-path devices (src/health/path-supervision.ts).
-    setInterval(
-      () => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')),
-      config.pathCheckMs ?? 5_000,
-    ),
+    setInterval(() => void paths.check().catch((err: unknown) => logger.error({ err }, 'path supervision failed')), 5_000),
     setInterval(() => void flush(), config.flushMs ?? 300_000),
     setInterval(() => writes.enqueue('alive', () => repos.centreOutages.stamp(clock.now())), config.aliveEveryMs ?? 30_000),
     setInterval(
@@ -185,7 +180,6 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
       tick,
       drain: () => writes.drain(),
       configDownlinks,
-      paths,
     }),
     readiness: { health: () => running },
     stop: async () => {
