@@ -121,7 +121,8 @@ export class DevicePathRepository {
           ),
         )
         .execute();
-      for (const p of bare) await openInterval(tx, p.device_id, p.path, p.lost === 1 ? 'down' : 'up', now);
+      // Two nodes starting together may both find a path bare: the second one's insert is dropped.
+      for (const p of bare) await openInterval(tx, p.device_id, p.path, p.lost === 1 ? 'down' : 'up', now, { ifNoneOpen: true });
       return bare.length;
     });
   }
@@ -143,9 +144,17 @@ async function closeOpen(tx: Transaction<Database>, deviceId: string, path: stri
       .execute();
 }
 
-async function openInterval(tx: Transaction<Database>, deviceId: string, path: string, state: 'up' | 'down', at: number): Promise<void> {
-  await tx
+async function openInterval(
+  tx: Transaction<Database>,
+  deviceId: string,
+  path: string,
+  state: 'up' | 'down',
+  at: number,
+  options: { ifNoneOpen?: boolean } = {},
+): Promise<void> {
+  const insert = tx
     .insertInto('device_path_intervals')
-    .values({ id: newId('pth'), device_id: deviceId, path, state, started_at: at, ended_at: null })
-    .execute();
+    .values({ id: newId('pth'), device_id: deviceId, path, state, started_at: at, ended_at: null });
+  // The unique index device_path_intervals_one_open (migration 019) keeps one open interval per path.
+  await (options.ifNoneOpen ? insert.onConflict((oc) => oc.doNothing()) : insert).execute();
 }
