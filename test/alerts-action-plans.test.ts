@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { systemActor } from '../src/store/index.ts';
 import { type PlanStepView, workPlan } from './fixtures/action-plans.ts';
 import { seedCase, startAlertsWorld } from './fixtures/alerts-world.ts';
 import { ENGINES } from './fixtures/databases.ts';
+
+const admin = systemActor('test');
 
 type World = Awaited<ReturnType<typeof startAlertsWorld>>;
 
@@ -145,6 +148,51 @@ describe.each(ENGINES)('action plans on %s', (engine) => {
     expect(sup.rows).toEqual([{ kind: 'panic', suppressed: false, alarms: 1, steps: 5, skipped: 1, skippedRatio: 0.2 }]);
     const analyst = (await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}`, 'analyst')).json();
     expect(analyst.rows).toEqual([{ kind: 'panic', suppressed: true, alarms: null, steps: null, skipped: null, skippedRatio: null }]);
+  });
+
+  test("an analyst cannot work a withheld kind out of the plan report's total and the kinds shown", async () => {
+    // 6 people with panic alarms, 6 with intrusion, 2 with falls: falls are too few to show.
+    const kinds = [...Array(6).fill('panic'), ...Array(6).fill('intrusion'), 'fall', 'fall'] as const;
+    for (const [i, kind] of kinds.entries()) {
+      const person = await w.c.repos.beneficiaries.create(admin, {
+        alias: `Persona ${i}`,
+        fullName: `Persona Protegida ${i}`,
+        kind: 'journalist',
+        stateCode: 'GRO',
+        riskLevel: 'high',
+        language: 'es',
+        presumedAggressors: [],
+      });
+      const deviceId = `plan-btn-${i}`;
+      await w.c.repos.devices.create(admin, { id: deviceId, modelId: 'panic-button', beneficiaryId: person.id, stateCode: 'GRO' }, 'x');
+      const alarmId = await w.raise({ deviceId, beneficiaryId: person.id, kind });
+      // Reading the alarm attaches its plan if the alarm.raised handler has not yet.
+      await w.api('GET', `/api/alarms/${alarmId}`, 'operator');
+      if (kind === 'fall')
+        await w.api('POST', `/api/alarms/${alarmId}/plan/steps/call-contact-1/skip`, 'operator', { reason: 'no contact' });
+    }
+    const from = new Date(w.clock.now() - 60_000).toISOString();
+    const to = new Date(w.clock.now() + 60_000).toISOString();
+    const sup = (await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}`, 'supervisor')).json();
+    expect(sup.suppressedGroups).toBe(0);
+    const fall = sup.rows.find((r: { kind: string }) => r.kind === 'fall');
+    expect(fall).toMatchObject({ alarms: 2, skipped: 2 });
+    expect(sup.total).toMatchObject({ kind: 'total', suppressed: false, alarms: 14, skipped: 2 });
+
+    const analyst = (await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}`, 'analyst')).json();
+    type Row = { kind: string; suppressed: boolean; alarms: number | null; steps: number | null; skipped: number | null };
+    const rows: Row[] = analyst.rows;
+    expect(rows.find((r) => r.kind === 'fall')).toMatchObject({ suppressed: true, alarms: null, skipped: null });
+    // The total is shown (14 people), so falls are withheld with another kind: the total minus the
+    // kinds shown gives only the sum of at least two kinds, never the falls.
+    expect(analyst.total).toMatchObject({ suppressed: false, alarms: 14, skipped: 2 });
+    const withheld = rows.filter((r) => r.suppressed);
+    expect(withheld.length).toBeGreaterThanOrEqual(2);
+    expect(analyst.suppressedGroups).toBe(withheld.length);
+    const shown = rows.filter((r) => !r.suppressed);
+    const left = (f: (r: Row) => number | null) => (f(analyst.total) ?? 0) - shown.reduce((n, r) => n + (f(r) ?? 0), 0);
+    expect(left((r) => r.alarms)).toBeGreaterThan(fall.alarms);
+    expect(left((r) => r.steps)).toBeGreaterThan(fall.steps);
   });
 
   const seedCaseAlarmOf = async (kase: Awaited<ReturnType<typeof seedCase>>) => {

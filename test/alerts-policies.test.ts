@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { DEFAULT_POLICY_DIR, loadPolicies } from '../src/alerts/escalation/policies.ts';
 import { startAlerts } from '../src/alerts/index.ts';
 import { DEFAULT_TEMPLATE_DIR, Templates } from '../src/alerts/templates.ts';
+import { policyFor } from '../src/domain/escalation.ts';
 import { EventBus } from '../src/events/index.ts';
 import { createLogger, createMetrics, systemClock } from '../src/platform/index.ts';
 import { freshStore } from './fixtures/databases.ts';
@@ -69,6 +70,49 @@ describe('escalation policies are data, validated at start', () => {
     // The centre's panic.json overrides the shipped one (issue 14 §9) and drops the "*" fallback.
     const dir = tmp({ 'panic.json': { name: 'm', kinds: ['motion'], steps: [{ afterS: 0, target: 'operators', channel: 'console' }] } });
     expect(() => loadPolicies(dir)).toThrow(/none covers every kind/);
+  });
+
+  test('the shipped duress policy alone handles duress: the panic policy no longer claims it', () => {
+    const shipped = loadPolicies();
+    expect(shipped.filter((p) => p.kinds.includes('duress')).map((p) => p.name)).toEqual(['duress']);
+    expect(policyFor(shipped, 'duress')?.name).toBe('duress');
+  });
+
+  test('two files of one folder claiming the same kind stop the start, naming both files', () => {
+    const step = [{ afterS: 0, target: 'operators', channel: 'console' }];
+    const dir = tmp({
+      'a-intrusion.json': { name: 'night', kinds: ['intrusion'], steps: step },
+      'b-intrusion.json': { name: 'day', kinds: ['motion', 'intrusion'], steps: step },
+    });
+    let message = '';
+    try {
+      loadPolicies(dir);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(path.join(dir, 'a-intrusion.json'));
+    expect(message).toContain(path.join(dir, 'b-intrusion.json'));
+    expect(message).toContain('"intrusion"');
+    // The shipped folder is held to the same rule (a second file claiming duress beside duress.json).
+    const shipped = tmp({
+      'device-offline.json': fs.readFileSync(path.join(DEFAULT_POLICY_DIR, 'device-offline.json'), 'utf8'),
+      'duress.json': fs.readFileSync(path.join(DEFAULT_POLICY_DIR, 'duress.json'), 'utf8'),
+      'panic.json': { name: 'panic', kinds: ['panic', 'duress', '*'], steps: step },
+    });
+    expect(() => loadPolicies(undefined, shipped)).toThrow(
+      `escalation policies ${path.join(shipped, 'duress.json')} and ${path.join(shipped, 'panic.json')} both claim the kind "duress"`,
+    );
+  });
+
+  test("a centre's file claiming a kind a shipped policy covers takes it over, whatever its name sorts like", () => {
+    // "zz-…" sorts after panic.json: before, the shipped panic policy silently kept intrusion.
+    const dir = tmp({
+      'zz-intrusion.json': { name: 'night', kinds: ['intrusion'], steps: [{ afterS: 0, target: 'operators', channel: 'console' }] },
+    });
+    const policies = loadPolicies(dir);
+    expect(policyFor(policies, 'intrusion')?.name).toBe('night');
+    expect(policyFor(policies, 'panic')?.name).toBe('panic');
+    expect(policies.filter((p) => p.kinds.includes('intrusion')).map((p) => p.name)).toEqual(['night']);
   });
 });
 

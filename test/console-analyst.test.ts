@@ -66,6 +66,21 @@ async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'O
     await hashSecret('s'),
   );
   await history(`rep-${modelId}-${n}`, 20 + 3 * n);
+  // Issue 18: buttons and satellite phones have a cellular and a satellite path, cameras a
+  // cellular and a wired one (windows long enough that the running centre never loses them).
+  const second = modelId === 'camera' ? 'wired' : 'satellite';
+  await t.centinela.repos.devicePaths.declare(
+    `rep-${modelId}-${n}`,
+    [
+      { path: 'cellular', windowS: 7 * 86_400 },
+      { path: second, windowS: 7 * 86_400 },
+    ],
+    Date.parse(daysAgo(40)),
+  );
+  if (n === 1) {
+    await t.centinela.repos.devicePaths.markLost(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(10)));
+    await t.centinela.repos.devicePaths.heard(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(9)));
+  }
 }
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
@@ -130,6 +145,41 @@ describe('the analyst console', () => {
     expect(analyst.problems).toEqual([]);
   });
 
+  it('renders availability per path: one row per group and path, a total per path, small groups withheld', async () => {
+    const { page } = analyst;
+    await page.getByLabel('Informe').selectOption('path-availability');
+    await page.getByLabel('Agrupar por').selectOption('kind');
+    await page.getByRole('button', { name: 'Generar' }).click();
+    await seeText(page.locator('#report-table thead'), 'Vía');
+    await seeText(page.locator('#report-paths-note'), 'cada dispositivo cuenta en las vías que tiene');
+    const row = (group: string, path: string) =>
+      page
+        .locator('#report-table tbody tr')
+        .filter({ hasText: group })
+        .filter({ has: page.locator('td.path', { hasText: path }) });
+    // Satellite: buttons (6 people) and satellite phones (5): both shown.
+    await seeText(row('Botón de pánico', 'Satelital'), '%');
+    expect(await row('Botón de pánico', 'Satelital').getAttribute('class')).not.toContain('is-suppressed');
+    // Cellular: cameras (2 people) withheld with satellite phones (the smallest shown, 5).
+    await seeText(row('Cámara', 'Celular'), 'Suprimido para proteger a las personas');
+    expect(await row('Teléfono satelital', 'Celular').getAttribute('class')).toContain('is-suppressed');
+    // Wired: only the cameras' 2 people, so its total is withheld too.
+    const totals = page.locator('#report-table tfoot tr');
+    expect(await totals.count()).toBe(3);
+    await seeText(totals.filter({ has: page.locator('td.path', { hasText: 'Fija' }) }), 'Suprimido para proteger a las personas');
+    await seeText(totals.filter({ has: page.locator('td.path', { hasText: 'Satelital' }) }), '%');
+    await seeText(page.locator('#suppressed-note'), '3 grupo(s) suprimido(s)');
+    await page.locator('#report-chart canvas').waitFor();
+    await screenshot(page, 'analyst-paths');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
+    expect(download.suggestedFilename()).toBe('path-availability-kind.csv');
+    const csv = await readFile((await download.path()) as string, 'utf8');
+    expect(csv.split('\n')[0]).toBe('group,path,suppressed,beneficiaries,devices,supervisedDays,availability,lostEpisodes,downHours');
+    expect(csv).toMatch(/^camera,cellular,true,,/m);
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(analyst.problems).toEqual([]);
+  });
+
   it('switches to English in one click', async () => {
     const { page } = analyst;
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'English' }).click()]);
@@ -137,6 +187,11 @@ describe('the analyst console', () => {
     await page.locator('#report-table').waitFor();
     await seeText(page.locator('#report-table thead'), 'Availability');
     await screenshot(page, 'analyst-reliability-en');
+    await page.getByLabel('Report').selectOption('path-availability');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await seeText(page.locator('#report-table thead'), 'Path');
+    await seeText(page.locator('#report-table tbody'), 'Satellite');
+    await seeText(page.locator('#report-table tfoot'), 'Withheld to protect people');
   });
 
   it('opens the suitability page: a verdict per state and kind, cameras withheld, unknown municipalities counted', async () => {

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../src/platform/index.ts';
+import { createRepositories, openStore } from '../src/store/index.ts';
 import { runCli, tempDataDir } from './fixtures/cli.ts';
 
 describe('centinela report', () => {
@@ -15,6 +18,49 @@ describe('centinela report', () => {
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { report: string; groupBy: string; rows: { group: string; devices: number }[] };
     expect(report).toMatchObject({ report: 'reliability', groupBy: 'model', rows: [{ group: 'panic-button', devices: 1 }] });
+  });
+
+  it('prints availability per path of dual-path devices, with a total per path', async () => {
+    const dir = tempDataDir();
+    const env = { CENTINELA_DATA_DIR: dir };
+    expect((await runCli(['device', 'add', '--id', 'dual-r1', '--model', 'satellite-phone', '--state', 'OAX'], env)).code).toBe(0);
+    expect((await runCli(['device', 'add', '--id', 'single-r1', '--model', 'panic-button', '--state', 'OAX'], env)).code).toBe(0);
+    const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'centinela.db') });
+    try {
+      const repos = createRepositories(store, systemClock);
+      const now = Date.now();
+      await repos.devicePaths.declare(
+        'dual-r1',
+        [
+          { path: 'cellular', windowS: 180 },
+          { path: 'satellite', windowS: 2700 },
+        ],
+        now,
+      );
+      await repos.devicePaths.declare('single-r1', [{ path: 'cellular', windowS: 180 }], now);
+    } finally {
+      await store.close();
+    }
+    const csv = await runCli(['report', 'path-availability', '--group-by', 'kind', '--format', 'csv'], env);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('group,path,suppressed,beneficiaries,devices,supervisedDays,availability,lostEpisodes,downHours');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+      'panic_button,cellular,false,0,1',
+      'satellite_phone,cellular,false,0,1',
+      'satellite_phone,satellite,false,0,1',
+      'total,cellular,false,0,2',
+      'total,satellite,false,0,1',
+    ]);
+    const json = JSON.parse((await runCli(['report', 'path-availability', '--group-by', 'state', '--json'], env)).stdout);
+    expect(json).toMatchObject({
+      report: 'path-availability',
+      groupBy: 'state',
+      rows: [
+        { group: 'OAX', path: 'cellular', devices: 2 },
+        { group: 'OAX', path: 'satellite', devices: 1 },
+      ],
+    });
   });
 
   it('refuses an unknown grouping with a one-line reason', async () => {

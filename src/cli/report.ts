@@ -4,7 +4,7 @@ import { CentinelaError } from '../domain/errors.ts';
 import { reportPeriod } from '../domain/report-period.ts';
 import { toCsv } from '../domain/reports-csv.ts';
 import { GROUP_BYS, type GroupBy } from '../domain/reports-types.ts';
-import { buildReport, buildSuitability, loadSuitabilityThresholds } from '../health/index.ts';
+import { buildPathReport, buildReport, buildSuitability, loadSuitabilityThresholds } from '../health/index.ts';
 import { withStore } from './context.ts';
 import { action, print } from './output.ts';
 
@@ -16,9 +16,9 @@ interface ReportOptions {
   suppressSmallGroups?: boolean;
 }
 
-/** `centinela report reliability|cost`: the reports of docs/architecture.md, straight from the database. */
+/** `centinela report reliability|cost|path-availability|suitability`: the reports of docs/architecture.md, straight from the database. */
 export function reportCommand(program: Command): void {
-  const report = program.command('report').description('reliability and cost-effectiveness reports');
+  const report = program.command('report').description('reliability, cost-effectiveness, path availability and suitability reports');
   for (const kind of ['reliability', 'cost'] as const) {
     report
       .command(kind)
@@ -64,6 +64,42 @@ export function reportCommand(program: Command): void {
         }),
       );
   }
+  report
+    .command('path-availability')
+    .description('availability per path (cellular, satellite, wired) of dual-path devices')
+    .option('--from <date>', "start of the period, a day in the centre's time zone (default: first day of this month)")
+    .option('--to <date>', 'end of the period, exclusive (default: now)')
+    .option('--group-by <group>', `one of ${GROUP_BYS.join(', ')}`, 'kind')
+    .option('--format <format>', 'json or csv (default: a table; --json implies json)')
+    .option('--suppress-small-groups', 'withhold small groups as analysts see them (whole months; fewer than 5 people)')
+    .action(
+      action(async (opts: ReportOptions, cmd: Command) => {
+        const now = Date.now();
+        const { timeZone } = loadConfig();
+        const suppress = opts.suppressSmallGroups === true;
+        const { from, to } = reportPeriod({ from: opts.from, to: opts.to }, now, timeZone, { wholeMonths: suppress, fieldPrefix: '--' });
+        if (!GROUP_BYS.includes(opts.groupBy as GroupBy)) {
+          throw new CentinelaError('CENTINELA_ERR_VALIDATION', `--group-by: expected one of ${GROUP_BYS.join(', ')}`);
+        }
+        if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'csv') {
+          throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--format: expected json or csv');
+        }
+        const result = await withStore(({ repos }) =>
+          buildPathReport(repos, { from, to, groupBy: opts.groupBy as GroupBy }, { asOf: now, timeZone, suppressSmallGroups: suppress }),
+        );
+        const rows = [...result.rows, ...result.totals] as unknown as Record<string, unknown>[];
+        const global = cmd.optsWithGlobals();
+        if (opts.format === 'csv' && !global.json) {
+          process.stdout.write(toCsv(rows));
+          return;
+        }
+        if (opts.format === 'json' || global.json) {
+          print({ json: true }, result, '');
+          return;
+        }
+        print(global, result, result.noData ? 'no declared path in service in the period' : toCsv(rows).trimEnd().replaceAll(',', '\t'));
+      }),
+    );
   report
     .command('suitability')
     .description('is each measure worth it per municipality, state and kind: figures and a verdict (default: the last 90 days)')

@@ -20,9 +20,13 @@ export interface PathState {
   lost: boolean;
 }
 
-/** A path is overdue when nothing came over it within its window (counted from `since` if never heard). */
-export const isOverdue = (p: PathState, since: number, now: number): boolean =>
-  !p.lost && now - (p.lastHeardAt ?? since) > p.windowS * 1000;
+/**
+ * A path is overdue when nothing came over it within its window (counted from `since` if never
+ * heard). `freshFrom`: when Centinela last started — its own downtime is not the path's, so each
+ * path gets a whole window from then, as liveness gives each device (src/domain/liveness.ts).
+ */
+export const isOverdue = (p: PathState, since: number, now: number, freshFrom = Number.NEGATIVE_INFINITY): boolean =>
+  !p.lost && now - Math.max(p.lastHeardAt ?? since, freshFrom) > p.windowS * 1000;
 
 /** What the paths say about the device: all up, some lost (degraded), or all lost (silent). */
 export function pathVerdict(paths: Pick<PathState, 'lost'>[]): 'ok' | 'degraded' | 'silent' {

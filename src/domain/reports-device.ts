@@ -33,7 +33,7 @@ export const isTestAlarm = (a: ReportAlarm): boolean => a.test || a.kind === 'te
 /** Monthly price × 12 ÷ 365 per in-service day (docs/architecture.md). */
 export const spendFor = (inServiceMs: number, monthlyCostMxn: number): number => (inServiceMs / 86_400_000) * ((monthlyCostMxn * 12) / 365);
 
-export function inServiceSpans(h: DeviceHistory, from: number, to: number): Span[] {
+export function inServiceSpans(h: Pick<DeviceHistory, 'device' | 'maintenance'>, from: number, to: number): Span[] {
   const { installedAt, retiredAt } = h.device;
   if (installedAt === null) return [];
   return subtract(clip([[installedAt, retiredAt ?? Number.POSITIVE_INFINITY]], from, to), h.maintenance);

@@ -2,6 +2,7 @@ import { notFound } from '../domain/errors.ts';
 import type { Incident, IncidentFilter, MaintenanceWindow } from '../domain/health.ts';
 import type { LivenessState } from '../domain/liveness.ts';
 import type { CostRow, ReliabilityRow, Report } from '../domain/reports.ts';
+import type { PathAvailabilityReport } from '../domain/reports-paths.ts';
 import type { personSuitability, SuitabilityReport, SuitabilityThresholds } from '../domain/suitability.ts';
 import type { Clock } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
@@ -10,6 +11,7 @@ import type { DeviceDirectory } from './device-directory.ts';
 import { type DeviceDiagnosis, diagnoseDevice } from './diagnosis-service.ts';
 import { type FleetFilter, type FleetItem, fleetList } from './fleet.ts';
 import type { JobScheduler, JobStatus } from './jobs.ts';
+import { buildPathReport } from './path-report-service.ts';
 import { buildReport, type ReportParams } from './report-service.ts';
 import type { ServiceWindows } from './service-windows.ts';
 import { buildPersonSuitability, buildSuitability } from './suitability/service.ts';
@@ -32,6 +34,8 @@ export interface HealthApi {
   incidents(filter: IncidentFilter): Promise<Incident[]>;
   reliabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<ReliabilityRow>>;
   costReport(params: ReportParams, suppressSmallGroups: boolean): Promise<Report<CostRow>>;
+  /** Issue 18 §5: availability per path of dual-path devices; analysts get small groups withheld. */
+  pathAvailabilityReport(params: ReportParams, suppressSmallGroups: boolean): Promise<PathAvailabilityReport>;
   /** Is each measure worth it in each place (issue 19); analysts get small cells withheld. */
   suitabilityReport(period: { from: number; to: number }, suppressSmallGroups: boolean): Promise<SuitabilityReport>;
   /** One person's measures with figures and verdicts (personal data: the caller audits the read). */
@@ -47,7 +51,7 @@ export interface HealthApi {
 export interface HealthApiDeps {
   timeZone: string;
   thresholds: SuitabilityThresholds;
-  repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'protectionGaps'>;
+  repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'pathReports' | 'protectionGaps'>;
   clock: Clock;
   directory: DeviceDirectory;
   supervisor: Supervisor;
@@ -104,6 +108,8 @@ export function healthApi(d: HealthApiDeps): HealthApi {
       await d.flush();
       return buildReport(d.repos, 'cost', params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress });
     },
+    pathAvailabilityReport: (params, suppress) =>
+      buildPathReport(d.repos, params, { asOf: now(), timeZone: d.timeZone, suppressSmallGroups: suppress }),
     jobs: () => d.scheduler.status(),
     runJob: async (name) => {
       if (!d.scheduler.has(name)) throw notFound('job', name);

@@ -13,6 +13,8 @@ export class PathSupervision {
   private checking = false;
   /** Devices with declared paths, refreshed on every check: the heartbeat path stays free of queries for the others. */
   private declared = new Set<string>();
+  /** When this node started supervising paths: each gets a fresh window from then. */
+  private startedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: { repos: Pick<Repositories, 'devicePaths' | 'incidents'>; clock: Clock; logger: Logger }) {}
 
@@ -24,8 +26,15 @@ export class PathSupervision {
     ];
   }
 
-  /** Loads which devices have declared paths (at start, before the first check). */
-  async refresh(): Promise<void> {
+  /**
+   * At start, before the first check: loads which devices have declared paths, gives every path a
+   * fresh window (the centre's downtime is not the path's), and opens the history of paths that
+   * have none yet. An interval a crash left open is kept, as liveness keeps its own: the outage
+   * is recorded at start and left out of the reports.
+   */
+  async refresh(now = this.deps.clock.now()): Promise<void> {
+    this.startedAt = now;
+    await this.deps.repos.devicePaths.openMissingIntervals(now);
     this.declared = new Set((await this.deps.repos.devicePaths.all()).map((d) => d.deviceId));
   }
 
@@ -48,7 +57,8 @@ export class PathSupervision {
       for (const d of all) {
         const changed: DevicePath[] = [];
         for (const p of d.paths)
-          if (isOverdue(p, d.declaredAt, now) && (await devicePaths.markLost(d.deviceId, p.path))) changed.push(p.path);
+          if (isOverdue(p, d.declaredAt, now, this.startedAt) && (await devicePaths.markLost(d.deviceId, p.path, now)))
+            changed.push(p.path);
         if (changed.length === 0) continue;
         lost += changed.length;
         const verdict = pathVerdict(d.paths.map((p) => ({ lost: p.lost || changed.includes(p.path) })));

@@ -71,3 +71,15 @@ export interface DevicePathTable {
   lost: number;
   declared_at: number;
 }
+
+/** Migration 020-path-history: each declared path's up/down intervals (issue 18 §5). */
+export interface DevicePathIntervalTable {
+  id: string;
+  device_id: string;
+  path: string;
+  /** `up` or `down`. */
+  state: string;
+  started_at: number;
+  /** null while the path is still in that state. */
+  ended_at: number | null;
+}

@@ -10,6 +10,7 @@ import type {
   AlarmPlanTable,
   CasePlanStepTable,
   CheckInTimerTable,
+  DevicePathIntervalTable,
   DevicePathTable,
   SecurityAnswerTable,
 } from './schema-plans.ts';
@@ -193,4 +194,5 @@ export interface Database extends IngestTables, AlertsTables, HealthTables, Cons
   alarm_duress: AlarmDuressTable;
   check_in_timers: CheckInTimerTable;
   device_paths: DevicePathTable;
+  device_path_intervals: DevicePathIntervalTable;
 }

@@ -15,6 +15,7 @@ import * as suitabilitySuggestions from './016-suitability-suggestions.ts';
 import * as hardening from './017-hardening.ts';
 import * as actionPlans from './018-action-plans.ts';
 import * as alarmNoteOrder from './019-alarm-note-order.ts';
+import * as pathHistory from './020-path-history.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, EngineMigration> = {
   '017-hardening': hardening,
   '018-action-plans': actionPlans,
   '019-alarm-note-order': alarmNoteOrder,
+  '020-path-history': pathHistory,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -176,4 +176,20 @@ export class ActionPlanRepository {
       skipped: Number(r.skipped ?? 0),
     }));
   }
+
+  /**
+   * The people behind each alarm kind of the plan-steps report in [from, to): one entry per kind
+   * and person (null: alarms of that kind without a person), for small-group suppression (P6).
+   */
+  async peopleByKind(from: number, to: number): Promise<{ kind: string; beneficiaryId: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('alarm_plan_steps as s')
+      .innerJoin('alarms as a', 'a.id', 's.alarm_id')
+      .select(['a.kind as kind', 'a.beneficiary_id as beneficiary_id'])
+      .distinct()
+      .where('a.received_at', '>=', from)
+      .where('a.received_at', '<', to)
+      .execute();
+    return rows.map((r) => ({ kind: r.kind, beneficiaryId: r.beneficiary_id }));
+  }
 }

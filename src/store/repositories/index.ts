@@ -35,6 +35,7 @@ import { ImportRepository } from './imports.ts';
 import { InboundReplyRepository } from './inbound-replies.ts';
 import { IngestErrorRepository } from './ingest-errors.ts';
 import { NotificationOutbox } from './notifications.ts';
+import { PathReportRepository } from './path-reports.ts';
 import { RecipientDirectory } from './recipients.ts';
 import { ResponderRepository } from './responders.ts';
 import { SecurityAnswerRepository } from './security-answers.ts';
@@ -73,6 +74,7 @@ export function createRepositories(store: Store, clock: Clock) {
     jobRuns: new JobRunRepository(store.db),
     healthTelemetry: new HealthTelemetryRepository(store.db, store.sqlite, badRows),
     healthReports: new HealthReportRepository(store.db, badRows),
+    pathReports: new PathReportRepository(store.db, badRows),
     imports: new ImportRepository(store.db, audit, clock),
     addresses: new BeneficiaryAddressRepository(store.db, audit, clock),
     addressEdits: new BeneficiaryAddressEdits(store.db, audit),

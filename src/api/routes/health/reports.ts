@@ -18,7 +18,7 @@ const query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-/** Reliability and cost-effectiveness (docs/architecture.md "Report definitions"), as JSON or CSV. */
+/** Reliability, cost-effectiveness and availability per path (docs/architecture.md "Report definitions"), as JSON or CSV. */
 export const healthReportRoutes: RouteModule = (app, deps) => {
   for (const kind of ['reliability', 'cost'] as const) {
     app.get(
@@ -54,4 +54,30 @@ export const healthReportRoutes: RouteModule = (app, deps) => {
       },
     );
   }
+
+  app.get(
+    '/api/reports/path-availability',
+    {
+      config: { access: ACCESS.reportReaders },
+      schema: {
+        tags: ['reports'],
+        summary: 'Availability per path (cellular, satellite, wired) of dual-path devices',
+        description: `Issue 18: for each path a device declares, the time it was up within the time it was supervised (declared, the device in service, Centinela up), per device kind, model, Mexican state or month, and a total per path. A device counts only for the paths it has. Computed on the centre's days (CENTINELA_TIME_ZONE). Each path is a grouping of its own: ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); one with no declared path in service answers noData: true.`,
+        querystring: query,
+      },
+    },
+    async (req, reply) => {
+      const { groupBy, format } = req.query;
+      const health = healthOf(deps);
+      // P6: analysts never see a group of fewer than 5 people, nor one they could difference out.
+      const suppress = !seesSmallGroups(roleOf(req));
+      const period = reportPeriod(req.query, deps.clock.now(), health.timeZone, { wholeMonths: suppress });
+      const report = await health.pathAvailabilityReport({ ...period, groupBy }, suppress);
+      if (format === 'json') return report;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="path-availability-${groupBy}.csv"`)
+        .send(toCsv([...report.rows, ...report.totals] as unknown as Record<string, unknown>[]));
+    },
+  );
 };

@@ -1,6 +1,7 @@
-// Analysts' reports: reliability and cost-effectiveness by device kind, model, Mexican state or
-// month, as a chart and a table, with CSV download. Groups of fewer than 5 people come back
-// suppressed from the API and are shown as such, never as zeros.
+// Analysts' reports: reliability, cost-effectiveness and availability per path (dual-path devices,
+// issue 18) by device kind, model, Mexican state or month, as a chart and a table, with CSV
+// download. Groups of fewer than 5 people come back suppressed from the API and are shown as
+// such, never as zeros.
 import { api } from '../api.js';
 import { barChart } from '../charts.js';
 import { h, replace } from '../dom.js';
@@ -47,7 +48,10 @@ const COLUMNS = {
     'billedButSilentDevices',
     'billedButSilentSpendMxn',
   ],
+  // One row per group and path; each path has its own total (tfoot).
+  'path-availability': ['beneficiaries', 'devices', 'supervisedDays', 'availability', 'lostEpisodes', 'downHours'],
 };
+const PATH_COLORS = { cellular: '#79c0ff', satellite: '#ffa657', wired: '#7ee787' };
 const RATIOS = new Set([
   'availability',
   'heartbeatDelivery',
@@ -74,6 +78,7 @@ const CHART = {
     ],
     percent: false,
   },
+  'path-availability': { series: [], percent: true },
 };
 
 const monthStart = (/** @type {Date} */ d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -100,7 +105,7 @@ export async function renderReports(el) {
       h(
         'select',
         { id: 'report-kind', name: 'kind' },
-        ['reliability', 'cost'].map((k) => h('option', { value: k }, t(`reports.${k}`))),
+        ['reliability', 'cost', 'path-availability'].map((k) => h('option', { value: k }, t(`reports.${k}`))),
       ),
     ),
     field(
@@ -118,7 +123,7 @@ export async function renderReports(el) {
   );
   const run = async () => {
     const data = new FormData(/** @type {HTMLFormElement} */ (form));
-    const kind = /** @type {'reliability' | 'cost'} */ (String(data.get('kind')));
+    const kind = /** @type {'reliability' | 'cost' | 'path-availability'} */ (String(data.get('kind')));
     const groupBy = String(data.get('groupBy'));
     const [fy, fm] = String(data.get('from')).split('-').map(Number);
     const [ty, tm] = String(data.get('to')).split('-').map(Number);
@@ -168,7 +173,7 @@ function cell(col, v) {
 
 /**
  * @param {HTMLElement} out
- * @param {'reliability' | 'cost'} kind
+ * @param {'reliability' | 'cost' | 'path-availability'} kind
  * @param {string} groupBy
  * @param {any} report
  * @param {string} csvHref
@@ -178,8 +183,11 @@ async function show(out, kind, groupBy, report, csvHref) {
   const cols = COLUMNS[kind];
   const chartBox = h('div', { class: 'chart', id: 'report-chart' });
   const visible = rows.filter((r) => !r.suppressed);
+  const byPath = kind === 'path-availability';
+  /** @type {any[]} */
+  const totals = byPath ? (report.totals ?? []) : report.total ? [report.total] : [];
   const suppressedNote =
-    report.suppressedGroups > 0 || report.total?.suppressed
+    report.suppressedGroups > 0 || totals.some((r) => r.suppressed)
       ? h(
           'div',
           { class: 'notice', id: 'suppressed-note' },
@@ -187,12 +195,16 @@ async function show(out, kind, groupBy, report, csvHref) {
           h('details', { id: 'suppression-rule' }, h('summary', null, t('reports.ruleTitle')), h('p', null, t('reports.rule'))),
         )
       : null;
-  const noData = report.noData ? h('p', { class: 'notice', id: 'report-no-data' }, t('reports.noData')) : null;
+  const noData = report.noData
+    ? h('p', { class: 'notice', id: 'report-no-data' }, t(byPath ? 'reports.noPathData' : 'reports.noData'))
+    : null;
+  const pathsNote = byPath ? h('p', { class: 'muted small', id: 'report-paths-note' }, t('reports.pathsNote')) : null;
   const tableRow = (/** @type {any} */ r, /** @type {boolean} */ total) =>
     h(
       'tr',
       { class: `${r.suppressed ? 'is-suppressed' : ''}${total ? ' total' : ''}` },
       h('th', { scope: 'row' }, total ? t('reports.total') : groupName(groupBy, r.group)),
+      byPath ? h('td', { class: 'path' }, t(`path.${r.path}`)) : null,
       r.suppressed
         ? h('td', { colspan: String(cols.length), class: 'suppressed' }, t('reports.withheld'))
         : cols.map((c) => h('td', { class: 'num' }, cell(c, r[c]))),
@@ -212,6 +224,7 @@ async function show(out, kind, groupBy, report, csvHref) {
         : null,
       h('a', { href: csvHref, download: `${kind}-${groupBy}.csv`, class: 'button', id: 'report-csv' }, t('reports.csv')),
     ),
+    pathsNote,
     noData,
     suppressedNote,
     h('section', { class: 'panel', 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, t('reports.chart')), chartBox),
@@ -234,6 +247,7 @@ async function show(out, kind, groupBy, report, csvHref) {
                   'tr',
                   null,
                   h('th', { scope: 'col' }, t('col.group')),
+                  byPath ? h('th', { scope: 'col' }, t('col.path')) : null,
                   cols.map((c) => h('th', { scope: 'col' }, t(`col.${c}`))),
                 ),
               ),
@@ -242,11 +256,35 @@ async function show(out, kind, groupBy, report, csvHref) {
                 null,
                 rows.map((r) => tableRow(r, false)),
               ),
-              report.total ? h('tfoot', null, tableRow(report.total, true)) : null,
+              totals.length > 0
+                ? h(
+                    'tfoot',
+                    null,
+                    totals.map((r) => tableRow(r, true)),
+                  )
+                : null,
             ),
           ),
     ),
   );
+  if (byPath) {
+    // Availability of each path, side by side for each group shown.
+    const groups = [...new Set(visible.map((r) => r.group))];
+    const paths = /** @type {('cellular' | 'satellite' | 'wired')[]} */ ([...new Set(visible.map((r) => r.path))]);
+    await barChart(chartBox, {
+      title: t('reports.path-availability'),
+      labels: groups.map((g) => groupName(groupBy, g)),
+      series: paths.map((p) => ({ label: t(`path.${p}`), color: PATH_COLORS[p] ?? '#d2a8ff' })),
+      ys: paths.map((p) =>
+        groups.map((g) => {
+          const r = visible.find((x) => x.group === g && x.path === p);
+          return typeof r?.availability === 'number' ? r.availability : null;
+        }),
+      ),
+      percent: true,
+    });
+    return;
+  }
   const spec = CHART[kind];
   await barChart(chartBox, {
     title: t(`reports.${kind}`),
