@@ -39,6 +39,15 @@ export class ConnectionTracker {
     this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill } });
   }
 
+  /**
+   * A departure learnt from another node's last will (the node died): announced although this
+   * node never saw the device connected (src/ingest/broker/presence.ts decides it is current).
+   */
+  left(deviceId: string, at: number): void {
+    this.online.delete(deviceId);
+    this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill: true } });
+  }
+
   isOnline(deviceId: string): boolean {
     return this.online.has(deviceId);
   }
