@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, test } from 'vitest';
 import { hashSecret } from '../src/platform/index.ts';
 import { systemActor } from '../src/store/index.ts';
@@ -22,6 +23,7 @@ afterEach(async () => {
   cluster = undefined;
 }, 60_000);
 
+const q = (db: Cluster['db']) => db.store.db;
 const deadNodeWills = async (nodes: ClusterNode[], outcome: 'departure' | 'stale') => {
   let total = 0;
   for (const n of nodes) total += counter(await n.metrics(), 'centinela_ingest_dead_node_wills_total', `outcome="${outcome}"`);
@@ -126,4 +128,70 @@ describe("a dead node's last wills", () => {
     await moving.end();
     await staying.client.endAsync(true);
   }, 180_000);
+
+  test('a device that reconnects to another node while its old connection is still open takes over: no departure', async () => {
+    cluster = await startCluster({ nodes: ['a', 'c'], env: { CENTINELA_MQTT_NODE_HEARTBEAT_S: '1' } });
+    const { db } = cluster;
+    const [a, c] = ['a', 'c'].map((n) => cluster?.node(n) as ClusterNode) as [ClusterNode, ClusterNode];
+    const kase = await seedCase({ repos: db.repos });
+    const id = `${kase.deviceId}-t`;
+    await db.repos.devices.create(
+      systemActor('test'),
+      { id, modelId: 'panic-button', beneficiaryId: kase.beneficiary.id, stateCode: 'GRO', ...WINDOW },
+      await hashSecret('s'),
+    );
+    // A device behind a carrier NAT that lost its path: its old connection on A still looks open
+    // when it connects again, through the load balancer, to C.
+    const connect = (node: ClusterNode) =>
+      mqtt.connectAsync({
+        host: '127.0.0.1',
+        port: node.mqttPort as number,
+        clientId: id,
+        username: id,
+        password: 's',
+        protocolVersion: 4,
+        clean: false,
+        reconnectPeriod: 0,
+        will: { topic: `v1/devices/${id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
+      });
+    const old = await connect(a);
+    await old.publishAsync(`v1/devices/${id}/status`, 'online', { qos: 1, retain: true });
+    const closedOld = new Promise<void>((resolve) => old.once('close', () => resolve()));
+    const fresh = await connect(c);
+    await within(closedOld, 15_000, 'node A to close the old connection');
+    await fresh.publishAsync(
+      `v1/devices/${id}/heartbeat`,
+      JSON.stringify({ ts: Date.now(), seq: 1, battery: 80, signal: { network: 'lte', rssi: -70 } }),
+      { qos: 1 },
+    );
+
+    // Then it really vanishes from C: that departure is reported (and bounds the wait for any other).
+    const vanishedAt = Date.now();
+    fresh.stream.destroy();
+    const disconnections = async () =>
+      q(db).selectFrom('health_intervals').select(['started_at']).where('device_id', '=', id).where('state', '=', 'disconnected').execute();
+    await within(
+      eventually(async () => (await disconnections()).length > 0, 20_000),
+      25_000,
+      'the real departure from node C to be reported',
+    );
+    await within(
+      eventually(async () => {
+        const rows = await q(db)
+          .selectFrom('health_intervals')
+          .select('state')
+          .where('device_id', '=', id)
+          .where('state', '=', 'offline')
+          .execute();
+        return rows.length > 0;
+      }, 30_000),
+      35_000,
+      'the vanished device to be found offline',
+    );
+    const found = await disconnections();
+    // One departure, the real one: the takeover on A was not taken for the device leaving.
+    expect(found).toHaveLength(1);
+    expect(Number(found[0]?.started_at)).toBeGreaterThanOrEqual(vanishedAt - 1_000);
+    await old.endAsync(true);
+  }, 120_000);
 });
