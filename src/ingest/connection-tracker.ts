@@ -40,8 +40,9 @@ export class ConnectionTracker {
   }
 
   /**
-   * A departure learnt from another node's last will (the node died): announced although this
-   * node never saw the device connected (src/ingest/broker/presence.ts decides it is current).
+   * A departure this node must announce although it may never have seen the device connected:
+   * a dead node's last will (src/ingest/broker/presence.ts decides it is current), or a will the
+   * external broker's share group handed to this node (src/ingest/external/consumer.ts).
    */
   left(deviceId: string, at: number): void {
     this.online.delete(deviceId);
