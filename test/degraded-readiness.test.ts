@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
 import { afterEach, expect, test } from 'vitest';
+import { migrationLockKey } from '../src/store/migrations/index.ts';
 import { BIN } from './fixtures/cli.ts';
 import { ENGINES, freshStore, type TestStore } from './fixtures/databases.ts';
 
@@ -74,8 +75,8 @@ async function holdStart(
   }
   const client = new pg.Client({ connectionString: store.env.DATABASE_URL });
   await client.connect();
-  await client.query('begin');
-  await client.query('lock table kysely_migration_lock in access exclusive mode');
+  const schema = (await client.query<{ s: string }>('select current_schema() as s')).rows[0]?.s as string;
+  await client.query('select pg_advisory_lock($1::bigint)', [migrationLockKey(schema)]);
   let done = false;
   return {
     env: {},
@@ -83,7 +84,6 @@ async function holdStart(
     release: async () => {
       if (done) return;
       done = true;
-      await client.query('commit');
       await client.end();
     },
     cleanup: async () => {

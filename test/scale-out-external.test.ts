@@ -112,4 +112,59 @@ describe('two Centinela consumers on one shared subscription of an external brok
     const counted = await db.selectFrom('health_heartbeat_days').select('received').where('device_id', 'in', ids).execute();
     expect(counted.reduce((sum, r) => sum + Number(r.received), 0)).toBe(expected);
   }, 180_000);
+
+  test("a device's last will is reported as its departure by whichever node the share group hands it to", async () => {
+    await requireMosquitto();
+    const tag = randomBytes(4).toString('hex');
+    const consumerIds = [`centinela-wills-${tag}-1`, `centinela-wills-${tag}-2`];
+    cleanups.push(async () => {
+      for (const clientId of consumerIds) {
+        const c = await mqtt.connectAsync(MOSQUITTO_URL, {
+          clientId,
+          protocolVersion: 5,
+          clean: true,
+          properties: { sessionExpiryInterval: 0 },
+        });
+        await c.endAsync();
+      }
+    });
+    const mqttUrl = (clientId: string) => `${MOSQUITTO_URL}?clientId=${clientId}&shareGroup=wills-${tag}`;
+    cluster = await startCluster({ nodes: [] });
+    // Registered before the nodes start, so the supervising one has them from its first look.
+    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-wills-${tag}-${i}`);
+    for (const id of ids) await registerDevice(cluster.db.repos, id);
+    await Promise.all([
+      cluster.start('one', { MQTT_URL: mqttUrl(consumerIds[0] as string) }),
+      cluster.start('two', { MQTT_URL: mqttUrl(consumerIds[1] as string) }),
+    ]);
+    // Each device says `online`, then vanishes: Mosquitto publishes its will, `offline`. The two
+    // consumers take the messages in turn, so most wills reach the node that did not hear the `online`.
+    for (const id of ids) {
+      const d = await mqtt.connectAsync(MOSQUITTO_URL, {
+        clientId: id,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        will: { topic: `v1/devices/${id}/status`, payload: Buffer.from('offline'), qos: 1, retain: false },
+      });
+      await d.publishAsync(`v1/devices/${id}/status`, 'online', { qos: 1 });
+      d.stream.destroy();
+    }
+    const departed = async () =>
+      new Set(
+        (
+          (await cluster?.db.store.db
+            .selectFrom('health_intervals')
+            .select('device_id')
+            .where('device_id', 'in', ids)
+            .where('state', '=', 'disconnected')
+            .execute()) ?? []
+        ).map((r) => r.device_id),
+      );
+    await within(
+      eventually(async () => (await departed()).size === ids.length, 30_000),
+      35_000,
+      'every vanished device to be reported disconnected',
+    );
+    expect([...(await departed())].sort()).toEqual([...ids].sort());
+  }, 120_000);
 });

@@ -41,6 +41,12 @@ export const envSchema = z
     CENTINELA_MQTT_TLS_PORT: optionalPort,
     CENTINELA_MQTT_TLS_CERT: nonEmpty,
     CENTINELA_MQTT_TLS_KEY: nonEmpty,
+    /**
+     * With several nodes (REDIS_URL): how often each embedded broker tells the others it is alive.
+     * A node unheard for three of these is taken for dead and its devices' last wills are published
+     * by a survivor (docs/capacity.md); a node stalled that long would be taken for dead too.
+     */
+    CENTINELA_MQTT_NODE_HEARTBEAT_S: z.coerce.number().int().min(1, 'at least 1 s').max(600, 'at most 600 s').default(60),
     CENTINELA_DATA_DIR: z.string().min(1).default('./data'),
     /** How long an alarm waits for the database before it is journaled locally (issue 13, docs/architecture.md). */
     CENTINELA_ALARM_STORE_TIMEOUT_MS: z.coerce.number().int().min(100, 'at least 100 ms').max(60_000, 'at most 60,000 ms').default(3_000),
@@ -169,6 +175,8 @@ export interface Config {
     tls: { port: number; certFile: string; keyFile: string } | undefined;
     /** Set: consume from an external broker instead of embedding one. */
     externalUrl: string | undefined;
+    /** CENTINELA_MQTT_NODE_HEARTBEAT_S, in ms. */
+    nodeHeartbeatMs: number;
   };
   dataDir: string;
   alarmStoreTimeoutMs: number;
@@ -221,6 +229,7 @@ export function toConfig(env: Env): Config {
           ? { port: env.CENTINELA_MQTT_TLS_PORT, certFile: env.CENTINELA_MQTT_TLS_CERT, keyFile: env.CENTINELA_MQTT_TLS_KEY }
           : undefined,
       externalUrl: env.MQTT_URL,
+      nodeHeartbeatMs: env.CENTINELA_MQTT_NODE_HEARTBEAT_S * 1000,
     },
     dataDir,
     alarmStoreTimeoutMs: env.CENTINELA_ALARM_STORE_TIMEOUT_MS,

@@ -39,6 +39,16 @@ export class ConnectionTracker {
     this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill } });
   }
 
+  /**
+   * A departure this node must announce although it may never have seen the device connected:
+   * a dead node's last will (src/ingest/broker/presence.ts decides it is current), or a will the
+   * external broker's share group handed to this node (src/ingest/external/consumer.ts).
+   */
+  left(deviceId: string, at: number): void {
+    this.online.delete(deviceId);
+    this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill: true } });
+  }
+
   isOnline(deviceId: string): boolean {
     return this.online.has(deviceId);
   }

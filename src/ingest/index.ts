@@ -37,6 +37,8 @@ export interface IngestConfig {
   host: string;
   tls: { port: number; certFile: string; keyFile: string } | undefined;
   externalUrl: string | undefined;
+  /** How often the embedded broker tells other nodes it is alive (CENTINELA_MQTT_NODE_HEARTBEAT_S); absent = aedes' 60 s. */
+  nodeHeartbeatMs?: number | undefined;
   redisUrl: string | undefined;
   influx: { url: string; token: string; org: string; bucket: string } | undefined;
   /** Protocol gateways (issue 17); absent = none. */

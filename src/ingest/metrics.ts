@@ -43,6 +43,12 @@ export function createIngestMetrics(metrics: Metrics) {
       help: 'Alarm presses neither stored nor journaled: PUBACK withheld, the connection kept, the device retransmits',
       registers,
     }),
+    deadNodeWills: new metrics.Counter({
+      name: 'centinela_ingest_dead_node_wills_total',
+      help: "Last wills of a dead node published by this one, by outcome: departure (the device's latest connection), stale (it connected again since)",
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     alarmsReplayed: new metrics.Counter({
       name: 'centinela_ingest_alarms_replayed_total',
       help: 'Journaled alarm presses replayed into the database once it answered again',

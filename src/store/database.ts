@@ -105,9 +105,7 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
     max: config.poolSize ?? 10,
     types: pgTypes,
     connectionTimeoutMillis: 5000,
-    // Kysely's migrator introspects every schema; a parallel worker scanning the catalogue can
-    // trip over a schema another tenant drops meanwhile, so catalogue scans stay serial here.
-    ...(config.schema ? { options: `-c search_path=${config.schema} -c max_parallel_workers_per_gather=0` } : {}),
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
@@ -120,7 +118,7 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
+    if (config.schema) await createSchema(db, config.schema);
     else await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy();
@@ -146,4 +144,18 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * `create schema if not exists` is not safe against itself: two nodes starting together on a new
+ * schema can both find it missing, and the second insert into the catalogue fails (23505). The
+ * schema existing afterwards is all that matters.
+ */
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (err) {
+    const exists = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(db);
+    if (exists.rows.length === 0) throw err;
+  }
 }

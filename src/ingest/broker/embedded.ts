@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AedesOptions, Client } from 'aedes';
 import { MAX_PACKET_BYTES } from '../../domain/wire.ts';
@@ -12,6 +13,7 @@ import { reportDownlinkAcks } from './downlink-acks.ts';
 import { brokerHooks } from './hooks.ts';
 import { type ConnectionCeiling, type Listener, listenTcp, listenTls } from './listeners.ts';
 import { PacketGuard } from './packet-guard.ts';
+import { type Presence, redisPresence, singleNodePresence } from './presence.ts';
 import { ServerCloses } from './server-closes.ts';
 import { Takeovers } from './takeovers.ts';
 
@@ -30,6 +32,8 @@ export interface EmbeddedBrokerConfig {
   host: string;
   tls: { port: number; certFile: string; keyFile: string } | undefined;
   redisUrl: string | undefined;
+  /** CENTINELA_MQTT_NODE_HEARTBEAT_S in ms; absent = aedes' 60 s. */
+  nodeHeartbeatMs?: number | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -51,9 +55,13 @@ interface Deps {
   ceiling: ConnectionCeiling;
 }
 
-/** With REDIS_URL, brokers on several nodes share subscriptions, sessions and deliveries. */
-function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesOptions>; close: () => Promise<void> } {
-  if (!redisUrl) return { options: {}, close: async () => {} };
+/** With REDIS_URL, brokers on several nodes share subscriptions, sessions, deliveries and where each device is. */
+function clusterOptions(
+  redisUrl: string | undefined,
+  brokerId: string,
+  logger: Logger,
+): { options: Partial<AedesOptions>; presence: Presence; close: () => Promise<void> } {
+  if (!redisUrl) return { options: {}, presence: singleNodePresence, close: async () => {} };
   // Required here, not imported: a single node never loads the Redis clients.
   const { Redis } = require('ioredis') as typeof import('ioredis');
   const mqemitterRedis = require('mqemitter-redis') as (o: object) => { close(cb: () => void): void };
@@ -63,8 +71,14 @@ function clusterOptions(redisUrl: string | undefined): { options: Partial<AedesO
   // connection already in subscriber mode refuses when it reconnects.
   const mq = mqemitterRedis({ subConn: new Redis(redisUrl, { enableReadyCheck: false }), pubConn: new Redis(redisUrl) });
   const persistence = redisPersistence({ conn });
+  let presenceFailures = 0;
+  const presence = redisPresence(conn, brokerId, (err) => {
+    // Once per episode of failures: Redis away is logged by the relay too.
+    if (presenceFailures++ === 0) logger.warn({ err }, 'device presence not recorded in Redis');
+  });
   return {
     options: { mq, persistence },
+    presence,
     close: async () => {
       // broker.close() leaves a Redis persistence open (docs/dependencies.md).
       await persistence.destroy();
@@ -79,10 +93,24 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
   const takeovers = new Takeovers();
   const serverCloses = new ServerCloses();
   const gate = new ConnectGate(CONCURRENT_AUTHENTICATIONS, (waiting) => d.metrics.authWaiting.set(waiting));
-  const cluster = clusterOptions(config.redisUrl);
+  // Our own id for aedes, so the presence records name the same broker its stored wills do.
+  const brokerId = randomUUID();
+  const cluster = clusterOptions(config.redisUrl, brokerId, d.logger);
+  const presence = cluster.presence;
   const broker = new CentinelaAedes({
+    id: brokerId,
+    ...(config.nodeHeartbeatMs ? { heartbeatInterval: config.nodeHeartbeatMs } : {}),
     ...cluster.options,
-    ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers, serverCloses }),
+    ...brokerHooks({ ...d, principals, broker: () => broker, gate, takeovers, serverCloses, presence }),
+  });
+  // The device registered on another node while still connected here: aedes closes our client
+  // on hearing it. Listening before aedes does (listen() adds its own listener) marks the client
+  // before that close runs, so neither its will nor its close is taken for the device leaving.
+  (
+    broker as unknown as { mq: { on(topic: string, fn: (packet: { topic: string; payload: unknown }, done: () => void) => void): void } }
+  ).mq.on('$SYS/+/new/clients', (packet, done) => {
+    if (packet.topic.split('/')[1] !== broker.id) takeovers.markElsewhere(broker.clientById(String(packet.payload)));
+    done();
   });
   await broker.listen();
   const stopRevocations = closeRevokedConnections(d.ctx.events, () => broker, principals, d.logger);
@@ -90,7 +118,9 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, d: Deps)
   broker.on('clientReady', (client) => {
     d.metrics.connections.inc();
     const p = principals.get(client);
-    if (p?.kind === 'device') d.ctx.connections.connected(p.id, d.clock.now());
+    if (p?.kind !== 'device') return;
+    d.ctx.connections.connected(p.id, d.clock.now());
+    presence.arrived(p.id);
   });
   // Issue 14 §9 (i14a's one hook in ingest): PUBACKs of the `config` downlink.
   reportDownlinkAcks(broker, principals, d.ctx.events, d.clock);

@@ -9,6 +9,7 @@ import { handleUplink } from '../pipeline.ts';
 import { authorizeDownlinkSubscription, authorizeUplink, type Principal, parseDeviceTopic } from '../topics.ts';
 import type { CentinelaAedes } from './centinela-aedes.ts';
 import type { PacketGuard } from './packet-guard.ts';
+import type { Presence } from './presence.ts';
 import type { ServerCloses } from './server-closes.ts';
 import type { Takeovers } from './takeovers.ts';
 
@@ -24,6 +25,46 @@ export interface HookDeps {
   gate: ConnectGate;
   takeovers: Takeovers;
   serverCloses: ServerCloses;
+  presence: Presence;
+}
+
+/** The broker that stored a will in the shared persistence (aedes-persistence-redis sets it on the packet). */
+const storedBy = (packet: PublishPacket): string | undefined => {
+  const id = (packet as PublishPacket & { brokerId?: unknown }).brokerId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/**
+ * A will another node stored, published here because that node died (or was unheard for three
+ * of its heartbeats). It is the device's departure only if that node held the device's latest
+ * connection (src/ingest/broker/presence.ts); otherwise the device has connected again since,
+ * here or elsewhere, and the will is stale.
+ */
+async function deadNodeWill(d: HookDeps, packet: PublishPacket, willBroker: string): Promise<void> {
+  const owner = parseDeviceTopic(packet.topic);
+  if (owner?.kind !== 'status') return;
+  const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+  const receivedAt = d.clock.now();
+  if (payload.toString('utf8').trim() !== 'offline') {
+    handleUplink(d.ctx, { deviceId: owner.deviceId, kind: 'status', payload, receivedAt, fromWill: true });
+    return;
+  }
+  let departure: boolean;
+  try {
+    departure = await d.presence.claimDeparture(owner.deviceId, willBroker);
+  } catch (err) {
+    // Not knowing where the device is, the will is taken at its word: a departure missed is a
+    // person unprotected, one reported wrongly is undone by the device's next heartbeat.
+    d.logger.warn({ err, deviceId: owner.deviceId }, "device presence unreadable; a dead node's last will is taken as the device leaving");
+    departure = true;
+  }
+  d.metrics.deadNodeWills.inc({ outcome: departure ? 'departure' : 'stale' });
+  if (!departure) {
+    d.logger.info({ deviceId: owner.deviceId }, "a dead node's last will dropped: the device connected again since");
+    return;
+  }
+  d.metrics.messages.inc({ kind: 'status' });
+  d.ctx.connections.left(owner.deviceId, receivedAt);
 }
 
 const addressOf = (client: Client) => (client.conn as Partial<PacketGuard>).remoteAddress ?? 'unknown';
@@ -95,31 +136,28 @@ export function brokerHooks(d: HookDeps): Pick<AedesOptions, 'authenticate' | 'a
 
     authorizePublish(client, packet, callback) {
       const broker = d.broker();
-      // The will of a client gone before this node started (Redis persistence) has no client.
+      // Another node's stored will: aedes passes the device's client on this node, if any, as
+      // the publisher; the will is not that connection's. Never refused: an error would stop
+      // aedes' sweep of dead nodes' wills and leave this one stored, to be tried for ever.
+      const willBroker = storedBy(packet);
+      if (willBroker !== undefined && willBroker !== broker.id) {
+        broker.consume(packet);
+        deadNodeWill(d, packet, willBroker).then(
+          () => callback(null),
+          (err: unknown) => {
+            d.logger.error({ err }, "a dead node's last will could not be handled");
+            callback(null);
+          },
+        );
+        return;
+      }
       const principal = client ? d.principals.get(client) : undefined;
       const fromWill = client === null || packet === (client as Client & { will?: unknown }).will;
       // A connection replaced by the same device's newer one: its will is not the device leaving.
       if (fromWill && client && d.takeovers.isSuperseded(client)) return callback(new Error('superseded connection'));
       // Nor is a connection this node closed itself (issue 13 §1).
       if (fromWill && client && d.serverCloses.isOurs(client)) return callback(new Error('closed by the server'));
-      if (!principal) {
-        const owner = client === null ? parseDeviceTopic(packet.topic) : undefined;
-        // A dead node's stored will for a device connected here again is stale (issue 8's phantom will).
-        const liveHere = owner !== undefined && broker.clientById(owner.deviceId)?.connected === true;
-        if (owner?.kind === 'status') {
-          broker.consume(packet);
-          if (liveHere) return callback(null);
-          handleUplink(d.ctx, {
-            deviceId: owner.deviceId,
-            kind: 'status',
-            payload: packet.payload as Buffer,
-            receivedAt: d.clock.now(),
-            fromWill,
-          });
-          return callback(null);
-        }
-        return callback(client === null ? null : new Error('not authenticated'));
-      }
+      if (!principal) return callback(client === null ? null : new Error('not authenticated'));
       const decision = authorizeUplink(principal, packet.topic);
       if (!decision.ok) return refusePublish(client, decision.deviceId, packet.topic, decision.reason, callback);
 

@@ -11,14 +11,25 @@ import type { Client } from 'aedes';
  */
 export class Takeovers {
   private readonly supersededBy = new WeakMap<Client, Client>();
+  private readonly supersededElsewhere = new WeakSet<Client>();
 
   /** `incoming` passed authentication while `current` (same client id) is still connected. */
   mark(current: Client | undefined, incoming: Client): void {
     if (current && current !== incoming && !current.closed) this.supersededBy.set(current, incoming);
   }
 
+  /**
+   * The same device registered on another node while `client` is still connected here: aedes
+   * closes `client` when it hears of it (`$SYS/<node>/new/clients`), and that close is no more
+   * the device leaving than a takeover on this node.
+   */
+  markElsewhere(current: Client | undefined): void {
+    if (current && !current.closed) this.supersededElsewhere.add(current);
+  }
+
   /** Whether `client` is being (or was) replaced by a newer connection of the same device. */
   isSuperseded(client: Client): boolean {
+    if (this.supersededElsewhere.has(client)) return true;
     const next = this.supersededBy.get(client);
     return next !== undefined && !next.closed;
   }

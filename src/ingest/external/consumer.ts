@@ -39,6 +39,8 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
   const known = new KnownDevices(ctx.repos);
   const { url: brokerUrl, clientId, shareGroup } = connectOptions(url);
   let client: MqttClient | undefined;
+  /** Whether the uplinks come through a shared subscription (each message to one node). */
+  let shared = true;
 
   const handle = async (topic: string, payload: Buffer): Promise<void> => {
     const parsed = parseDeviceTopic(topic);
@@ -49,8 +51,16 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
       logger.warn({ deviceId: parsed.deviceId, kind: parsed.kind }, 'message from an unregistered device ignored');
       return;
     }
-    // The contract publishes `offline` only as a last will.
-    const u = { deviceId: parsed.deviceId, kind: parsed.kind as UplinkKind, payload, receivedAt: ctx.clock.now(), fromWill: true };
+    const receivedAt = ctx.clock.now();
+    // The contract publishes `offline` only as a last will. The share group hands messages out
+    // in turn, so the node that gets a device's will is seldom the one that got its `online`,
+    // and it is the only node that can report the departure: it does, whatever it saw before.
+    if (shared && parsed.kind === 'status' && payload.toString('utf8').trim() === 'offline') {
+      ctx.metrics.messages.inc({ kind: 'status' });
+      ctx.connections.left(parsed.deviceId, receivedAt);
+      return;
+    }
+    const u = { deviceId: parsed.deviceId, kind: parsed.kind as UplinkKind, payload, receivedAt, fromWill: true };
     await handleUplink(ctx, u);
   };
 
@@ -87,7 +97,7 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
     if (packet.qos === 0) void handle(topic, message).catch((err: unknown) => logger.error({ err, topic }, 'QoS 0 message failed'));
   });
 
-  const shared = connack.properties?.sharedSubscriptionAvailable !== false;
+  shared = connack.properties?.sharedSubscriptionAvailable !== false;
   const filter = shared ? `$share/${shareGroup}/${UPLINKS}` : UPLINKS;
   await client.subscribeAsync(filter, { qos: 1 });
   logger.info({ clientId, filter, sessionPresent: connack.sessionPresent }, 'consuming from the external MQTT broker');
