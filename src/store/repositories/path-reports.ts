@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PATHS } from '../../domain/device-paths.ts';
 import { PATH_STATES, type PathHistory } from '../../domain/reports-paths.ts';
 import type { Span } from '../../domain/reports-spans.ts';
-import { type BadRows, flag } from '../bad-rows.ts';
+import { type BadRows, flag } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 
 const intervalRow = z.object({
