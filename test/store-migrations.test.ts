@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
-import { migrationLockKey } from '../src/store/migrations/index.ts';
+import { MIGRATION_NAMES, migrationLockKey } from '../src/store/migrations/index.ts';
 import { runCli } from './fixtures/cli.ts';
 import { PG_URL, requirePostgres } from './fixtures/databases.ts';
 
@@ -15,7 +15,7 @@ import { PG_URL, requirePostgres } from './fixtures/databases.ts';
  * other Centinelas (tenants, tests) in other schemas of the same PostgreSQL database that are
  * created and dropped meanwhile.
  */
-const ALL = 13;
+const ALL = MIGRATION_NAMES.length;
 const opened: Store[] = [];
 const schemas: string[] = [];
 const dirs: string[] = [];

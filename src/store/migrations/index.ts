@@ -60,6 +60,9 @@ class MigrationFailed extends Error {
  * on the same schema take turns, and the one that waited finds nothing left to do. Other schemas
  * of the same database (tenants, tests) have locks of their own and never wait for each other.
  */
+/** Every migration this version knows, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
 export const migrationLockKey = (schema: string): string =>
   BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`centinela:migrations:${schema}`).digest('hex').slice(0, 16)}`)).toString();
 
