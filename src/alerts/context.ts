@@ -18,7 +18,10 @@ export interface AlertsContext {
   hub: StreamHub;
   metrics: AlertsMetrics;
   webhookConfigured: boolean;
-  /** Runs the due-step and outbox loops now instead of at the next poll. */
+  /**
+   * New rows are on the outbox: sends them now instead of at the next poll (src/alerts/outbox/pump.ts).
+   * Steps due later are run by the poll's full pass.
+   */
   kick(): void;
   /**
    * Notes a failure of the store itself (full disk, database gone) and says whether it was one:
@@ -28,6 +31,8 @@ export interface AlertsContext {
   storeFailed?: (err: unknown) => boolean;
   /** Issue 18 (src/alerts/action-plans/): the resolution gate, and the plan an alarm's detail and evidence carry. */
   actionPlans?: {
+    /** Copies the plan onto the alarm in `tx` unless it has one (`alarm`: already read in `tx`). */
+    ensure(alarmId: string, tx: Tx, alarm?: Alarm): Promise<void>;
     assertClosed(tx: Tx, alarm: Alarm, by: { id: string; via: string }): Promise<void>;
     view(alarmId: string): Promise<PlanView>;
   };

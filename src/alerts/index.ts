@@ -118,7 +118,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     hub,
     metrics: createAlertsMetrics(deps.metrics),
     webhookConfigured: deps.config.webhook !== undefined,
-    kick: () => pump?.kick(),
+    kick: () => pump?.kick('outbox'),
     ...(deps.storeFailed ? { storeFailed: deps.storeFailed } : {}),
   };
 
@@ -138,13 +138,15 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
   const providers = new ProviderHealth(deps.repos, deps.events);
   providers.register(deps.metrics);
   pump = new Pump(
-    async () => {
-      await runDueSteps(ctx);
-      // A failing check-in pass must not hold up the outbox (P1): it is logged and retried next pass.
-      await checkIns.runDue().catch((err: unknown) => logger.error({ err }, 'check-in timers: expiry pass failed'));
+    async (kind) => {
+      if (kind === 'full') {
+        await runDueSteps(ctx);
+        // A failing check-in pass must not hold up the outbox (P1): it is logged and retried next pass.
+        await checkIns.runDue().catch((err: unknown) => logger.error({ err }, 'check-in timers: expiry pass failed'));
+      }
       // Starts the sends and returns: a slow provider holds its own slots, never this loop.
       await sender.pass();
-      ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
+      if (kind === 'full') ctx.metrics.due.set(await deps.repos.escalationSteps.pendingCount());
     },
     logger,
     undefined,
@@ -163,7 +165,6 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     }),
     // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
     ...wireSeizureSignals(ctx, deps.events),
-    deps.events.on('alarm.raised', (e) => (e.joined ? undefined : actionPlans.ensure(e.alarmId))),
     // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled).
     deps.events.on('alarm.raised', async (e) => {
       if (!e.joined && isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');

@@ -32,7 +32,7 @@ export interface Store {
  */
 class KeepCauseSqliteDialect extends SqliteDialect {
   constructor(private readonly handle: SQLite.Database) {
-    super({ database: handle });
+    super({ database: withStatementCache(handle) });
   }
   override createDriver() {
     const driver = super.createDriver();
@@ -42,6 +42,38 @@ class KeepCauseSqliteDialect extends SqliteDialect {
     };
     return driver;
   }
+}
+
+/**
+ * Kysely's SQLite driver prepares every query afresh, and SQLite's parsing and planning was the
+ * largest single cost of an alarm's queries (bench/alarm-cpu.ts). The repositories issue the same
+ * few hundred statement texts over and over, so the prepared statements are kept and reused
+ * (least recently used dropped past the bound: texts with a variable number of `?` differ).
+ * Safe because better-sqlite3 runs each statement to completion before returning, and a
+ * statement re-prepares itself after a schema change.
+ */
+const STATEMENT_CACHE_SIZE = 500;
+function withStatementCache(handle: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string): SQLite.Statement => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = handle.prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  return new Proxy(handle, {
+    get: (target, key) => {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      // better-sqlite3's native methods must be called on the handle itself, not the proxy.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 // PostgreSQL returns int8 (bigint, count(*)) as strings; our bigints are epoch ms and counts,

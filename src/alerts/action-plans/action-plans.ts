@@ -31,11 +31,11 @@ export class ActionPlans {
   ) {}
 
   /** Copies the plan onto the alarm if it has none yet (idempotent; one node wins). */
-  async ensure(alarmId: string, tx?: Tx): Promise<void> {
+  async ensure(alarmId: string, tx?: Tx, known?: Alarm): Promise<void> {
     const { alarms, actionPlans } = this.ctx.repos;
     if (!tx) return alarms.transaction((t) => this.ensure(alarmId, t));
     if (await actionPlans.header(alarmId, tx)) return;
-    const alarm = await alarms.get(alarmId, tx);
+    const alarm = known ?? (await alarms.get(alarmId, tx));
     if (!alarm) return;
     const additions = alarm.beneficiaryId ? await actionPlans.caseSteps(alarm.beneficiaryId, tx) : [];
     const { planName, steps } = stepsFor(this.plans, alarm.kind, additions);

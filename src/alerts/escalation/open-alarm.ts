@@ -13,8 +13,8 @@ export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<bo
     return await open(ctx, alarmId, true);
   } catch (err) {
     // P1: a step that cannot fire must not keep the escalation from starting. The steps are
-    // scheduled without firing, and the due-step loop runs them one by one (and sets aside the one
-    // that still fails).
+    // scheduled without firing, and the due-step loop (the pump's next full pass, within its
+    // poll interval) runs them one by one and sets aside the one that still fails.
     ctx.logger.error({ err, alarmId }, 'the first steps of an alarm failed; scheduling them for the due-step loop');
     return open(ctx, alarmId, false);
   }
@@ -34,7 +34,13 @@ async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): P
     const steps = await escalationSteps.schedule(tx, alarmId, schedule, alarm.state === 'resolved' ? now : null);
     await alarms.appendTimeline({ alarmId, at: now, kind: 'escalation_started', actor: ENGINE_ACTOR, detail: { policy: policy.name } }, tx);
     // Seconds matter: the 0 s steps fire in the same commit that opens the escalation.
-    if (fireDueNow) for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
+    if (fireDueNow) {
+      for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
+      // Issue 18: the operator finds the action plan with the alarm, from the same commit. The
+      // fallback below leaves it out (a plan must not stop an escalation); the alarm view then
+      // attaches it when first shown.
+      await ctx.actionPlans?.ensure(alarmId, tx, alarm);
+    }
     return alarm;
   });
   if (!opened) return false;

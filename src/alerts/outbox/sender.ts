@@ -54,6 +54,8 @@ interface Outcome {
  */
 export class OutboxSender {
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last claim filled every free slot. */
+  private full = false;
   /** Calls being placed now, by alarm and number: a second one waits its minute (docs/paging.md). */
   private readonly calling = new Set<string>();
   constructor(
@@ -69,6 +71,8 @@ export class OutboxSender {
     const { ctx } = this;
     const now = ctx.clock.now();
     const { items, bad } = await ctx.repos.outbox.claimDue(now, this.settings.leaseMs, free);
+    // Every slot taken: more may be waiting, and the first slot that frees up asks for them.
+    this.full = items.length + bad.length >= free;
     for (const err of bad) {
       ctx.logger.error({ err, ...err.details }, 'notification row unreadable; not sent');
       await ctx.repos.outbox.markUnreadable(String(err.details?.id), now);
@@ -81,8 +85,12 @@ export class OutboxSender {
         })
         .finally(() => {
           this.inFlight.delete(p);
-          // A slot came free: due messages waiting for one go now, not at the next poll.
-          ctx.kick();
+          // A slot came free while messages may be waiting for one: they go now, not at the next
+          // poll. Otherwise nothing is waiting, and a pass per finished send would be wasted queries.
+          if (this.full) {
+            this.full = false;
+            ctx.kick();
+          }
         });
       this.inFlight.add(p);
     }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type AlarmPlanStep, PLAN_STEP_STATUSES, PLAN_STEP_TYPES, type PlanStep, planStepSchema } from '../../domain/action-plan.ts';
 import { newId } from '../ids.ts';
-import { checked, checkedJson } from '../row-check.ts';
+import { checked, checkedJson, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { AlarmPlanStepTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';
@@ -14,11 +14,11 @@ const keys = z.array(z.string());
 const toStep = (r: AlarmPlanStepTable): AlarmPlanStep => ({
   key: r.step_key,
   index: r.step_index,
-  type: checked(T, r.id, 'type', z.enum(PLAN_STEP_TYPES), r.type),
+  type: checkedOneOf(T, r.id, 'type', PLAN_STEP_TYPES, r.type),
   title: r.title,
   after: checkedJson(T, r.id, 'after', keys, r.after) ?? [],
-  source: checked(T, r.id, 'source', z.enum(['plan', 'case']), r.source),
-  status: checked(T, r.id, 'status', z.enum(PLAN_STEP_STATUSES), r.status),
+  source: checkedOneOf(T, r.id, 'source', ['plan', 'case'], r.source),
+  status: checkedOneOf(T, r.id, 'status', PLAN_STEP_STATUSES, r.status),
   outcome: r.outcome,
   reason: r.reason,
   by: r.marked_by,

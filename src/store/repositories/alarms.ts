@@ -6,7 +6,7 @@ import { type Policy, policySchema } from '../../domain/escalation.ts';
 import { type Aggressor, aggressorSchema } from '../../domain/registry.ts';
 import { type Location, locationSchema } from '../../domain/wire.ts';
 import { alarmRow } from '../alarm-row.ts';
-import { type Checked, checked, checkedJson, mapEach } from '../row-check.ts';
+import { type Checked, checked, checkedJson, checkedOneOf, mapEach } from '../row-check.ts';
 import type { AlarmTable, Database } from '../schema.ts';
 
 /** A transaction a part passes back to repositories, so several writes commit together. */
@@ -103,6 +103,7 @@ export interface AlarmPressRecord {
 
 const T = 'alarms';
 const detailSchema = z.record(z.string(), z.unknown());
+const aggressorsSchema = z.array(aggressorSchema);
 
 function toAlarm(r: AlarmTable): Alarm {
   // An unreadable location is shown as unknown rather than holding up the alarm (P1).
@@ -112,8 +113,8 @@ function toAlarm(r: AlarmTable): Alarm {
     deviceId: r.device_id,
     beneficiaryId: r.beneficiary_id,
     kind: r.kind,
-    severity: checked(T, r.id, 'severity', z.enum(SEVERITIES), r.severity),
-    state: checked(T, r.id, 'state', z.enum(ALARM_STATES), r.state),
+    severity: checkedOneOf(T, r.id, 'severity', SEVERITIES, r.severity),
+    state: checkedOneOf(T, r.id, 'state', ALARM_STATES, r.state),
     test: r.test === 1,
     loc: loc.success ? loc.data : null,
     note: r.note,
@@ -132,7 +133,7 @@ function toAlarm(r: AlarmTable): Alarm {
     onSceneBy: r.on_scene_by,
     resolvedAt: r.resolved_at,
     resolvedBy: r.resolved_by,
-    outcome: r.outcome === null ? null : checked(T, r.id, 'outcome', z.enum(ALARM_OUTCOMES), r.outcome),
+    outcome: r.outcome === null ? null : checkedOneOf(T, r.id, 'outcome', ALARM_OUTCOMES, r.outcome),
     resolutionNote: r.resolution_note,
   };
 }
@@ -209,7 +210,7 @@ export class AlarmRepository {
     const device = await tx.selectFrom('devices').select('state_code').where('id', '=', alarm.deviceId).executeTakeFirst();
     // A corrupt aggressor list must not stop the console and contacts from being paged: it is
     // reported as unreadable, and only the choice of a responder is refused.
-    const aggressors = z.array(aggressorSchema).safeParse(safeJson(ben?.presumed_aggressors ?? '[]'));
+    const aggressors = aggressorsSchema.safeParse(safeJson(ben?.presumed_aggressors ?? '[]'));
     const subject = ben && {
       alias: ben.alias,
       stateCode: ben.state_code,

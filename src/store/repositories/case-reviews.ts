@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { notFound } from '../../domain/errors.ts';
 import { newId } from '../ids.ts';
-import { checked } from '../row-check.ts';
+import { checked, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CaseReviewTable } from '../schema-alerts.ts';
 import type { Tx } from './alarms.ts';
@@ -24,7 +24,7 @@ const toReview = (r: CaseReviewTable): CaseReview => ({
   id: r.id,
   alarmId: r.alarm_id,
   beneficiaryId: r.beneficiary_id,
-  state: checked('case_reviews', r.id, 'state', z.enum(['open', 'closed']), r.state),
+  state: checkedOneOf('case_reviews', r.id, 'state', ['open', 'closed'], r.state),
   reason: r.reason,
   assignedTo: r.assigned_to,
   openedAt: r.opened_at,

@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import { alarmRow } from '../alarm-row.ts';
 import type { Engine } from '../database.ts';
 import { newId } from '../ids.ts';
-import { checked } from '../row-check.ts';
+import { checked, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CheckInTimerTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';
@@ -16,7 +16,7 @@ const toTimer = (r: CheckInTimerTable): CheckInTimer => ({
   beneficiaryId: r.beneficiary_id,
   destination: r.destination,
   dueAt: r.due_at,
-  state: checked('check_in_timers', r.id, 'state', z.enum(CHECK_IN_STATES), r.state),
+  state: checkedOneOf('check_in_timers', r.id, 'state', CHECK_IN_STATES, r.state),
   setBy: r.set_by,
   setVia: r.set_via,
   alarmId: r.alarm_id,

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { type DevicePath, PATHS, type PathState } from '../../domain/device-paths.ts';
 import { newId } from '../ids.ts';
-import { checked } from '../row-check.ts';
+import { checked, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { DevicePathTable } from '../schema-plans.ts';
 
@@ -13,7 +13,7 @@ export interface DevicePaths {
 }
 
 const toPath = (r: DevicePathTable): PathState => ({
-  path: checked('device_paths', `${r.device_id}/${r.path}`, 'path', z.enum(PATHS), r.path),
+  path: checkedOneOf('device_paths', `${r.device_id}/${r.path}`, 'path', PATHS, r.path),
   windowS: r.window_s,
   lastHeardAt: r.last_heard_at,
   lost: r.lost === 1,

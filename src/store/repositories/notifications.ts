@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { STEP_CHANNELS, STEP_TARGETS, type StepChannel, type StepTarget } from '../../domain/escalation.ts';
 import { newId } from '../ids.ts';
-import { type Checked, checked, mapEach } from '../row-check.ts';
+import { type Checked, checked, checkedOneOf, mapEach } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { NotificationTable } from '../schema-alerts.ts';
 import type { Tx } from './alarms.ts';
@@ -71,11 +71,11 @@ const toNotification = (r: NotificationTable): Notification => ({
   id: r.id,
   alarmId: r.alarm_id,
   stepId: r.step_id,
-  target: checked(T, r.id, 'target', z.enum(STEP_TARGETS), r.target),
-  recipientType: checked(T, r.id, 'recipient_type', z.enum(RECIPIENT_TYPES), r.recipient_type),
+  target: checkedOneOf(T, r.id, 'target', STEP_TARGETS, r.target),
+  recipientType: checkedOneOf(T, r.id, 'recipient_type', RECIPIENT_TYPES, r.recipient_type),
   recipientId: r.recipient_id,
   address: r.address,
-  channel: checked(T, r.id, 'channel', z.enum(STEP_CHANNELS), r.channel),
+  channel: checkedOneOf(T, r.id, 'channel', STEP_CHANNELS, r.channel),
   language: r.language,
   template: r.template,
   body: r.body,

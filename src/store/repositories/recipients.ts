@@ -3,6 +3,8 @@ import { CONTACT_CHANNELS, responderKindSchema } from '../../domain/registry.ts'
 import { type Checked, checked, checkedJson, mapEach } from '../row-check.ts';
 import type { Tx } from './alarms.ts';
 
+const channelsSchema = z.array(z.enum(CONTACT_CHANNELS));
+
 export interface StaffPhone {
   userId: string;
   phone: string;
@@ -56,7 +58,7 @@ export class RecipientDirectory {
       id: r.id,
       phone: r.phone,
       language: r.language,
-      channels: checkedJson('contacts', r.id, 'channels', z.array(z.enum(CONTACT_CHANNELS)), r.channels) ?? [],
+      channels: checkedJson('contacts', r.id, 'channels', channelsSchema, r.channels) ?? [],
     }));
   }
 
