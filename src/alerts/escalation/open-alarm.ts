@@ -35,7 +35,10 @@ async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): P
     await alarms.appendTimeline({ alarmId, at: now, kind: 'escalation_started', actor: ENGINE_ACTOR, detail: { policy: policy.name } }, tx);
     // Seconds matter: the 0 s steps fire in the same commit that opens the escalation.
     if (fireDueNow) {
-      for (const step of steps) if (step.dueAt !== null && step.dueAt <= now) await fireStep(tx, ctx, step, now, false);
+      const due = steps.filter((step) => step.dueAt !== null && step.dueAt <= now);
+      // Firing a step changes none of what the next one reads: one read serves them all.
+      const forMessages = due.length > 0 ? await alarms.forMessages(alarmId, tx, alarm) : undefined;
+      for (const step of due) await fireStep(tx, ctx, step, now, false, forMessages);
       // Issue 18: the operator finds the action plan with the alarm, from the same commit. The
       // fallback below leaves it out (a plan must not stop an escalation); the alarm view then
       // attaches it when first shown.

@@ -1,5 +1,5 @@
 import { decideStep } from '../../domain/escalation.ts';
-import type { EscalationStep, Tx } from '../../store/index.ts';
+import type { AlarmForMessages, EscalationStep, Tx } from '../../store/index.ts';
 import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
 import { type Pages, pagesForStep } from './recipients.ts';
 
@@ -8,9 +8,17 @@ import { type Pages, pagesForStep } from './recipients.ts';
  * runs next, queues the pages on the outbox, notes the timeline. `forced`: the operator
  * dispatched, so the responder step fires now.
  */
-export async function fireStep(tx: Tx, ctx: AlertsContext, step: EscalationStep, now: number, forced: boolean): Promise<Pages | undefined> {
+export async function fireStep(
+  tx: Tx,
+  ctx: AlertsContext,
+  step: EscalationStep,
+  now: number,
+  forced: boolean,
+  /** The alarm with its person, already read in `tx` (the steps that fire as an alarm opens share it). */
+  known?: AlarmForMessages,
+): Promise<Pages | undefined> {
   const { alarms, escalationSteps } = ctx.repos;
-  const a = await alarms.forMessages(step.alarmId, tx);
+  const a = known ?? (await alarms.forMessages(step.alarmId, tx));
   if (!a) return void (await escalationSteps.finish(tx, step.id, now, 'alarm missing'));
   const decision = forced ? { fire: true as const, nextDueAt: null } : decideStep(step.step, a.alarm, now);
   if (!decision.fire) return void (await escalationSteps.finish(tx, step.id, now, decision.reason));

@@ -52,10 +52,11 @@ export class ActionPlanRepository {
       .onConflict((oc) => oc.column('alarm_id').doNothing())
       .executeTakeFirst();
     if (Number(res.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
-    for (const s of steps)
-      await tx
-        .insertInto('alarm_plan_steps')
-        .values({
+    if (steps.length === 0) return true;
+    await tx
+      .insertInto('alarm_plan_steps')
+      .values(
+        steps.map((s) => ({
           id: newId('pst'),
           alarm_id: alarmId,
           step_key: s.key,
@@ -69,8 +70,9 @@ export class ActionPlanRepository {
           reason: null,
           marked_by: null,
           marked_at: null,
-        })
-        .execute();
+        })),
+      )
+      .execute();
     return true;
   }
 

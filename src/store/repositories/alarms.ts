@@ -197,8 +197,9 @@ export class AlarmRepository {
   }
 
   /** The alarm with who it is about and where, for the text of a message. */
-  async forMessages(id: string, tx: Db = this.db): Promise<AlarmForMessages | undefined> {
-    const alarm = await this.get(id, tx);
+  /** `known`: the alarm, already read in `tx` (the alarm path saves the second read). */
+  async forMessages(id: string, tx: Db = this.db, known?: Alarm): Promise<AlarmForMessages | undefined> {
+    const alarm = known ?? (await this.get(id, tx));
     if (!alarm) return undefined;
     const ben = alarm.beneficiaryId
       ? await tx
