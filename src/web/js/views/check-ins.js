@@ -28,15 +28,20 @@ function CheckIns() {
   const [listError, setListError] = useState('');
   const [done, setDone] = useState('');
 
+  // Loads overlap (the poll, live events, a timer just set): only the latest one asked for may
+  // paint, or a slow answer from before a new timer would hide it until the next poll.
+  const latest = useRef(0);
   const load = async () => {
+    const asked = ++latest.current;
     try {
       /** @type {{ items: Running[], limits: Limits }} */
       const data = await api('/api/check-in-timers');
+      if (asked !== latest.current) return;
       setTimers(data.items);
       setLimits(data.limits);
       setListError('');
     } catch (err) {
-      setListError(t('common.error', { message: /** @type {Error} */ (err).message }));
+      if (asked === latest.current) setListError(t('common.error', { message: /** @type {Error} */ (err).message }));
     }
   };
 
