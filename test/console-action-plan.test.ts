@@ -1,46 +1,36 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
 import {
   addConsoleUser,
   type ConsolePage,
-  launchBrowser,
+  consoleSuite,
   logIn,
   openConsole,
   screenshot,
   seeText,
   unlabelledControls,
 } from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 
 /**
  * Issue 18 in the operator's alarm view: the plan of a panic alarm as a checklist, a step done
  * with what happened and one skipped with why, a resolution refused while steps are open, and a
  * supervisor closing the rest with a reason.
  */
-let t: TestCentinela;
-let browser: Browser;
-let op: ConsolePage;
-let sup: ConsolePage;
 let alarmId = '';
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-  const world = await seedCase(t.centinela);
-  alarmId = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
-  const operator = await addConsoleUser(t, 'operator');
-  op = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(op.page, operator.name);
-  const supervisor = await addConsoleUser(t, 'supervisor');
-  sup = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(sup.page, supervisor.name);
-  op.page.setDefaultTimeout(8000);
-  sup.page.setDefaultTimeout(8000);
+const op = consoleSuite('operator', {
+  seed: async (t) => {
+    const world = await seedCase(t.centinela);
+    alarmId = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
+  },
+  timeout: 8000,
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+let sup: ConsolePage;
+beforeAll(async () => {
+  const supervisor = await addConsoleUser(op.t, 'supervisor');
+  sup = await openConsole(op.browser, op.t.centinela.httpUrl);
+  await logIn(sup.page, supervisor.name);
+  sup.page.setDefaultTimeout(8000);
 });
 
 describe("the action plan in the operator's alarm view", () => {
@@ -94,7 +84,7 @@ describe("the action plan in the operator's alarm view", () => {
     expect(await page.locator('#alarm-state').textContent()).not.toBe('Resuelta');
     await seeText(page.locator('#plan-summary'), '3 paso(s) abierto(s)');
     expect(await page.locator('#plan-override').count()).toBe(0);
-    expect((await t.centinela.repos.alarms.require(alarmId)).state).toBe('open');
+    expect((await op.t.centinela.repos.alarms.require(alarmId)).state).toBe('open');
   });
 
   it('lets a supervisor close the open steps with a reason; the operator then resolves', async () => {
@@ -120,15 +110,15 @@ describe("the action plan in the operator's alarm view", () => {
 
 describe('the security question in the alarm view', () => {
   it('a duress answer typed by the operator shows how to keep the caller talking, and the alarm turns critical', async () => {
-    const world = await seedCase(t.centinela);
-    const set = await t.centinela.app.inject({
+    const world = await seedCase(op.t.centinela);
+    const set = await op.t.centinela.app.inject({
       method: 'PUT',
       url: `/api/beneficiaries/${world.beneficiary.id}/security-answers`,
-      headers: { authorization: `Bearer ${t.tokens.admin}` },
+      headers: { authorization: `Bearer ${op.t.tokens.admin}` },
       payload: { securityAnswer: 'Río Bravo', duressAnswer: 'Sierra Madre' },
     });
     expect(set.statusCode).toBe(204);
-    const id = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
+    const id = await raiseAlarm(op.t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
     const { page } = op;
     await page.goto(`/#/alarm/${id}`);
     await page.getByLabel('Respuesta a la pregunta de seguridad').fill('rio bravo');

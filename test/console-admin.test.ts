@@ -1,45 +1,18 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { MEXICAN_STATES } from '../src/domain/mexico.ts';
 import { verifySecret } from '../src/platform/secrets.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  PASSWORD,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { addConsoleUser, consoleSuite, logIn, openConsole, PASSWORD, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 
 /**
  * An administrator registers everything from the browser, in Spanish: devices (with the secret
  * and its setup QR shown once), people, their contacts, responders, users, and reads the audit
  * log. Every form shows the API's own field error under the field.
  */
-let t: TestCentinela;
-let browser: Browser;
-let admin: ConsolePage;
-let adminName = '';
+const admin = consoleSuite('admin');
 
 const PERSON = { alias: 'Cenzontle', fullName: 'Rosa Inés Villalobos', address: 'Calle Hidalgo 14, Chilpancingo' };
 const CONTACT = { name: 'Jacinto Villalobos', phone: '+527471239876' };
-
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-  const user = await addConsoleUser(t, 'admin');
-  adminName = user.name;
-  admin = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(admin.page, user.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
 
 /** The field's own error line: in the same field box as the control, and announced by it. */
 async function fieldError(page: Page, controlId: string): Promise<string> {
@@ -81,7 +54,7 @@ describe('the administrator console', () => {
     await secretBox.waitFor();
     const secret = (await page.locator('#device-secret-value').textContent()) ?? '';
     expect(secret).toMatch(/^dev_/);
-    const stored = await t.centinela.repos.devices.credentials('pb-adm-1');
+    const stored = await admin.t.centinela.repos.devices.credentials('pb-adm-1');
     expect(await verifySecret(secret, stored?.secretHash ?? '')).toBe(true);
     const qr = await secretBox.locator('img').getAttribute('src');
     expect(qr).toMatch(/^data:image\/svg\+xml;base64,/);
@@ -105,18 +78,18 @@ describe('the administrator console', () => {
 
   it('edits a device, issues a new secret after confirming, and retires it', async () => {
     const { page } = admin;
-    const before = (await t.centinela.repos.devices.credentials('pb-adm-1'))?.secretHash;
+    const before = (await admin.t.centinela.repos.devices.credentials('pb-adm-1'))?.secretHash;
     await row(page, 'device-list', 'pb-adm-1').getByRole('button', { name: 'Editar' }).click();
     await page.locator('#device-form').getByLabel('Entidad federativa').selectOption('OAX');
     await page.locator('#device-form').getByRole('button', { name: 'Guardar cambios' }).click();
     await seeText(row(page, 'device-list', 'pb-adm-1'), 'Oaxaca');
-    expect((await t.centinela.repos.devices.get('pb-adm-1'))?.stateCode).toBe('OAX');
+    expect((await admin.t.centinela.repos.devices.get('pb-adm-1'))?.stateCode).toBe('OAX');
 
     await row(page, 'device-list', 'pb-adm-1').getByRole('button', { name: 'Nueva clave' }).click();
     await row(page, 'device-list', 'pb-adm-1').getByRole('button', { name: 'Sí, emitir' }).click();
     await page.locator('#device-secret').waitFor();
     const secret = (await page.locator('#device-secret-value').textContent()) ?? '';
-    const after = (await t.centinela.repos.devices.credentials('pb-adm-1'))?.secretHash ?? '';
+    const after = (await admin.t.centinela.repos.devices.credentials('pb-adm-1'))?.secretHash ?? '';
     expect(after).not.toBe(before);
     expect(await verifySecret(secret, after)).toBe(true);
     await page.getByRole('button', { name: 'Ya lo guardé' }).click();
@@ -124,7 +97,7 @@ describe('the administrator console', () => {
     await row(page, 'device-list', 'pb-adm-1').getByRole('button', { name: 'Retirar' }).click();
     await row(page, 'device-list', 'pb-adm-1').getByRole('button', { name: 'Sí, retirar' }).click();
     await seeText(row(page, 'device-list', 'pb-adm-1'), 'Retirado el');
-    expect((await t.centinela.repos.devices.get('pb-adm-1'))?.retiredAt).not.toBeNull();
+    expect((await admin.t.centinela.repos.devices.get('pb-adm-1'))?.retiredAt).not.toBeNull();
   });
 
   it('registers a beneficiary with an address and a presumed aggressor, after a field error', async () => {
@@ -148,7 +121,7 @@ describe('the administrator console', () => {
     await form.getByLabel('Nivel de riesgo').selectOption('high');
     await form.getByRole('button', { name: 'Registrar', exact: true }).click();
     await seeText(row(page, 'person-list', PERSON.alias), PERSON.fullName);
-    const [created] = await t.centinela.repos.beneficiaries.list({ id: 'test', role: 'admin' });
+    const [created] = await admin.t.centinela.repos.beneficiaries.list({ id: 'test', role: 'admin' });
     expect(created).toMatchObject({
       alias: PERSON.alias,
       riskLevel: 'high',
@@ -167,7 +140,7 @@ describe('the administrator console', () => {
     await panel.getByLabel('Latitud').fill('17.5515');
     await panel.getByRole('button', { name: 'Añadir', exact: true }).click();
     await seeText(row(page, 'address-list', 'Domicilio'), PERSON.address);
-    expect(await t.centinela.repos.addresses.list({ id: 'test', role: 'admin' }, created?.id ?? '')).toEqual([
+    expect(await admin.t.centinela.repos.addresses.list({ id: 'test', role: 'admin' }, created?.id ?? '')).toEqual([
       expect.objectContaining({
         label: 'Domicilio',
         line: PERSON.address,
@@ -203,14 +176,14 @@ describe('the administrator console', () => {
     await form.getByLabel('voz').uncheck();
     await form.getByRole('button', { name: 'Registrar', exact: true }).click();
     await seeText(row(page, 'contact-list', CONTACT.name), CONTACT.phone);
-    const [contact] = await t.centinela.repos.contacts.list({ id: 'test', role: 'admin' });
+    const [contact] = await admin.t.centinela.repos.contacts.list({ id: 'test', role: 'admin' });
     expect(contact).toMatchObject({ name: CONTACT.name, phone: CONTACT.phone, channels: ['sms'], relation: 'hermano' });
 
     await row(page, 'contact-list', CONTACT.name).getByRole('button', { name: 'Eliminar' }).click();
     await row(page, 'contact-list', CONTACT.name).getByRole('button', { name: 'Eliminar' }).click();
     await seeText(page.locator('.admin-status'), 'ya no es contacto');
     await row(page, 'contact-list', CONTACT.name).waitFor({ state: 'detached' });
-    expect(await t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).toEqual([]);
+    expect(await admin.t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).toEqual([]);
   });
 
   it('registers responders by jurisdiction and filters them by state', async () => {
@@ -239,7 +212,7 @@ describe('the administrator console', () => {
     await page.locator('#responder-form').getByLabel('Orden de escalamiento').fill('2');
     await page.locator('#responder-form').getByRole('button', { name: 'Guardar cambios' }).click();
     await page.locator('#responder-form').waitFor({ state: 'detached' });
-    expect((await t.centinela.repos.responders.list({ stateCode: 'OAX' }))[0]?.escalationOrder).toBe(2);
+    expect((await admin.t.centinela.repos.responders.list({ stateCode: 'OAX' }))[0]?.escalationOrder).toBe(2);
     await screenshot(page, 'admin-responders');
   });
 
@@ -257,41 +230,41 @@ describe('the administrator console', () => {
     await form.getByRole('button', { name: 'Crear', exact: true }).click();
     await page.locator('#user-token').waitFor();
     const token = (await page.locator('#user-token-value').textContent()) ?? '';
-    expect((await t.centinela.repos.users.authenticate(token))?.name).toBe('op.ramirez');
+    expect((await admin.t.centinela.repos.users.authenticate(token))?.name).toBe('op.ramirez');
     await page.getByRole('button', { name: 'Ya lo guardé' }).click();
 
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Cambiar rol' }).click();
     await page.locator('#user-form').getByLabel('Rol').selectOption('supervisor');
     await page.locator('#user-form').getByRole('button', { name: 'Guardar cambios' }).click();
     await seeText(row(page, 'user-list', 'op.ramirez'), 'supervisor(a)');
-    expect((await t.centinela.repos.users.authenticate(token))?.role).toBe('supervisor');
+    expect((await admin.t.centinela.repos.users.authenticate(token))?.role).toBe('supervisor');
 
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Restablecer contraseña' }).click();
     await page.locator('#user-form').getByLabel('Contraseña de la consola').fill('otra contraseña larga 2026');
     await page.locator('#user-form').getByRole('button', { name: 'Establecer contraseña' }).click();
     await seeText(page.locator('.admin-status'), 'restablecida');
     // The person logs in with the new password.
-    const them = await openConsole(browser, t.centinela.httpUrl);
+    const them = await openConsole(admin.browser, admin.t.centinela.httpUrl);
     await logIn(them.page, 'op.ramirez', 'otra contraseña larga 2026');
     await them.context.close();
 
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Revocar accesos' }).click();
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Sí, revocar' }).click();
     await seeText(page.locator('.admin-status'), 'revocados');
-    expect(await t.centinela.repos.users.authenticate(token)).toBeUndefined();
+    expect(await admin.t.centinela.repos.users.authenticate(token)).toBeUndefined();
     await screenshot(page, 'admin-users');
 
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Desactivar' }).click();
     await row(page, 'user-list', 'op.ramirez').getByRole('button', { name: 'Sí, desactivar' }).click();
     await seeText(row(page, 'user-list', 'op.ramirez'), 'Desactivado');
-    expect((await t.centinela.repos.users.findByName('op.ramirez'))?.disabledAt).not.toBeNull();
+    expect((await admin.t.centinela.repos.users.findByName('op.ramirez'))?.disabledAt).not.toBeNull();
 
     // No administrator can demote themselves and leave the centre without one.
-    await row(page, 'user-list', adminName).getByRole('button', { name: 'Cambiar rol' }).click();
+    await row(page, 'user-list', admin.user.name).getByRole('button', { name: 'Cambiar rol' }).click();
     await page.locator('#user-form').getByLabel('Rol').selectOption('operator');
     await page.locator('#user-form').getByRole('button', { name: 'Guardar cambios' }).click();
     expect(await fieldError(page, 'user-form-role')).toBe('you cannot give up your own administrator role; ask another administrator');
-    expect((await t.centinela.repos.users.findByName(adminName))?.role).toBe('admin');
+    expect((await admin.t.centinela.repos.users.findByName(admin.user.name))?.role).toBe('admin');
     await page.locator('#user-form').getByRole('button', { name: 'Cancelar' }).click();
   });
 
@@ -311,7 +284,7 @@ describe('the administrator console', () => {
     const { page } = admin;
     await page.locator('#admin-nav-import').click();
     await page.getByLabel('Qué se importa').selectOption('contacts');
-    const [person] = await t.centinela.repos.beneficiaries.list({ id: 'test', role: 'admin' });
+    const [person] = await admin.t.centinela.repos.beneficiaries.list({ id: 'test', role: 'admin' });
     const bad = [
       'beneficiaryId,name,phone,relation',
       `${person?.id},Ana,+527470000001,tía`,
@@ -341,10 +314,10 @@ describe('the administrator console', () => {
     await page.getByRole('button', { name: 'Revisar sin importar' }).click();
     await seeText(page.locator('#import-preview'), 'Todo correcto: 2 filas listas para importar.');
     expect(await page.locator('#import-preview-rows tbody tr').count()).toBe(2);
-    expect(await t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).toEqual([]);
+    expect(await admin.t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).toEqual([]);
     await page.getByRole('button', { name: 'Importar 2 filas' }).click();
     await seeText(page.locator('#import-done'), 'Importación completa: 2 registros creados.');
-    expect((await t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).map((c) => c.name).sort()).toEqual(['Ana', 'Beto']);
+    expect((await admin.t.centinela.repos.contacts.list({ id: 'test', role: 'admin' })).map((c) => c.name).sort()).toEqual(['Ana', 'Beto']);
 
     await page.getByLabel('Qué se importa').selectOption('devices');
     await page.getByLabel('Archivo CSV (UTF-8)').setInputFiles({
@@ -361,7 +334,7 @@ describe('the administrator console', () => {
     const lines = (await readFile(file, 'utf8')).split('\n');
     expect(lines[0]).toBe('deviceId,secret');
     const [id, secret] = (lines[1] ?? '').split(',');
-    expect(await verifySecret(secret ?? '', (await t.centinela.repos.devices.credentials(id ?? ''))?.secretHash ?? '')).toBe(true);
+    expect(await verifySecret(secret ?? '', (await admin.t.centinela.repos.devices.credentials(id ?? ''))?.secretHash ?? '')).toBe(true);
     await screenshot(page, 'admin-import-done');
 
     // A delivery list registered now, secrets issued later at each installation.
@@ -375,7 +348,7 @@ describe('the administrator console', () => {
     await page.getByRole('button', { name: 'Importar 1 filas' }).click();
     await seeText(page.locator('#import-done'), 'Importación completa: 1 registros creados.');
     expect(await page.locator('#import-secrets').count()).toBe(0);
-    expect((await t.centinela.repos.devices.credentials('pb-csv-3'))?.secretHash).toBe('unissued');
+    expect((await admin.t.centinela.repos.devices.credentials('pb-csv-3'))?.secretHash).toBe('unissued');
   });
 
   it('speaks English when asked', async () => {
@@ -397,8 +370,8 @@ describe('the administrator console', () => {
 describe('technicians and analysts', () => {
   for (const role of ['technician', 'analyst'] as const) {
     it(`a ${role} reaches no administration page and none of its data`, async () => {
-      const user = await addConsoleUser(t, role);
-      const { page, context, problems } = await openConsole(browser, t.centinela.httpUrl);
+      const user = await addConsoleUser(admin.t, role);
+      const { page, context, problems } = await openConsole(admin.browser, admin.t.centinela.httpUrl);
       const fetched: string[] = [];
       page.on('request', (r) => fetched.push(r.url()));
       await logIn(page, user.name);

@@ -1,28 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/platform/secrets.ts';
 import { systemActor } from '../src/store/index.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { consoleSuite, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 
 /**
  * Analysts judge the measures from aggregates: six people carry panic buttons (a group big
  * enough to show), two have cameras (a group of fewer than five: suppressed, P6), and five have
  * satellite phones (withheld with the cameras, so Total − buttons gives only the two together).
  */
-let t: TestCentinela;
-let browser: Browser;
-let analyst: ConsolePage;
 const admin = systemActor('test');
 
 /**
@@ -31,7 +17,7 @@ const admin = systemActor('test');
  */
 async function history(deviceId: string, onlineDays: number) {
   const installed = Date.parse(daysAgo(40));
-  const db = t.centinela.store.db;
+  const db = analyst.t.centinela.store.db;
   await db
     .insertInto('health_intervals')
     .values({
@@ -51,7 +37,7 @@ async function history(deviceId: string, onlineDays: number) {
 }
 
 async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'OAX' | 'CHH') {
-  const b = await t.centinela.repos.beneficiaries.create(admin, {
+  const b = await analyst.t.centinela.repos.beneficiaries.create(admin, {
     alias: `Garza ${n}`,
     fullName: `Persona Analizada ${n}`,
     kind: 'defender',
@@ -60,7 +46,7 @@ async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'O
     language: 'es',
     presumedAggressors: [],
   });
-  await t.centinela.repos.devices.create(
+  await analyst.t.centinela.repos.devices.create(
     admin,
     { id: `rep-${modelId}-${n}`, modelId, beneficiaryId: b.id, stateCode, requestedAt: daysAgo(50), installedAt: daysAgo(40) },
     await hashSecret('s'),
@@ -69,7 +55,7 @@ async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'O
   // Issue 18: buttons and satellite phones have a cellular and a satellite path, cameras a
   // cellular and a wired one (windows long enough that the running centre never loses them).
   const second = modelId === 'camera' ? 'wired' : 'satellite';
-  await t.centinela.repos.devicePaths.declare(
+  await analyst.t.centinela.repos.devicePaths.declare(
     `rep-${modelId}-${n}`,
     [
       { path: 'cellular', windowS: 7 * 86_400 },
@@ -78,25 +64,18 @@ async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'O
     Date.parse(daysAgo(40)),
   );
   if (n === 1) {
-    await t.centinela.repos.devicePaths.markLost(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(10)));
-    await t.centinela.repos.devicePaths.heard(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(9)));
+    await analyst.t.centinela.repos.devicePaths.markLost(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(10)));
+    await analyst.t.centinela.repos.devicePaths.heard(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(9)));
   }
 }
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-  for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER');
-  for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX');
-  for (let n = 9; n <= 13; n++) await protectedPerson(n, 'satellite-phone', 'CHH');
-  const user = await addConsoleUser(t, 'analyst');
-  analyst = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(analyst.page, user.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+const analyst = consoleSuite('analyst', {
+  seed: async () => {
+    for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER');
+    for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX');
+    for (let n = 9; n <= 13; n++) await protectedPerson(n, 'satellite-phone', 'CHH');
+  },
 });
 
 describe('the analyst console', () => {

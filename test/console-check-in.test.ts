@@ -1,18 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/index.ts';
 import { seedCase } from './fixtures/alerts-world.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { addConsoleUser, consoleSuite, logIn, openConsole, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 
 /**
  * Issue 18 §4 in the console: an operator finds the person by alias, sets a check-in timer with
@@ -20,32 +9,21 @@ import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts'
  * refused in words and creates nothing; technicians and analysts reach neither screen nor API;
  * a timer that runs out opens a panic whose view says where the person was going.
  */
-let t: TestCentinela;
-let browser: Browser;
-let op: ConsolePage;
-let operatorId = '';
 const clock = new ManualClock(Date.now());
 type Case = Awaited<ReturnType<typeof seedCase>>;
 let ana: Case;
 let bea: Case;
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite', { clock });
-  browser = await launchBrowser();
-  ana = await seedCase(t.centinela);
-  bea = await seedCase(t.centinela);
-  const operator = await addConsoleUser(t, 'operator');
-  operatorId = operator.id;
-  op = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(op.page, operator.name);
-  op.page.setDefaultTimeout(8000);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+const op = consoleSuite('operator', {
+  centinela: { clock },
+  seed: async (t) => {
+    ana = await seedCase(t.centinela);
+    bea = await seedCase(t.centinela);
+  },
+  timeout: 8000,
 });
 
-const timersOf = (c: Case) => t.centinela.parts.alerts.checkIns.list(c.beneficiary.id);
+const timersOf = (c: Case) => op.t.centinela.parts.alerts.checkIns.list(c.beneficiary.id);
 
 describe('check-in timers in the console', () => {
   it('an operator finds the person by alias, sets a timer with the destination and sees it running with the time left', async () => {
@@ -71,7 +49,7 @@ describe('check-in timers in the console', () => {
     await seeText(row.locator('td.left'), /^4[45]:\d\d$/);
     await seeText(row, 'la central');
     const [timer] = await timersOf(ana);
-    expect(timer).toMatchObject({ state: 'running', destination: 'Juzgado de Tixtla', setBy: operatorId, setVia: 'api' });
+    expect(timer).toMatchObject({ state: 'running', destination: 'Juzgado de Tixtla', setBy: op.user.id, setVia: 'api' });
     expect(await unlabelledControls(page)).toEqual([]);
     await screenshot(page, 'operator-check-ins');
   });
@@ -127,13 +105,13 @@ describe('check-in timers in the console', () => {
     await page.getByRole('button', { name: `Confirmar que ${ana.beneficiary.alias} llegó bien` }).click();
     await seeText(page.locator('#checkins-done'), `Llegada registrada: ${ana.beneficiary.alias}.`);
     await seeText(page.locator('#checkins-empty'), 'No hay viajes en curso.');
-    expect((await timersOf(ana))[0]).toMatchObject({ state: 'checked_in', closedBy: operatorId });
+    expect((await timersOf(ana))[0]).toMatchObject({ state: 'checked_in', closedBy: op.user.id });
   });
 
   it('a supervisor has the same screen and sees the trips a contact registered by SMS', async () => {
-    await t.centinela.parts.alerts.checkIns.set(bea.beneficiary.id, 120, null, { id: bea.contacts.es.id, via: 'sms' });
-    const supervisor = await addConsoleUser(t, 'supervisor');
-    const sup = await openConsole(browser, t.centinela.httpUrl);
+    await op.t.centinela.parts.alerts.checkIns.set(bea.beneficiary.id, 120, null, { id: bea.contacts.es.id, via: 'sms' });
+    const supervisor = await addConsoleUser(op.t, 'supervisor');
+    const sup = await openConsole(op.browser, op.t.centinela.httpUrl);
     try {
       await logIn(sup.page, supervisor.name);
       await sup.page.locator('#nav-checkIns').click();
@@ -145,13 +123,13 @@ describe('check-in timers in the console', () => {
     } finally {
       await sup.context.close();
     }
-    await t.centinela.parts.alerts.checkIns.checkIn((await timersOf(bea))[0]?.id as string, { id: 'test', via: 'api' });
+    await op.t.centinela.parts.alerts.checkIns.checkIn((await timersOf(bea))[0]?.id as string, { id: 'test', via: 'api' });
   });
 
   it('a technician or an analyst reaches neither the screen nor the API', async () => {
     for (const role of ['technician', 'analyst'] as const) {
-      const user = await addConsoleUser(t, role);
-      const c = await openConsole(browser, t.centinela.httpUrl);
+      const user = await addConsoleUser(op.t, role);
+      const c = await openConsole(op.browser, op.t.centinela.httpUrl);
       try {
         await logIn(c.page, user.name);
         expect(await c.page.locator('#nav-checkIns').count()).toBe(0);
@@ -165,10 +143,10 @@ describe('check-in timers in the console', () => {
       } finally {
         await c.context.close();
       }
-      const post = await t.centinela.app.inject({
+      const post = await op.t.centinela.app.inject({
         method: 'POST',
         url: `/api/beneficiaries/${ana.beneficiary.id}/check-in-timers`,
-        headers: { authorization: `Bearer ${t.tokens[role]}` },
+        headers: { authorization: `Bearer ${op.t.tokens[role]}` },
         payload: { minutes: 30, destination: 'Juzgado' },
       });
       expect(post.statusCode, role).toBe(403);
@@ -188,7 +166,7 @@ describe('check-in timers in the console', () => {
     await page.getByRole('button', { name: 'Iniciar el temporizador' }).click();
     await seeText(page.locator('#checkins-running tbody tr'), 'Fiscalía de Chilpancingo');
 
-    const raised = t.centinela.events.next('alarm.raised', (e) => e.beneficiaryId === bea.beneficiary.id);
+    const raised = op.t.centinela.events.next('alarm.raised', (e) => e.beneficiaryId === bea.beneficiary.id);
     clock.advance(6 * 60_000);
     const { alarmId } = await raised;
     // The alarm reaches the console live; the expired timer is no longer listed.

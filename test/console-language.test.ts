@@ -1,22 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
-import { addConsoleUser, type ConsolePage, launchBrowser, logIn, openConsole, screenshot, seeText } from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { consoleSuite, screenshot, seeText } from './fixtures/browser.ts';
+import type { TestCentinela } from './fixtures/centinela.ts';
 
 /**
  * Issue 14 §8: the operator's language everywhere. Reasons written by the server appear in the
  * console's language, the timeline shows what people did or received with the engine's steps one
  * click away, and people appear by name and role — never as usr_ ids.
  */
-let t: TestCentinela;
-let browser: Browser;
-let op: ConsolePage;
 let alarmId = '';
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
+const op = consoleSuite('operator', { seed: alarmWorkedByOthers });
+
+/** A panic alarm a supervisor took and sent help to, then escalated by the server when the device lost power. */
+async function alarmWorkedByOthers(t: TestCentinela) {
   const world = await seedCase(t.centinela, {
     aggressors: () => [{ type: 'authority', responderKind: 'municipal_police', stateCode: 'GRO' }],
   });
@@ -42,14 +39,7 @@ beforeAll(async () => {
     detail: null,
   });
   await escalated;
-  const operator = await addConsoleUser(t, 'operator');
-  op = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(op.page, operator.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+}
 
 describe('the timeline in the operator’s language', { timeout: 60_000 }, () => {
   it('in Spanish: reasons in Spanish, the supervisor by name and role, engine steps behind one click', async () => {
@@ -73,7 +63,7 @@ describe('the timeline in the operator’s language', { timeout: 60_000 }, () =>
 
   it('in English: the same reasons in English', async () => {
     const { page, context } = op;
-    await context.addCookies([{ name: 'centinela_lang', value: 'en', url: t.centinela.httpUrl }]);
+    await context.addCookies([{ name: 'centinela_lang', value: 'en', url: op.t.centinela.httpUrl }]);
     await page.goto(`/#/alarm/${alarmId}`);
     await page.reload();
     const timeline = page.locator('#timeline');

@@ -1,22 +1,14 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../src/api/console/pages.ts';
 import { systemActor } from '../src/store/index.ts';
 import { seedCase } from './fixtures/alerts-world.ts';
-import { addConsoleUser, launchBrowser, openConsole, PASSWORD, screenshot } from './fixtures/browser.ts';
+import { addConsoleUser, browserSuite, openConsole, PASSWORD, screenshot } from './fixtures/browser.ts';
 import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 
-let t: TestCentinela;
-let browser: Browser;
+const suite = browserSuite();
 let base: string;
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  base = t.centinela.httpUrl;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+beforeAll(() => {
+  base = suite.t.centinela.httpUrl;
 });
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -35,8 +27,8 @@ const cookieOf = (setCookie: string | null) => (setCookie ?? '').split(';')[0] ?
 
 describe('logging in', () => {
   it('shows an error for a wrong password and sets no cookie', async () => {
-    const user = await addConsoleUser(t, 'operator');
-    const { context, page, problems } = await openConsole(browser, base);
+    const user = await addConsoleUser(suite.t, 'operator');
+    const { context, page, problems } = await openConsole(suite.browser, base);
     await page.goto('/login');
     await page.getByLabel('Usuario').fill(user.name);
     await page.getByLabel('Contraseña').fill('not the password at all');
@@ -55,20 +47,20 @@ describe('logging in', () => {
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie for the right password and opens the console of that role', async () => {
-    const user = await addConsoleUser(t, 'analyst');
+    const user = await addConsoleUser(suite.t, 'analyst');
     const res = await login(user.name);
     expect(res.status).toBe(303);
     expect(res.cookie).toMatch(/^centinela_session=[\w-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/);
     const session = await fetch(`${base}/api/console/session`, { headers: { cookie: cookieOf(res.cookie) } });
     expect(await session.json()).toMatchObject({ name: user.name, role: 'analyst', csrfToken: expect.any(String) });
     // Only a hash of the session id is stored.
-    const rows = await t.centinela.store.db.selectFrom('console_sessions').select('id_hash').execute();
+    const rows = await suite.t.centinela.store.db.selectFrom('console_sessions').select('id_hash').execute();
     const id = cookieOf(res.cookie).split('=')[1] as string;
     expect(rows.map((r) => r.id_hash)).not.toContain(id);
   });
 
   it('marks the cookie Secure with the __Host- prefix when the browser is on HTTPS (behind a TLS proxy)', async () => {
-    const user = await addConsoleUser(t, 'operator');
+    const user = await addConsoleUser(suite.t, 'operator');
     const host = new URL(base).host;
     const res = await fetch(`${base}/login`, {
       method: 'POST',
@@ -83,7 +75,7 @@ describe('logging in', () => {
   });
 
   it('sends a visitor without a session to the login page, in English one click away', async () => {
-    const { context, page } = await openConsole(browser, base);
+    const { context, page } = await openConsole(suite.browser, base);
     await page.goto('/');
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByRole('link', { name: 'English' }).click();
@@ -94,7 +86,7 @@ describe('logging in', () => {
   });
 
   it('slows down repeated failures: after three wrong passwords even the right one must wait', async () => {
-    const user = await addConsoleUser(t, 'operator');
+    const user = await addConsoleUser(suite.t, 'operator');
     for (let i = 0; i < 3; i++) expect((await login(user.name, `wrong-${i}`)).status).toBe(401);
     const locked = await login(user.name);
     expect(locked.status).toBe(429);
@@ -103,7 +95,7 @@ describe('logging in', () => {
   });
 
   it('refuses a login form posted from another site', async () => {
-    const user = await addConsoleUser(t, 'operator');
+    const user = await addConsoleUser(suite.t, 'operator');
     const res = await fetch(`${base}/login`, {
       method: 'POST',
       redirect: 'manual',
@@ -117,10 +109,10 @@ describe('logging in', () => {
 
 describe('the session', () => {
   it('authenticates reads by cookie but refuses a state change without the CSRF token', async () => {
-    const user = await addConsoleUser(t, 'technician');
+    const user = await addConsoleUser(suite.t, 'technician');
     const cookie = cookieOf((await login(user.name)).cookie);
     expect((await fetch(`${base}/api/fleet`, { headers: { cookie } })).status).toBe(200);
-    const { deviceId } = await seedCase(t.centinela);
+    const { deviceId } = await seedCase(suite.t.centinela);
     const body = JSON.stringify({ minutes: 5 });
     const json = { 'content-type': 'application/json', cookie };
     // A forged request carries the cookie (browsers attach it) but cannot know the token.
@@ -143,7 +135,7 @@ describe('the session', () => {
   });
 
   it('ends at logout, and the old cookie opens nothing', async () => {
-    const user = await addConsoleUser(t, 'operator');
+    const user = await addConsoleUser(suite.t, 'operator');
     const cookie = cookieOf((await login(user.name)).cookie);
     const out = await fetch(`${base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: base } });
     expect(out.status).toBe(303);
@@ -152,15 +144,15 @@ describe('the session', () => {
   });
 
   it("ends when an administrator revokes the user's tokens or disables the user", async () => {
-    const revoked = await addConsoleUser(t, 'operator');
+    const revoked = await addConsoleUser(suite.t, 'operator');
     const c1 = cookieOf((await login(revoked.name)).cookie);
     expect((await fetch(`${base}/api/console/session`, { headers: { cookie: c1 } })).status).toBe(200);
-    await t.centinela.repos.users.revokeTokens(systemActor('test'), revoked.id);
+    await suite.t.centinela.repos.users.revokeTokens(systemActor('test'), revoked.id);
     expect((await fetch(`${base}/api/console/session`, { headers: { cookie: c1 } })).status).toBe(401);
 
-    const disabled = await addConsoleUser(t, 'operator');
+    const disabled = await addConsoleUser(suite.t, 'operator');
     const c2 = cookieOf((await login(disabled.name)).cookie);
-    await t.centinela.repos.users.disable(systemActor('test'), disabled.id);
+    await suite.t.centinela.repos.users.disable(systemActor('test'), disabled.id);
     expect((await fetch(`${base}/api/console/session`, { headers: { cookie: c2 } })).status).toBe(401);
     expect((await login(disabled.name)).status).toBe(401);
   });

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import { systemActor } from '../src/store/index.ts';
 import { workPlan } from './fixtures/action-plans.ts';
@@ -9,22 +8,19 @@ import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
 import {
   addConsoleUser,
   type ConsolePage,
-  launchBrowser,
+  consoleSuite,
   logIn,
   openConsole,
   screenshot,
   seeText,
   unlabelledControls,
 } from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { startTestCentinela } from './fixtures/centinela.ts';
 
 /**
  * The operator's map, notes and call log, history, dispatch confirmation and the queue on a
  * phone — and that none of it reaches technicians or analysts (P6).
  */
-let t: TestCentinela;
-let browser: Browser;
-let op: ConsolePage;
 let world: Awaited<ReturnType<typeof seedCase>>;
 let alarmId = '';
 /** An alarm without a fix, resolved before the N test so only the test and the real low alarm wait. */
@@ -33,38 +29,31 @@ const admin = systemActor('test');
 /** Every address the operator's browser asked for: the console must work with no internet. */
 const requested: string[] = [];
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-  // The municipal police of Chilpancingo is a presumed aggressor in this case.
-  world = await seedCase(t.centinela, {
-    aggressors: () => [{ type: 'authority', responderKind: 'municipal_police', stateCode: 'GRO', municipality: 'Chilpancingo' }],
-  });
-  await t.centinela.repos.addresses.create(admin, {
-    beneficiaryId: world.beneficiary.id,
-    label: 'Domicilio',
-    line: 'Calle Ficticia 12, Centro',
-    municipality: 'Chilpancingo',
-    stateCode: 'GRO',
-    lat: 17.553,
-    lon: -99.501,
-  });
-  const operator = await addConsoleUser(t, 'operator');
-  op = await openConsole(browser, t.centinela.httpUrl);
-  op.page.on('request', (r) => requested.push(r.url()));
-  await logIn(op.page, operator.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+const op = consoleSuite('operator', {
+  seed: async (t) => {
+    // The municipal police of Chilpancingo is a presumed aggressor in this case.
+    world = await seedCase(t.centinela, {
+      aggressors: () => [{ type: 'authority', responderKind: 'municipal_police', stateCode: 'GRO', municipality: 'Chilpancingo' }],
+    });
+    await t.centinela.repos.addresses.create(admin, {
+      beneficiaryId: world.beneficiary.id,
+      label: 'Domicilio',
+      line: 'Calle Ficticia 12, Centro',
+      municipality: 'Chilpancingo',
+      stateCode: 'GRO',
+      lat: 17.553,
+      lon: -99.501,
+    });
+  },
+  beforeLogIn: (c) => c.page.on('request', (r) => requested.push(r.url())),
 });
 
 const api = (path: string, token: string, init: RequestInit = {}) =>
-  fetch(`${t.centinela.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  fetch(`${op.t.centinela.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 
 /** The API as the plan fixture calls it: issue 18 refuses to resolve an alarm whose action plan has open steps. */
 const planApi = async (method: 'GET' | 'POST', url: string, role: 'operator' | 'supervisor', body?: unknown) => {
-  const res = await api(url, t.tokens[role], { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await api(url, op.t.tokens[role], { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const json: unknown = await res.json().catch(() => null);
   return { status: res.status, json: () => json };
 };
@@ -73,7 +62,7 @@ describe("the operator's map", () => {
   it('shows the fix with its accuracy and age, the registered address, and the responders with numbers, the aggressor marked not to call', async () => {
     const { page } = op;
     const fix = { lat: 17.5515, lon: -99.5006, acc: 12 };
-    alarmId = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id, loc: fix });
+    alarmId = await raiseAlarm(op.t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id, loc: fix });
     await page.goto(`/#/alarm/${alarmId}`);
     await page.locator('#alarm-title').waitFor();
     // Drawn by Leaflet over the shipped outline: the fix, its accuracy circle and the home address.
@@ -94,8 +83,8 @@ describe("the operator's map", () => {
 
   it('shows the registered address on the map when the device sends no fix', async () => {
     const { page } = op;
-    const other = await seedCase(t.centinela);
-    await t.centinela.repos.addresses.create(admin, {
+    const other = await seedCase(op.t.centinela);
+    await op.t.centinela.repos.addresses.create(admin, {
       beneficiaryId: other.beneficiary.id,
       label: 'Trabajo',
       line: 'Oficina ficticia 3',
@@ -103,7 +92,7 @@ describe("the operator's map", () => {
       lat: 17.56,
       lon: -99.49,
     });
-    noFixAlarmId = await raiseAlarm(t.centinela, { deviceId: other.deviceId, beneficiaryId: other.beneficiary.id });
+    noFixAlarmId = await raiseAlarm(op.t.centinela, { deviceId: other.deviceId, beneficiaryId: other.beneficiary.id });
     await page.goto(`/#/alarm/${noFixAlarmId}`);
     await page.locator('#map-no-fix').waitFor();
     await page.locator('#alarm-map path.map-address').waitFor();
@@ -127,7 +116,7 @@ describe('notes, calls and dispatch', () => {
     await page.getByRole('button', { name: 'Guardar llamada' }).click();
     await seeText(page.locator('.timeline .tl-call_logged'), 'Llamada a Hermana (+527471110001): No contestó');
     expect(await unlabelledControls(page)).toEqual([]);
-    const notes = (await (await api(`/api/alarms/${alarmId}/notes`, t.tokens.operator)).json()) as { kind: string }[];
+    const notes = (await (await api(`/api/alarms/${alarmId}/notes`, op.t.tokens.operator)).json()) as { kind: string }[];
     expect(notes.map((n) => n.kind)).toEqual(['note', 'call']);
     await screenshot(page, 'operator-notes');
   });
@@ -139,7 +128,7 @@ describe('notes, calls and dispatch', () => {
     await page.getByLabel('Resultado de la llamada').selectOption('reached');
     await page.getByRole('button', { name: 'Guardar llamada' }).click();
     await seeText(page.locator('#notes-error'), 'expected the number dialled');
-    const notes = (await (await api(`/api/alarms/${alarmId}/notes`, t.tokens.operator)).json()) as unknown[];
+    const notes = (await (await api(`/api/alarms/${alarmId}/notes`, op.t.tokens.operator)).json()) as unknown[];
     expect(notes).toHaveLength(2);
     // Chromium logs every 4xx answer as a console error: this one is the refusal the test asked for.
     const refused = op.problems.findIndex((p) => p.includes('status of 400'));
@@ -205,21 +194,21 @@ describe('history and the queue', () => {
   it('N opens the real alarm before an older test alarm', async () => {
     const { page } = op;
     await workPlan(planApi, noFixAlarmId);
-    const resolved = await api(`/api/alarms/${noFixAlarmId}/resolve`, t.tokens.operator, {
+    const resolved = await api(`/api/alarms/${noFixAlarmId}/resolve`, op.t.tokens.operator, {
       method: 'POST',
       body: JSON.stringify({ outcome: 'test' }),
     });
     expect(resolved.status).toBe(200);
-    const tested = await seedCase(t.centinela);
-    const real = await seedCase(t.centinela);
+    const tested = await seedCase(op.t.centinela);
+    const real = await seedCase(op.t.centinela);
     // Both low severity: a monthly test press (older) and a real camera motion alarm (newer).
-    await raiseAlarm(t.centinela, {
+    await raiseAlarm(op.t.centinela, {
       deviceId: tested.deviceId,
       beneficiaryId: tested.beneficiary.id,
       kind: 'test',
       at: Date.now() - 120_000,
     });
-    const motion = await raiseAlarm(t.centinela, { deviceId: real.deviceId, beneficiaryId: real.beneficiary.id, kind: 'motion' });
+    const motion = await raiseAlarm(op.t.centinela, { deviceId: real.deviceId, beneficiaryId: real.beneficiary.id, kind: 'motion' });
     await page.getByRole('link', { name: /^Alarmas/ }).click();
     await page.locator('#alarm-queue tbody tr', { hasText: real.deviceId }).waitFor();
     const devices = await page.locator('#alarm-queue tbody tr td:nth-child(5)').allTextContents();
@@ -229,8 +218,8 @@ describe('history and the queue', () => {
   });
 
   it('keeps severity, kind, person and waiting time on a 390 px phone', async () => {
-    const phone = await openConsole(browser, t.centinela.httpUrl, { width: 390, height: 844 });
-    const operator = await addConsoleUser(t, 'operator');
+    const phone = await openConsole(op.browser, op.t.centinela.httpUrl, { width: 390, height: 844 });
+    const operator = await addConsoleUser(op.t, 'operator');
     await logIn(phone.page, operator.name);
     await phone.page.locator('#alarm-queue').waitFor();
     const visible = await phone.page.locator('#alarm-queue thead th:visible').allTextContents();
@@ -260,15 +249,15 @@ describe('history and the queue', () => {
   it('raised no script error and no Content-Security-Policy violation, and asked nothing of any other site', () => {
     expect(op.problems).toEqual([]);
     expect(requested.length).toBeGreaterThan(20);
-    expect(requested.filter((u) => !u.startsWith(t.centinela.httpUrl))).toEqual([]);
+    expect(requested.filter((u) => !u.startsWith(op.t.centinela.httpUrl))).toEqual([]);
   });
 });
 
 describe('bad input to notes, calls and history', () => {
   it('answers an unknown alarm with 404, an empty note or a call without outcome with 400 naming the field, and a bad date with 400', async () => {
-    const post = (path: string, body: unknown) => api(path, t.tokens.operator, { method: 'POST', body: JSON.stringify(body) });
-    const c = await seedCase(t.centinela);
-    const alarmId = await raiseAlarm(t.centinela, { deviceId: c.deviceId, beneficiaryId: c.beneficiary.id });
+    const post = (path: string, body: unknown) => api(path, op.t.tokens.operator, { method: 'POST', body: JSON.stringify(body) });
+    const c = await seedCase(op.t.centinela);
+    const alarmId = await raiseAlarm(op.t.centinela, { deviceId: c.deviceId, beneficiaryId: c.beneficiary.id });
     expect((await post('/api/alarms/alm_nope/notes', { text: 'x' })).status).toBe(404);
     const empty = await post(`/api/alarms/${alarmId}/notes`, { text: '   ' });
     expect(empty.status).toBe(400);
@@ -276,15 +265,15 @@ describe('bad input to notes, calls and history', () => {
     const noOutcome = await post(`/api/alarms/${alarmId}/calls`, { callee: 'Hermana', phone: '+527471110001' });
     expect(noOutcome.status).toBe(400);
     expect(await noOutcome.text()).toContain('outcome');
-    expect((await api('/api/alarms/history?from=yesterday', t.tokens.operator)).status).toBe(400);
-    expect((await api('/api/alarms/history?limit=100000', t.tokens.operator)).status).toBe(400);
+    expect((await api('/api/alarms/history?from=yesterday', op.t.tokens.operator)).status).toBe(400);
+    expect((await api('/api/alarms/history?limit=100000', op.t.tokens.operator)).status).toBe(400);
   });
 });
 
 describe('least privilege (P6)', () => {
   it('gives technicians and analysts no history, notes, calls or alarm context', async () => {
     for (const role of ['technician', 'analyst'] as const) {
-      const token = t.tokens[role];
+      const token = op.t.tokens[role];
       expect((await api('/api/alarms/history', token)).status).toBe(403);
       expect((await api(`/api/alarms/${alarmId}/notes`, token)).status).toBe(403);
       expect((await api(`/api/alarms/${alarmId}/calls`, token, { method: 'POST', body: '{}' })).status).toBe(403);
@@ -294,8 +283,8 @@ describe('least privilege (P6)', () => {
 
   it('shows a technician and an analyst no history page and no alias', async () => {
     for (const role of ['technician', 'analyst'] as const) {
-      const user = await addConsoleUser(t, role);
-      const page = await openConsole(browser, t.centinela.httpUrl);
+      const user = await addConsoleUser(op.t, role);
+      const page = await openConsole(op.browser, op.t.centinela.httpUrl);
       await logIn(page.page, user.name);
       await page.page.goto('/#/history');
       await page.page.waitForURL((u) => u.hash !== '#/history');
@@ -332,7 +321,7 @@ describe("map tiles from the site's own server", () => {
         loc: { lat: 17.5515, lon: -99.5006 },
       });
       const user = await addConsoleUser(site, 'operator');
-      page = await openConsole(browser, site.centinela.httpUrl);
+      page = await openConsole(op.browser, site.centinela.httpUrl);
       await logIn(page.page, user.name);
       const shell = await page.page.request.get('/');
       expect(shell.headers()['content-security-policy']).toContain(`img-src 'self' data: ${origin}`);

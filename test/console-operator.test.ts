@@ -1,18 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../src/store/index.ts';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { addConsoleUser, consoleSuite, logIn, openConsole, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 import { connectDevice } from './fixtures/mqtt.ts';
 
 /**
@@ -20,25 +9,15 @@ import { connectDevice } from './fixtures/mqtt.ts';
  * queue without a reload, the operator takes it with the keyboard, the button hears back, and
  * the timeline says which responder was never sent because it is a presumed aggressor (P4).
  */
-let t: TestCentinela;
-let browser: Browser;
-let op: ConsolePage;
 let world: Awaited<ReturnType<typeof seedCase>>;
 /** An alarm whose alias is long markup: the hardest case for a phone's width. */
 let hostileAlarmId = '';
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-  // The state police of Guerrero is a presumed aggressor in this case.
-  world = await seedCase(t.centinela, { aggressors: () => [{ type: 'authority', responderKind: 'state_police', stateCode: 'GRO' }] });
-  const operator = await addConsoleUser(t, 'operator');
-  op = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(op.page, operator.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+const op = consoleSuite('operator', {
+  seed: async (t) => {
+    // The state police of Guerrero is a presumed aggressor in this case.
+    world = await seedCase(t.centinela, { aggressors: () => [{ type: 'authority', responderKind: 'state_police', stateCode: 'GRO' }] });
+  },
 });
 
 describe('the operator console', () => {
@@ -52,7 +31,7 @@ describe('the operator console', () => {
       if (f === page.mainFrame()) navigations.push(f.url());
     });
 
-    const mqttPort = t.centinela.parts.ingest.mqttPort as number;
+    const mqttPort = op.t.centinela.parts.ingest.mqttPort as number;
     const device = await connectDevice(mqttPort, { id: world.deviceId, secret: 's' });
     try {
       await device.subscribeAsync(`v1/devices/${world.deviceId}/ack`, { qos: 1 });
@@ -123,7 +102,7 @@ describe('the operator console', () => {
     await seeText(page.locator('#alarm-state'), /^Ayuda en sitio$/);
     // Issue 18: the action plan is closed first (test/console-action-plan.test.ts works it in its panel).
     const alarmId = decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '');
-    await t.centinela.parts.alerts.plans.override(alarmId, 'worked by phone', { id: 'test', via: 'api' });
+    await op.t.centinela.parts.alerts.plans.override(alarmId, 'worked by phone', { id: 'test', via: 'api' });
     await page.keyboard.press('r');
     await page.locator('#resolve-form').waitFor();
     // No outcome is chosen for the operator.
@@ -139,11 +118,16 @@ describe('the operator console', () => {
 
   it('sorts the queue by severity, then by age', async () => {
     const { page } = op;
-    const older = await seedCase(t.centinela);
-    const newer = await seedCase(t.centinela);
+    const older = await seedCase(op.t.centinela);
+    const newer = await seedCase(op.t.centinela);
     // A test press (low severity) first, then a panic (high) on another button a moment later.
-    await raiseAlarm(t.centinela, { deviceId: older.deviceId, beneficiaryId: older.beneficiary.id, kind: 'test', at: Date.now() - 60_000 });
-    await raiseAlarm(t.centinela, { deviceId: newer.deviceId, beneficiaryId: newer.beneficiary.id, kind: 'panic' });
+    await raiseAlarm(op.t.centinela, {
+      deviceId: older.deviceId,
+      beneficiaryId: older.beneficiary.id,
+      kind: 'test',
+      at: Date.now() - 60_000,
+    });
+    await raiseAlarm(op.t.centinela, { deviceId: newer.deviceId, beneficiaryId: newer.beneficiary.id, kind: 'panic' });
     await page.locator('#alarm-queue tbody tr:nth-child(2)').waitFor();
     const devices = await page.locator('#alarm-queue tbody tr td:nth-child(5)').allTextContents();
     expect(devices).toEqual([newer.deviceId, older.deviceId]);
@@ -152,8 +136,8 @@ describe('the operator console', () => {
     await seeText(page.locator('#alarm-title'), 'Pánico');
     await seeText(page.locator('.alarm-head'), newer.deviceId);
     // While working an alarm, another one announces itself without leaving the page.
-    const third = await seedCase(t.centinela);
-    await raiseAlarm(t.centinela, { deviceId: third.deviceId, beneficiaryId: third.beneficiary.id, kind: 'panic' });
+    const third = await seedCase(op.t.centinela);
+    await raiseAlarm(op.t.centinela, { deviceId: third.deviceId, beneficiaryId: third.beneficiary.id, kind: 'panic' });
     await seeText(page.locator('#new-alarm-banner'), 'Nueva alarma');
     await seeText(page.locator('#nav-queue'), 'Alarmas (3)');
     await screenshot(page, 'operator-new-alarm-banner');
@@ -164,10 +148,10 @@ describe('the operator console', () => {
 
   it("lists a task to check on a person whose device fell silent, live, with the person's contacts one click away", async () => {
     const { page } = op;
-    const silent = await seedCase(t.centinela);
+    const silent = await seedCase(op.t.centinela);
     await page.getByRole('link', { name: 'Tareas' }).click();
     await page.locator('#tasks-title').waitFor();
-    t.centinela.events.emit('device.silent', {
+    op.t.centinela.events.emit('device.silent', {
       deviceId: silent.deviceId,
       beneficiaryId: silent.beneficiary.id,
       at: Date.now(),
@@ -184,10 +168,10 @@ describe('the operator console', () => {
 
   it('shows markup sent as data as plain text, never as HTML', async () => {
     const { page } = op;
-    const hostile = await seedCase(t.centinela);
+    const hostile = await seedCase(op.t.centinela);
     const markup = '<img src=x onerror="window.__pwned=1">Colibrí';
-    await t.centinela.repos.beneficiaries.update(systemActor('test'), hostile.beneficiary.id, { alias: markup });
-    hostileAlarmId = await raiseAlarm(t.centinela, { deviceId: hostile.deviceId, beneficiaryId: hostile.beneficiary.id });
+    await op.t.centinela.repos.beneficiaries.update(systemActor('test'), hostile.beneficiary.id, { alias: markup });
+    hostileAlarmId = await raiseAlarm(op.t.centinela, { deviceId: hostile.deviceId, beneficiaryId: hostile.beneficiary.id });
     await page.goto(`/#/alarm/${hostileAlarmId}`);
     await page.locator('#person-alias').waitFor();
     expect(await page.locator('#person-alias').textContent()).toBe(markup);
@@ -196,8 +180,8 @@ describe('the operator console', () => {
   });
 
   it('fits a phone screen: the alarm view keeps its actions and panels in one column', async () => {
-    const phone = await openConsole(browser, t.centinela.httpUrl, { width: 390, height: 844 });
-    const operator = await addConsoleUser(t, 'operator');
+    const phone = await openConsole(op.browser, op.t.centinela.httpUrl, { width: 390, height: 844 });
+    const operator = await addConsoleUser(op.t, 'operator');
     await logIn(phone.page, operator.name);
     await phone.page.goto(`/#/alarm/${hostileAlarmId}`);
     await phone.page.locator('#alarm-title').waitFor();

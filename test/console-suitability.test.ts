@@ -1,32 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alarmRow, systemActor } from '../src/store/index.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { consoleSuite, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
+import type { TestCentinela } from './fixtures/centinela.ts';
 
 /**
  * A supervisor reviewing a case after an attack in a remote municipality: the person's panic
  * button could not bring help in time (3 h 40 min), and the supervisor records a change of measure.
  */
-let t: TestCentinela;
-let browser: Browser;
-let supervisor: ConsolePage;
 const admin = systemActor('test');
 const DAY = 86_400_000;
 const MIN = 60_000;
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
+const supervisor = consoleSuite('supervisor', { seed: reviewedCase });
+
+/** One person in a remote municipality, three genuine alarms where help took 3 h 40 min to arrive, and the open review of the latest. */
+async function reviewedCase(t: TestCentinela) {
   const now = Date.now();
   const installed = now - 120 * DAY;
   await t.centinela.repos.beneficiaries.create(admin, {
@@ -81,14 +69,7 @@ beforeAll(async () => {
       opened_at: now - 5 * DAY,
     })
     .execute();
-  const user = await addConsoleUser(t, 'supervisor');
-  supervisor = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(supervisor.page, user.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+}
 
 describe("the supervisor's case view of suitability", () => {
   it("shows the person's measures with the verdict and records a suggested change on the case review", async () => {
@@ -101,7 +82,7 @@ describe("the supervisor's case view of suitability", () => {
     await page.getByLabel('Cambio de medida propuesto').fill('Acompañamiento presencial en lugar del botón');
     await page.getByRole('button', { name: 'Registrar en la revisión' }).click();
     await seeText(page.locator('#suggestion-form'), 'Sugerencia registrada en la revisión del caso.');
-    const saved = await t.centinela.store.db.selectFrom('case_review_suggestions').selectAll().execute();
+    const saved = await supervisor.t.centinela.store.db.selectFrom('case_review_suggestions').selectAll().execute();
     expect(saved).toMatchObject([
       { case_review_id: 'rev-gyc', beneficiary_id: 'ben-gyc', suggestion: 'Acompañamiento presencial en lugar del botón' },
     ]);

@@ -1,41 +1,30 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { raiseAlarm, seedCase } from './fixtures/alerts-world.ts';
-import { addConsoleUser, launchBrowser, logIn, openConsole, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { addConsoleUser, browserSuite, logIn, openConsole, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 
 /** P5: a genuine alarm reopens the case; a supervisor takes the review and closes it with a note. */
-let t: TestCentinela;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+const suite = browserSuite();
 
 describe('the supervisor console', () => {
   it('lists the case review a genuine alarm opened, assigns it to the supervisor and closes it with a note', async () => {
-    const world = await seedCase(t.centinela);
+    const world = await seedCase(suite.t.centinela);
     // The engine opens the alarm (copies its policy) after the intake: resolve once it has.
     let opened: (id: string) => void = () => {};
     const openedIds = new Promise<string>((resolve) => {
       opened = resolve;
     });
-    const off = t.centinela.parts.alerts.stream.subscribe('supervisor', (m) => {
+    const off = suite.t.centinela.parts.alerts.stream.subscribe('supervisor', (m) => {
       if (m.event === 'alarm.opened') opened(String(m.data.alarmId));
     });
-    const alarmId = await raiseAlarm(t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
+    const alarmId = await raiseAlarm(suite.t.centinela, { deviceId: world.deviceId, beneficiaryId: world.beneficiary.id });
     expect(await openedIds).toBe(alarmId);
     off();
     // The action plan (issue 18) is closed by a supervisor's override before the resolution.
-    await t.centinela.parts.alerts.plans.override(alarmId, 'worked by phone', { id: 'test', via: 'api' });
-    await t.centinela.parts.alerts.resolve(alarmId, { id: 'test', via: 'api' }, 'genuine', 'attack confirmed');
+    await suite.t.centinela.parts.alerts.plans.override(alarmId, 'worked by phone', { id: 'test', via: 'api' });
+    await suite.t.centinela.parts.alerts.resolve(alarmId, { id: 'test', via: 'api' }, 'genuine', 'attack confirmed');
 
-    const supervisor = await addConsoleUser(t, 'supervisor');
-    const { context, page, problems } = await openConsole(browser, t.centinela.httpUrl);
+    const supervisor = await addConsoleUser(suite.t, 'supervisor');
+    const { context, page, problems } = await openConsole(suite.browser, suite.t.centinela.httpUrl);
     await logIn(page, supervisor.name);
     await page.getByRole('link', { name: 'Revisiones' }).click();
     const review = page.locator('article.review', { hasText: alarmId });

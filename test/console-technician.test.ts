@@ -1,34 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seedCase } from './fixtures/alerts-world.ts';
-import {
-  addConsoleUser,
-  type ConsolePage,
-  launchBrowser,
-  logIn,
-  openConsole,
-  screenshot,
-  seeText,
-  unlabelledControls,
-} from './fixtures/browser.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { consoleSuite, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
+import type { TestCentinela } from './fixtures/centinela.ts';
 import { connectDevice } from './fixtures/mqtt.ts';
 
 /**
  * P6: technicians see devices, not people. The technician's fleet board, device page and
  * incidents show state, battery and signal — and the DOM holds no name, alias or phone.
  */
-let t: TestCentinela;
-let browser: Browser;
-let tech: ConsolePage;
 let world: Awaited<ReturnType<typeof seedCase>>;
 const seenHtml: string[] = [];
 
 const HEARTBEATS = 6;
 
-beforeAll(async () => {
-  t = await startTestCentinela('sqlite');
-  browser = await launchBrowser();
+const tech = consoleSuite('technician', { seed: deviceHistory });
+
+/** One case whose button sent a few hours of heartbeats, with one incident closed and one open. */
+async function deviceHistory(t: TestCentinela) {
   world = await seedCase(t.centinela);
   // A few hours of heartbeats, sent now with their device times: the battery runs down.
   let received = 0;
@@ -82,15 +71,7 @@ beforeAll(async () => {
       },
     ])
     .execute();
-
-  const technician = await addConsoleUser(t, 'technician');
-  tech = await openConsole(browser, t.centinela.httpUrl);
-  await logIn(tech.page, technician.name);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+}
 
 const keep = async (page: Page) => seenHtml.push(await page.content(), (await page.locator('body').textContent()) ?? '');
 

@@ -22,34 +22,42 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
 }, 60_000);
 
+/**
+ * Two consumers' MQTT_URLs in a share group of their own, so other suites' traffic stays out.
+ * Their persistent sessions are forgotten at the end, or Mosquitto keeps queueing for them for a day.
+ */
+function shareGroup(name: string): { tag: string; urls: [string, string] } {
+  const tag = randomBytes(4).toString('hex');
+  const consumerIds = [`centinela-${name}-${tag}-1`, `centinela-${name}-${tag}-2`] as const;
+  cleanups.push(async () => {
+    for (const clientId of consumerIds) {
+      const c = await mqtt.connectAsync(MOSQUITTO_URL, {
+        clientId,
+        protocolVersion: 5,
+        clean: true,
+        properties: { sessionExpiryInterval: 0 },
+      });
+      await c.endAsync();
+    }
+  });
+  const mqttUrl = (clientId: string) => `${MOSQUITTO_URL}?clientId=${clientId}&shareGroup=${name}-${tag}`;
+  return { tag, urls: [mqttUrl(consumerIds[0]), mqttUrl(consumerIds[1])] };
+}
+
 describe('two Centinela consumers on one shared subscription of an external broker', () => {
   test('each alarm and each heartbeat is processed once between them, and both take a share', async () => {
     await requireMosquitto();
-    const tag = randomBytes(4).toString('hex');
-    const consumerIds = [`centinela-scale-${tag}-1`, `centinela-scale-${tag}-2`];
-    // Forget the persistent sessions at the end, or Mosquitto keeps queueing for them for a day.
-    cleanups.push(async () => {
-      for (const clientId of consumerIds) {
-        const c = await mqtt.connectAsync(MOSQUITTO_URL, {
-          clientId,
-          protocolVersion: 5,
-          clean: true,
-          properties: { sessionExpiryInterval: 0 },
-        });
-        await c.endAsync();
-      }
-    });
-    const mqttUrl = (clientId: string) => `${MOSQUITTO_URL}?clientId=${clientId}&shareGroup=scale-${tag}`;
+    const group = shareGroup('scale');
     cluster = await startCluster({ nodes: [] });
     const [one, two] = await Promise.all([
-      cluster.start('one', { MQTT_URL: mqttUrl(consumerIds[0] as string) }),
-      cluster.start('two', { MQTT_URL: mqttUrl(consumerIds[1] as string) }),
+      cluster.start('one', { MQTT_URL: group.urls[0] }),
+      cluster.start('two', { MQTT_URL: group.urls[1] }),
     ]);
     for (const node of [one, two]) {
       expect(node.serve.logs.some((l) => l.msg === 'consuming from the external MQTT broker')).toBe(true);
     }
 
-    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-scale-${tag}-${i}`);
+    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-scale-${group.tag}-${i}`);
     for (const id of ids) await registerDevice(cluster.db.repos, id);
     const devices = await Promise.all(
       ids.map((id) => mqtt.connectAsync(MOSQUITTO_URL, { clientId: id, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 })),
@@ -115,28 +123,12 @@ describe('two Centinela consumers on one shared subscription of an external brok
 
   test("a device's last will is reported as its departure by whichever node the share group hands it to", async () => {
     await requireMosquitto();
-    const tag = randomBytes(4).toString('hex');
-    const consumerIds = [`centinela-wills-${tag}-1`, `centinela-wills-${tag}-2`];
-    cleanups.push(async () => {
-      for (const clientId of consumerIds) {
-        const c = await mqtt.connectAsync(MOSQUITTO_URL, {
-          clientId,
-          protocolVersion: 5,
-          clean: true,
-          properties: { sessionExpiryInterval: 0 },
-        });
-        await c.endAsync();
-      }
-    });
-    const mqttUrl = (clientId: string) => `${MOSQUITTO_URL}?clientId=${clientId}&shareGroup=wills-${tag}`;
+    const group = shareGroup('wills');
     cluster = await startCluster({ nodes: [] });
     // Registered before the nodes start, so the supervising one has them from its first look.
-    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-wills-${tag}-${i}`);
+    const ids = Array.from({ length: DEVICES }, (_, i) => `pb-wills-${group.tag}-${i}`);
     for (const id of ids) await registerDevice(cluster.db.repos, id);
-    await Promise.all([
-      cluster.start('one', { MQTT_URL: mqttUrl(consumerIds[0] as string) }),
-      cluster.start('two', { MQTT_URL: mqttUrl(consumerIds[1] as string) }),
-    ]);
+    await Promise.all([cluster.start('one', { MQTT_URL: group.urls[0] }), cluster.start('two', { MQTT_URL: group.urls[1] })]);
     // Each device says `online`, then vanishes: Mosquitto publishes its will, `offline`. The two
     // consumers take the messages in turn, so most wills reach the node that did not hear the `online`.
     for (const id of ids) {
