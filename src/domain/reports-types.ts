@@ -51,6 +51,10 @@ export interface DeviceHistory {
 export const GROUP_BYS = ['kind', 'model', 'state', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
+/** The group a device falls in for one month of the centre (`month` is that month's key). */
+export const groupKey = (d: ReportDevice, groupBy: GroupBy, month: string): string =>
+  groupBy === 'kind' ? d.kind : groupBy === 'model' ? d.modelId : groupBy === 'state' ? d.stateCode : month;
+
 export interface ReportPeriod {
   from: number;
   to: number;
