@@ -3,7 +3,7 @@ import { type DevicePath, PATHS } from './device-paths.ts';
 import { inServiceSpans } from './reports-device.ts';
 import { DAY_MS, HOUR_MS, intersect, measure, type Span, subtract } from './reports-spans.ts';
 import { countPerson, type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
-import { type GroupBy, groupKey, type ReportDevice, type ReportPeriod } from './reports-types.ts';
+import { type GroupBy, type GroupedReportHeading, groupKey, type ReportDevice, type ReportPeriod } from './reports-types.ts';
 
 /**
  * Availability per path of dual-path devices (issue 18 §5, docs/architecture.md "Report
@@ -48,17 +48,9 @@ export interface PathAvailabilityRow {
   downHours: number | null;
 }
 
-export interface PathAvailabilityReport {
+/** Availability per path; its `noData`: no device with a declared path was in service in the period. */
+export interface PathAvailabilityReport extends GroupedReportHeading {
   report: 'path-availability';
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  generatedAt: string;
-  timeZone: string;
-  /** How many rows were withheld (src/domain/reports-suppression.ts); a path's total says so itself. */
-  suppressedGroups: number;
-  /** No device with a declared path was in service in the period. */
-  noData: boolean;
   rows: PathAvailabilityRow[];
   /** One per path, the same in every grouping. */
   totals: PathAvailabilityRow[];

@@ -12,7 +12,7 @@ import {
 } from './reports-groups.ts';
 import { clip, measure, normalize, type Span, subtract } from './reports-spans.ts';
 import { countPerson, type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
-import { type DeviceHistory, type GroupBy, groupKey, type ReportPeriod } from './reports-types.ts';
+import { type DeviceHistory, type GroupBy, type GroupedReportHeading, groupKey, type ReportPeriod } from './reports-types.ts';
 
 export type ReportKind = 'reliability' | 'cost';
 
@@ -25,18 +25,8 @@ export interface ReportOptions {
   suppressSmallGroups: boolean;
 }
 
-export interface Report<Row> {
+export interface Report<Row> extends GroupedReportHeading {
   report: ReportKind;
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  generatedAt: string;
-  /** The centre's time zone the months and dates are cut in. */
-  timeZone: string;
-  /** How many groups were withheld (src/domain/reports-suppression.ts). */
-  suppressedGroups: number;
-  /** Nothing was in service in the period: figures are empty, not withheld. */
-  noData: boolean;
   rows: Row[];
   total: Row;
 }
