@@ -63,10 +63,16 @@ describe('centinela report', () => {
     });
   });
 
-  it('refuses an unknown grouping with a one-line reason', async () => {
+  it('refuses an unknown grouping or format with a one-line reason, and says so when no path was in service', async () => {
     const env = { CENTINELA_DATA_DIR: tempDataDir() };
     const bad = await runCli(['report', 'cost', '--group-by', 'planet'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('centinela: --group-by: expected one of kind, model, state, month');
+    const format = await runCli(['report', 'path-availability', '--format', 'xml'], env);
+    expect(format.code).toBe(2);
+    expect(format.stderr.trim()).toBe('centinela: --format: expected json or csv');
+    const empty = await runCli(['report', 'path-availability'], env);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout.trim()).toBe('no declared path in service in the period');
   });
 });

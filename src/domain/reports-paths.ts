@@ -1,9 +1,9 @@
 import { monthSlices } from './calendar.ts';
 import { type DevicePath, PATHS } from './device-paths.ts';
 import { inServiceSpans } from './reports-device.ts';
-import { intersect, measure, type Span, subtract } from './reports-spans.ts';
-import { type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
-import type { GroupBy, ReportDevice, ReportPeriod } from './reports-types.ts';
+import { DAY_MS, HOUR_MS, intersect, measure, type Span, subtract } from './reports-spans.ts';
+import { countPerson, type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
+import { type GroupBy, type GroupedReportHeading, groupKey, type ReportDevice, type ReportPeriod } from './reports-types.ts';
 
 /**
  * Availability per path of dual-path devices (issue 18 §5, docs/architecture.md "Report
@@ -48,17 +48,9 @@ export interface PathAvailabilityRow {
   downHours: number | null;
 }
 
-export interface PathAvailabilityReport {
+/** Availability per path; its `noData`: no device with a declared path was in service in the period. */
+export interface PathAvailabilityReport extends GroupedReportHeading {
   report: 'path-availability';
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  generatedAt: string;
-  timeZone: string;
-  /** How many rows were withheld (src/domain/reports-suppression.ts); a path's total says so itself. */
-  suppressedGroups: number;
-  /** No device with a declared path was in service in the period. */
-  noData: boolean;
   rows: PathAvailabilityRow[];
   /** One per path, the same in every grouping. */
   totals: PathAvailabilityRow[];
@@ -90,11 +82,6 @@ interface Acc {
   lostEpisodes: number;
 }
 
-const keyOf = (d: ReportDevice, groupBy: GroupBy, month: string): string =>
-  groupBy === 'kind' ? d.kind : groupBy === 'model' ? d.modelId : groupBy === 'state' ? d.stateCode : month;
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const round = (v: number | null, digits = 4): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
 /** One path of one device over one slice of time. */
@@ -153,28 +140,13 @@ export class PathReportBuilder {
     return a;
   }
 
-  private countPeople(path: DevicePath, month: string, d: ReportDevice, key: string): void {
+  private peopleOf(path: DevicePath): Map<string, MonthPeople> {
     let byMonth = this.people.get(path);
     if (!byMonth) {
       byMonth = new Map();
       this.people.set(path, byMonth);
     }
-    let m = byMonth.get(month);
-    if (!m) {
-      m = { fleet: new Set(), groups: new Map(), ...(this.options.groupBy === 'model' ? { parentOf: new Map(), parents: new Map() } : {}) };
-      byMonth.set(month, m);
-    }
-    const add = (map: Map<string, Set<string>>, k: string) => {
-      const set = map.get(k) ?? new Set<string>();
-      if (d.beneficiaryId) set.add(d.beneficiaryId);
-      map.set(k, set);
-    };
-    if (d.beneficiaryId) m.fleet.add(d.beneficiaryId);
-    add(m.groups, key);
-    if (m.parents && m.parentOf) {
-      add(m.parents, d.kind);
-      m.parentOf.set(key, d.kind);
-    }
+    return byMonth;
   }
 
   addDevice(h: PathHistory): void {
@@ -185,8 +157,8 @@ export class PathReportBuilder {
       for (const m of this.months) {
         const f = pathFacts(h, path, m, period.asOf, outages);
         if (!f.counted) continue;
-        const key = keyOf(d, groupBy, m.month);
-        this.countPeople(path, m.month, d, key);
+        const key = groupKey(d, groupBy, m.month);
+        countPerson(this.peopleOf(path), m.month, d, key, groupBy);
         for (const a of [this.acc(this.groups, key, path), this.acc(this.totals, 'total', path)]) {
           a.devices.add(d.id);
           if (d.beneficiaryId) a.beneficiaries.add(d.beneficiaryId);

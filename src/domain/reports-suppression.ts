@@ -1,3 +1,5 @@
+import type { GroupBy, ReportDevice } from './reports-types.ts';
+
 /**
  * Small-cell suppression for analysts (P6, docs/architecture.md "Report definitions"), built so
  * that nothing an analyst can combine — any grouping, any period, CSV or JSON — gives back a
@@ -123,6 +125,29 @@ export interface MonthPeople {
   /** Child key → parent key (model → kind), when the grouping nests. */
   parentOf?: Map<string, string>;
   parents?: Map<string, Set<string>>;
+}
+
+/**
+ * Counts a device's person in one month: in the fleet, in the device's group `key` (a device
+ * without a person still makes its group exist) and, grouped by model, in its kind (rule 5).
+ */
+export function countPerson(byMonth: Map<string, MonthPeople>, month: string, d: ReportDevice, key: string, groupBy: GroupBy): void {
+  let m = byMonth.get(month);
+  if (!m) {
+    m = { fleet: new Set(), groups: new Map(), ...(groupBy === 'model' ? { parentOf: new Map(), parents: new Map() } : {}) };
+    byMonth.set(month, m);
+  }
+  const add = (map: Map<string, Set<string>>, k: string) => {
+    const set = map.get(k) ?? new Set<string>();
+    if (d.beneficiaryId) set.add(d.beneficiaryId);
+    map.set(k, set);
+  };
+  if (d.beneficiaryId) m.fleet.add(d.beneficiaryId);
+  add(m.groups, key);
+  if (m.parents && m.parentOf) {
+    add(m.parents, d.kind);
+    m.parentOf.set(key, d.kind);
+  }
 }
 
 export interface Withholding {

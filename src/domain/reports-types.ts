@@ -51,6 +51,24 @@ export interface DeviceHistory {
 export const GROUP_BYS = ['kind', 'model', 'state', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
+/** The group a device falls in for one month of the centre (`month` is that month's key). */
+export const groupKey = (d: ReportDevice, groupBy: GroupBy, month: string): string =>
+  groupBy === 'kind' ? d.kind : groupBy === 'model' ? d.modelId : groupBy === 'state' ? d.stateCode : month;
+
+/** What a grouped report (reliability, cost, availability per path) says of itself besides its rows. */
+export interface GroupedReportHeading {
+  from: string;
+  to: string;
+  groupBy: GroupBy;
+  generatedAt: string;
+  /** The centre's time zone the months and dates are cut in. */
+  timeZone: string;
+  /** How many rows were withheld (src/domain/reports-suppression.ts); a withheld total says so itself. */
+  suppressedGroups: number;
+  /** Nothing the report counts was in service in the period: figures are empty, not withheld. */
+  noData: boolean;
+}
+
 export interface ReportPeriod {
   from: number;
   to: number;

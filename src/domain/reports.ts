@@ -11,8 +11,8 @@ import {
   reliabilityRow,
 } from './reports-groups.ts';
 import { clip, measure, normalize, type Span, subtract } from './reports-spans.ts';
-import { type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
-import type { DeviceHistory, GroupBy, ReportDevice, ReportPeriod } from './reports-types.ts';
+import { countPerson, type MonthPeople, withheldOverPeriod, withhold } from './reports-suppression.ts';
+import { type DeviceHistory, type GroupBy, type GroupedReportHeading, groupKey, type ReportPeriod } from './reports-types.ts';
 
 export type ReportKind = 'reliability' | 'cost';
 
@@ -25,24 +25,11 @@ export interface ReportOptions {
   suppressSmallGroups: boolean;
 }
 
-export interface Report<Row> {
+export interface Report<Row> extends GroupedReportHeading {
   report: ReportKind;
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  generatedAt: string;
-  /** The centre's time zone the months and dates are cut in. */
-  timeZone: string;
-  /** How many groups were withheld (src/domain/reports-suppression.ts). */
-  suppressedGroups: number;
-  /** Nothing was in service in the period: figures are empty, not withheld. */
-  noData: boolean;
   rows: Row[];
   total: Row;
 }
-
-const keyOf = (d: ReportDevice, groupBy: GroupBy, month: string): string =>
-  groupBy === 'kind' ? d.kind : groupBy === 'model' ? d.modelId : groupBy === 'state' ? d.stateCode : month;
 
 /** What a protection gap is computed from: one alarm-capable device of a person. */
 interface PathSpans {
@@ -79,25 +66,6 @@ export class ReportBuilder {
     return g;
   }
 
-  private countPeople(month: string, d: ReportDevice, key: string): void {
-    let m = this.people.get(month);
-    if (!m) {
-      m = { fleet: new Set(), groups: new Map(), ...(this.options.groupBy === 'model' ? { parentOf: new Map(), parents: new Map() } : {}) };
-      this.people.set(month, m);
-    }
-    const add = (map: Map<string, Set<string>>, k: string) => {
-      const set = map.get(k) ?? new Set<string>();
-      if (d.beneficiaryId) set.add(d.beneficiaryId);
-      map.set(k, set);
-    };
-    if (d.beneficiaryId) m.fleet.add(d.beneficiaryId);
-    add(m.groups, key);
-    if (m.parents && m.parentOf) {
-      add(m.parents, d.kind);
-      m.parentOf.set(key, d.kind);
-    }
-  }
-
   addDevice(h: DeviceHistory): void {
     const { period, groupBy, outages } = this.options;
     const d = h.device;
@@ -108,13 +76,13 @@ export class ReportBuilder {
     if (groupBy === 'month') {
       for (const { month, facts } of perMonth) addFacts(this.group(month), d.id, d.beneficiaryId, facts);
     } else {
-      addFacts(this.group(keyOf(d, groupBy, '')), d.id, d.beneficiaryId, sumFacts(perMonth.map((p) => p.facts)));
+      addFacts(this.group(groupKey(d, groupBy, '')), d.id, d.beneficiaryId, sumFacts(perMonth.map((p) => p.facts)));
     }
     addFacts(this.total, d.id, d.beneficiaryId, sumFacts(perMonth.map((p) => p.facts)));
     for (const { month, facts } of perMonth) {
       const counted = facts.inServiceMs > 0 || facts.alarms.length > 0 || facts.installLeadMs !== null;
-      if (counted) this.countPeople(month, d, keyOf(d, groupBy, month));
-      addSilentMonth(this.group(keyOf(d, groupBy, month)), d.id, facts);
+      if (counted) countPerson(this.people, month, d, groupKey(d, groupBy, month), groupBy);
+      addSilentMonth(this.group(groupKey(d, groupBy, month)), d.id, facts);
       addSilentMonth(this.total, d.id, facts);
       if (d.beneficiaryId && d.alarmCapable && facts.inServiceMs > 0) {
         let byMonth = this.beneficiaryKeys.get(d.beneficiaryId);
@@ -123,7 +91,7 @@ export class ReportBuilder {
           this.beneficiaryKeys.set(d.beneficiaryId, byMonth);
         }
         const entry = byMonth.get(month) ?? { keys: new Set<string>(), alarmDevices: new Set<string>() };
-        entry.keys.add(keyOf(d, groupBy, month));
+        entry.keys.add(groupKey(d, groupBy, month));
         entry.alarmDevices.add(d.id);
         byMonth.set(month, entry);
       }

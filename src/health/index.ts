@@ -25,7 +25,7 @@ export type { DeviceDiagnosis } from './diagnosis-service.ts';
 export type { FleetFilter, FleetItem } from './fleet.ts';
 export type { JobStatus } from './jobs.ts';
 export { buildPathReport } from './path-report-service.ts';
-export { buildReport, type ReportParams } from './report-service.ts';
+export { buildReport, type ReportParams, type ReportRunOptions } from './report-service.ts';
 export { loadSuitabilityThresholds } from './suitability/load.ts';
 export { buildSuitability } from './suitability/service.ts';
 

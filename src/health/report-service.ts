@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { monthSlices } from '../domain/calendar.ts';
 import { type CostRow, type ReliabilityRow, type Report, ReportBuilder, type ReportKind } from '../domain/reports.ts';
-import type { GroupBy } from '../domain/reports-types.ts';
+import type { Span } from '../domain/reports-spans.ts';
+import type { GroupBy, ReportPeriod } from '../domain/reports-types.ts';
 import type { Repositories } from '../store/index.ts';
 
 /** The repositories a report reads. */
@@ -46,29 +47,51 @@ export async function buildReport(
   params: ReportParams,
   options: ReportRunOptions,
 ): Promise<Report<ReliabilityRow> | Report<CostRow>> {
-  const { from, to, groupBy } = params;
+  const { from, to } = params;
   const { asOf, timeZone } = options;
-  const outages = await repos.centreOutages.list(from, to);
-  const builder = new ReportBuilder({
-    period: { from, to, asOf, timeZone },
-    groupBy,
-    outages,
-    suppressSmallGroups: options.suppressSmallGroups,
-  });
+  const builder = new ReportBuilder(await builderOptions(repos, params, options));
   const months = monthSlices(from, Math.min(to, asOf), timeZone);
   const chunkSize = options.chunkSize ?? 100;
+  await feedInChunks(
+    (after) => repos.healthReports.deviceHistories(after, { from, to, asOf, months }, chunkSize),
+    (h) => builder.addDevice(h),
+  );
+  return kind === 'reliability' ? builder.finish('reliability') : builder.finish('cost');
+}
+
+/** What a report's builder is given: the period as of now, the grouping, the centre's outages in it, suppression. */
+export async function builderOptions(
+  repos: Pick<Repositories, 'centreOutages'>,
+  params: ReportParams,
+  options: ReportRunOptions,
+): Promise<{ period: ReportPeriod; groupBy: GroupBy; outages: Span[]; suppressSmallGroups: boolean }> {
+  const { from, to, groupBy } = params;
+  return {
+    period: { from, to, asOf: options.asOf, timeZone: options.timeZone },
+    groupBy,
+    outages: await repos.centreOutages.list(from, to),
+    suppressSmallGroups: options.suppressSmallGroups,
+  };
+}
+
+/**
+ * Hands each device `read` returns, chunk after chunk in id order, to `add`. The computation is
+ * synchronous like the reads, so alarms are let through every few devices and between chunks.
+ */
+export async function feedInChunks<H extends { device: { id: string } }>(
+  read: (after: string) => Promise<H[]>,
+  add: (history: H) => void,
+): Promise<void> {
   let after = '';
   for (;;) {
-    const histories = await repos.healthReports.deviceHistories(after, { from, to, asOf, months }, chunkSize);
-    if (histories.length === 0) break;
+    const histories = await read(after);
+    if (histories.length === 0) return;
     after = histories.at(-1)?.device.id ?? after;
     let computed = 0;
     for (const h of histories) {
-      builder.addDevice(h);
-      // The computation is synchronous too: let alarms through every few devices.
+      add(h);
       if (++computed % 20 === 0) await yieldToEventLoop();
     }
     await yieldToEventLoop();
   }
-  return kind === 'reliability' ? builder.finish('reliability') : builder.finish('cost');
 }

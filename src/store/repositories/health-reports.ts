@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DEVICE_OFFLINE_TASK } from '../../domain/alarm.ts';
 import { LIVENESS_STATES } from '../../domain/liveness.ts';
-import { DAY_MS, type Span } from '../../domain/reports-spans.ts';
+import { DAY_MS } from '../../domain/reports-spans.ts';
 import type { DeviceHistory, GroupBy } from '../../domain/reports-types.ts';
 import { newId } from '../ids.ts';
-import { type BadRows, checked, flag } from '../row-check.ts';
+import type { BadRows } from '../row-check.ts';
 import type { Database } from '../schema.ts';
+import { devicesInService, maintenanceWindows, reportDevice } from './report-devices.ts';
 
 const intervalRow = z.object({
   id: z.string(),
@@ -40,29 +41,9 @@ export class HealthReportRepository {
     beneficiaryId?: string,
   ): Promise<DeviceHistory[]> {
     const { from, to } = period;
-    let query = this.db
-      .selectFrom('devices as d')
-      .innerJoin('device_models as m', 'm.id', 'd.model_id')
+    let query = devicesInService(this.db, after, period)
       .leftJoin('beneficiaries as b', 'b.id', 'd.beneficiary_id')
-      .select([
-        'b.municipality',
-        'd.id',
-        'm.kind',
-        'd.model_id',
-        'd.state_code',
-        'd.beneficiary_id',
-        'm.monthly_cost_mxn',
-        'd.heartbeat_interval_s',
-        'm.heartbeat_interval_s as model_heartbeat_interval_s',
-        'm.alarm_capable',
-        'd.requested_at',
-        'd.installed_at',
-        'd.retired_at',
-      ])
-      .where('d.id', '>', after)
-      .where('d.installed_at', 'is not', null)
-      .where('d.installed_at', '<', to)
-      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]));
+      .select('b.municipality');
     if (beneficiaryId !== undefined) query = query.where('d.beneficiary_id', '=', beneficiaryId);
     const devices = await query.orderBy('d.id').limit(limit).execute();
     if (devices.length === 0) return [];
@@ -71,20 +52,7 @@ export class HealthReportRepository {
       devices.map((d) => [
         d.id,
         {
-          device: {
-            id: d.id,
-            kind: d.kind,
-            modelId: d.model_id,
-            stateCode: d.state_code,
-            municipality: d.municipality ?? null,
-            beneficiaryId: d.beneficiary_id,
-            monthlyCostMxn: d.monthly_cost_mxn,
-            heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
-            alarmCapable: checked('device_models', d.model_id, 'alarm_capable', flag, d.alarm_capable),
-            requestedAt: d.requested_at,
-            installedAt: d.installed_at,
-            retiredAt: d.retired_at,
-          },
+          device: { ...reportDevice(d), municipality: d.municipality ?? null },
           intervals: [],
           maintenance: [],
           heartbeatDays: [],
@@ -101,14 +69,7 @@ export class HealthReportRepository {
       .execute();
     for (const i of this.badRows.decodeAll('health_intervals', intervals, (r) => r.id, intervalRow))
       histories.get(i.device_id)?.intervals.push({ state: i.state, start: i.started_at, end: i.ended_at });
-    const windows = await this.db
-      .selectFrom('health_maintenance')
-      .select(['device_id', 'starts_at', 'ends_at'])
-      .where('device_id', 'in', ids)
-      .where('starts_at', '<', to)
-      .where('ends_at', '>', from)
-      .execute();
-    for (const w of windows) histories.get(w.device_id)?.maintenance.push([w.starts_at, w.ends_at] as Span);
+    for (const w of await maintenanceWindows(this.db, ids, period)) histories.get(w.deviceId)?.maintenance.push(w.span);
     // Heartbeats are counted per UTC day; a slice edge inside a day (a month of the centre starts
     // at 06:00 UTC in Mexico City) shares that day's count pro rata, so no day is lost at the edges.
     for (const m of period.months) {

@@ -104,4 +104,17 @@ describe('health rows at the store edge', () => {
       details: { table: 'device_models', id: 'panic-button', field: 'alarm_capable' },
     });
   });
+
+  it('the path-availability report over such a model fails the same way, naming the model', async () => {
+    await open();
+    await store?.db
+      .insertInto('device_path_intervals')
+      .values({ id: 'pi-1', device_id: 'btn-1', path: 'cellular', state: 'up', started_at: T0, ended_at: null })
+      .execute();
+    await store?.db.updateTable('device_models').set({ alarm_capable: 7 }).where('id', '=', 'panic-button').execute();
+    await expect(repos.pathReports.pathHistories('', { from: T0 - 86_400_000, to: T0 + 86_400_000 }, 10)).rejects.toMatchObject({
+      code: 'CENTINELA_ERR_STORE_BAD_ROW',
+      details: { table: 'device_models', id: 'panic-button', field: 'alarm_capable' },
+    });
+  });
 });

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { PATHS } from '../../domain/device-paths.ts';
 import { PATH_STATES, type PathHistory } from '../../domain/reports-paths.ts';
-import type { Span } from '../../domain/reports-spans.ts';
-import { type BadRows, flag } from '../row-check.ts';
+import type { BadRows } from '../row-check.ts';
 import type { Database } from '../schema.ts';
+import { devicesInService, maintenanceWindows, reportDevice } from './report-devices.ts';
 
 const intervalRow = z.object({
   id: z.string(),
@@ -29,27 +29,7 @@ export class PathReportRepository {
   /** Up to `limit` devices in service during [from, to) with a path history in it, id after `after`, in id order. */
   async pathHistories(after: string, period: { from: number; to: number }, limit: number): Promise<PathHistory[]> {
     const { from, to } = period;
-    const devices = await this.db
-      .selectFrom('devices as d')
-      .innerJoin('device_models as m', 'm.id', 'd.model_id')
-      .select([
-        'd.id',
-        'm.kind',
-        'd.model_id',
-        'd.state_code',
-        'd.beneficiary_id',
-        'm.monthly_cost_mxn',
-        'd.heartbeat_interval_s',
-        'm.heartbeat_interval_s as model_heartbeat_interval_s',
-        'm.alarm_capable',
-        'd.requested_at',
-        'd.installed_at',
-        'd.retired_at',
-      ])
-      .where('d.id', '>', after)
-      .where('d.installed_at', 'is not', null)
-      .where('d.installed_at', '<', to)
-      .where((eb) => eb.or([eb('d.retired_at', 'is', null), eb('d.retired_at', '>', from)]))
+    const devices = await devicesInService(this.db, after, period)
       .where(({ exists, selectFrom }) =>
         exists(
           selectFrom('device_path_intervals as i')
@@ -64,28 +44,7 @@ export class PathReportRepository {
       .execute();
     if (devices.length === 0) return [];
     const ids = devices.map((d) => d.id);
-    const histories = new Map<string, PathHistory>(
-      devices.map((d) => [
-        d.id,
-        {
-          device: {
-            id: d.id,
-            kind: d.kind,
-            modelId: d.model_id,
-            stateCode: d.state_code,
-            beneficiaryId: d.beneficiary_id,
-            monthlyCostMxn: d.monthly_cost_mxn,
-            heartbeatIntervalS: d.heartbeat_interval_s ?? d.model_heartbeat_interval_s,
-            alarmCapable: flag.parse(d.alarm_capable),
-            requestedAt: d.requested_at,
-            installedAt: d.installed_at,
-            retiredAt: d.retired_at,
-          },
-          maintenance: [],
-          intervals: [],
-        },
-      ]),
-    );
+    const histories = new Map<string, PathHistory>(devices.map((d) => [d.id, { device: reportDevice(d), maintenance: [], intervals: [] }]));
     const intervals = await this.db
       .selectFrom('device_path_intervals')
       .select(['id', 'device_id', 'path', 'state', 'started_at', 'ended_at'])
@@ -95,14 +54,7 @@ export class PathReportRepository {
       .execute();
     for (const i of this.badRows.decodeAll('device_path_intervals', intervals, (r) => r.id, intervalRow))
       histories.get(i.device_id)?.intervals.push({ path: i.path, state: i.state, start: i.started_at, end: i.ended_at });
-    const windows = await this.db
-      .selectFrom('health_maintenance')
-      .select(['device_id', 'starts_at', 'ends_at'])
-      .where('device_id', 'in', ids)
-      .where('starts_at', '<', to)
-      .where('ends_at', '>', from)
-      .execute();
-    for (const w of windows) histories.get(w.device_id)?.maintenance.push([w.starts_at, w.ends_at] as Span);
+    for (const w of await maintenanceWindows(this.db, ids, period)) histories.get(w.deviceId)?.maintenance.push(w.span);
     return [...histories.values()];
   }
 }

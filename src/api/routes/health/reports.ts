@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { reportPeriod } from '../../../domain/report-period.ts';
+import type { CostRow, ReliabilityRow, Report } from '../../../domain/reports.ts';
 import { toCsv } from '../../../domain/reports-csv.ts';
 import { SUPPRESSION_RULE } from '../../../domain/reports-suppression.ts';
 import { GROUP_BYS } from '../../../domain/reports-types.ts';
+import type { HealthApi, ReportParams } from '../../../health/index.ts';
 import { ACCESS, seesSmallGroups } from '../../access-policy.ts';
 import { roleOf } from '../../auth.ts';
-import type { RouteModule } from '../../deps.ts';
+import type { ApiDeps, App, RouteModule } from '../../deps.ts';
 import { healthOf } from '../../health-part.ts';
 
 /** A date (2026-06-01, the start of that day in the centre's time zone) or a full ISO-8601 date-time. */
@@ -18,53 +20,26 @@ const query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-/** Reliability, cost-effectiveness and availability per path (docs/architecture.md "Report definitions"), as JSON or CSV. */
-export const healthReportRoutes: RouteModule = (app, deps) => {
-  for (const kind of ['reliability', 'cost'] as const) {
-    app.get(
-      `/api/reports/${kind}`,
-      {
-        config: { access: ACCESS.reportReaders },
-        schema: {
-          tags: ['reports'],
-          summary:
-            kind === 'reliability'
-              ? 'Availability, heartbeat delivery, episodes, MTTR, MTBF, alarm timings, false alarms, tests, install lead time, protection gaps'
-              : 'Spend, cost per protected day, wasted spend, cost per answered alarm, billed but silent',
-          description: `Computed on the centre's days (CENTINELA_TIME_ZONE); a date means 00:00 of that day there. ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); a period with nothing in service answers noData: true.`,
-          querystring: query,
-        },
-      },
-      async (req, reply) => {
-        const { groupBy, format } = req.query;
-        const health = healthOf(deps);
-        // P6: analysts never see a group of fewer than 5 people, nor one they could difference out.
-        const suppress = !seesSmallGroups(roleOf(req));
-        const period = reportPeriod(req.query, deps.clock.now(), health.timeZone, { wholeMonths: suppress });
-        const report =
-          kind === 'reliability'
-            ? await health.reliabilityReport({ ...period, groupBy }, suppress)
-            : await health.costReport({ ...period, groupBy }, suppress);
-        if (format === 'json') return report;
-        const rows = [...report.rows, report.total] as unknown as Record<string, unknown>[];
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${kind}-${groupBy}.csv"`)
-          .send(toCsv(rows));
-      },
-    );
-  }
+/** What one grouped report's route says of itself and how it gets the report and its CSV lines. */
+interface GroupedReport<R> {
+  /** The path under /api/reports/ and the start of the CSV file's name. */
+  name: string;
+  summary: string;
+  description: string;
+  build: (health: HealthApi, params: ReportParams, suppress: boolean) => Promise<R>;
+  csvRows: (report: R) => readonly object[];
+}
 
+/**
+ * GET /api/reports/<name>: the period and grouping parsed the same way for every grouped report,
+ * small groups withheld for the roles that must not see them, the answer as JSON or CSV.
+ */
+function groupedReportRoute<R>(app: App, deps: ApiDeps, spec: GroupedReport<R>): void {
   app.get(
-    '/api/reports/path-availability',
+    `/api/reports/${spec.name}`,
     {
       config: { access: ACCESS.reportReaders },
-      schema: {
-        tags: ['reports'],
-        summary: 'Availability per path (cellular, satellite, wired) of dual-path devices',
-        description: `Issue 18: for each path a device declares, the time it was up within the time it was supervised (declared, the device in service, Centinela up), per device kind, model, Mexican state or month, and a total per path. A device counts only for the paths it has. Computed on the centre's days (CENTINELA_TIME_ZONE). Each path is a grouping of its own: ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); one with no declared path in service answers noData: true.`,
-        querystring: query,
-      },
+      schema: { tags: ['reports'], summary: spec.summary, description: spec.description, querystring: query },
     },
     async (req, reply) => {
       const { groupBy, format } = req.query;
@@ -72,12 +47,36 @@ export const healthReportRoutes: RouteModule = (app, deps) => {
       // P6: analysts never see a group of fewer than 5 people, nor one they could difference out.
       const suppress = !seesSmallGroups(roleOf(req));
       const period = reportPeriod(req.query, deps.clock.now(), health.timeZone, { wholeMonths: suppress });
-      const report = await health.pathAvailabilityReport({ ...period, groupBy }, suppress);
+      const report = await spec.build(health, { ...period, groupBy }, suppress);
       if (format === 'json') return report;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="path-availability-${groupBy}.csv"`)
-        .send(toCsv([...report.rows, ...report.totals] as unknown as Record<string, unknown>[]));
+        .header('content-disposition', `attachment; filename="${spec.name}-${groupBy}.csv"`)
+        .send(toCsv(spec.csvRows(report) as Record<string, unknown>[]));
     },
   );
+}
+
+/** Reliability, cost-effectiveness and availability per path (docs/architecture.md "Report definitions"), as JSON or CSV. */
+export const healthReportRoutes: RouteModule = (app, deps) => {
+  for (const kind of ['reliability', 'cost'] as const) {
+    groupedReportRoute<Report<ReliabilityRow> | Report<CostRow>>(app, deps, {
+      name: kind,
+      summary:
+        kind === 'reliability'
+          ? 'Availability, heartbeat delivery, episodes, MTTR, MTBF, alarm timings, false alarms, tests, install lead time, protection gaps'
+          : 'Spend, cost per protected day, wasted spend, cost per answered alarm, billed but silent',
+      description: `Computed on the centre's days (CENTINELA_TIME_ZONE); a date means 00:00 of that day there. ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); a period with nothing in service answers noData: true.`,
+      build: (health, params, suppress) =>
+        kind === 'reliability' ? health.reliabilityReport(params, suppress) : health.costReport(params, suppress),
+      csvRows: (report) => [...report.rows, report.total],
+    });
+  }
+  groupedReportRoute(app, deps, {
+    name: 'path-availability',
+    summary: 'Availability per path (cellular, satellite, wired) of dual-path devices',
+    description: `Issue 18: for each path a device declares, the time it was up within the time it was supervised (declared, the device in service, Centinela up), per device kind, model, Mexican state or month, and a total per path. A device counts only for the paths it has. Computed on the centre's days (CENTINELA_TIME_ZONE). Each path is a grouping of its own: ${SUPPRESSION_RULE} A period that is inverted or starts in the future is refused (400); one with no declared path in service answers noData: true.`,
+    build: (health, params, suppress) => health.pathAvailabilityReport(params, suppress),
+    csvRows: (report) => [...report.rows, ...report.totals],
+  });
 };
