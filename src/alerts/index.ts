@@ -158,17 +158,20 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     deps.events.on('alarm.raised', async (e) => {
       if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
       else {
-        await openAlarm(ctx, e.alarmId);
+        try {
+          await openAlarm(ctx, e.alarmId);
+        } finally {
+          // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled),
+          // after the opening — one transaction after the other on the same alarm, never racing —
+          // and even if the opening failed (P2).
+          if (isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
+        }
         // Shown to operators beside the receive time that replaced it (issue 13); after the paging starts.
         if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
       }
     }),
     // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
     ...wireSeizureSignals(ctx, deps.events),
-    // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled).
-    deps.events.on('alarm.raised', async (e) => {
-      if (!e.joined && isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
-    }),
     deps.events.on('device.silent', async (e) => {
       await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
     }),
