@@ -10,7 +10,7 @@ import { AlarmCommits } from './alarm-commits.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
-import { effectiveBacklog, RECOMMENDED_SOMAXCONN, readSomaxconn } from './broker/listen-backlog.ts';
+import { readSomaxconn, reportListenBacklog } from './broker/listen-backlog.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
 import { DeviceViews } from './device-views.ts';
@@ -122,19 +122,6 @@ async function telemetrySinks(
   return new FanOutTelemetry([embedded, influx], (sink) => onDropped(sink, 1));
 }
 
-/** Says how many handshakes the kernel holds for the MQTT port, and warns when that is too few for a restart. */
-function logListenBacklog(logger: Logger, somaxconn: number | undefined): void {
-  if (somaxconn === undefined) return;
-  const listenBacklog = effectiveBacklog(somaxconn);
-  if (somaxconn >= RECOMMENDED_SOMAXCONN)
-    logger.info({ listenBacklog }, 'mqtt listen queue: connections the kernel holds while the process is busy');
-  else
-    logger.warn(
-      { listenBacklog, recommended: RECOMMENDED_SOMAXCONN },
-      'mqtt listen queue capped by net.core.somaxconn: after a restart devices will wait seconds to reconnect (docs/capacity.md)',
-    );
-}
-
 /** Starts MQTT intake: the embedded broker, or a consumer of the external broker (MQTT_URL). */
 export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
   const logger = deps.logger.child({ part: 'ingest' });
@@ -185,7 +172,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       { openFileLimit: openFiles.limit, mqttConnectionCeiling: ceiling.max },
       'open-file limit read: devices per process are bounded by it',
     );
-  if (!deps.config.externalUrl) logListenBacklog(logger, readSomaxconn());
+  if (!deps.config.externalUrl) reportListenBacklog(logger, readSomaxconn());
   const transport = deps.config.externalUrl
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {

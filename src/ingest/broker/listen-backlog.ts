@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Logger } from '../../platform/index.ts';
 
 /**
  * Connections the kernel may hold, handshake done, until the process accepts them. A fleet
@@ -22,6 +23,19 @@ export function readSomaxconn(text: string | undefined = readProc('/proc/sys/net
 /** The queue the MQTT listeners actually get: what is asked for, capped by the kernel when known. */
 export function effectiveBacklog(somaxconn: number | undefined): number {
   return somaxconn === undefined ? MQTT_LISTEN_BACKLOG : Math.min(MQTT_LISTEN_BACKLOG, somaxconn);
+}
+
+/** Says at start how many handshakes the kernel holds for the MQTT port; warns when too few for a restart. */
+export function reportListenBacklog(logger: Logger, somaxconn: number | undefined): void {
+  if (somaxconn === undefined) return;
+  const listenBacklog = effectiveBacklog(somaxconn);
+  if (somaxconn >= RECOMMENDED_SOMAXCONN)
+    logger.info({ listenBacklog }, 'mqtt listen queue: connections the kernel holds while the process is busy');
+  else
+    logger.warn(
+      { listenBacklog, recommended: RECOMMENDED_SOMAXCONN },
+      'mqtt listen queue capped by net.core.somaxconn: after a restart devices will wait seconds to reconnect (docs/capacity.md)',
+    );
 }
 
 function readProc(file: string): string | undefined {
