@@ -12,7 +12,7 @@ describe('the MQTT listen queue', () => {
   it("is what the kernel allows, up to Centinela's own ask", () => {
     expect(readSomaxconn('4096\n')).toBe(4096);
     expect(readSomaxconn('nonsense')).toBeUndefined();
-    expect(readSomaxconn(undefined)).toBeUndefined();
+    expect(readSomaxconn('')).toBeUndefined();
     expect(effectiveBacklog(4096)).toBe(4096);
     expect(effectiveBacklog(1_000_000)).toBe(MQTT_LISTEN_BACKLOG);
     expect(effectiveBacklog(undefined)).toBe(MQTT_LISTEN_BACKLOG);
