@@ -11,7 +11,7 @@ import type { Repositories } from '../store/index.ts';
  */
 export class ConfigDownlinks {
   private readonly arrived = new Set<string>();
-  private scheduled = false;
+  private lookup: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly repos: Repositories,
@@ -26,6 +26,12 @@ export class ConfigDownlinks {
       this.events.on('downlink.acknowledged', async (e) => {
         if (e.topic === 'config') await this.repos.devices.setConfigPending(e.deviceId, null);
       }),
+      // Stopping: no read after the store closes; a pending config goes out at the next connect.
+      () => {
+        if (this.lookup) clearImmediate(this.lookup);
+        this.lookup = undefined;
+        this.arrived.clear();
+      },
     ];
   }
 
@@ -36,10 +42,8 @@ export class ConfigDownlinks {
    */
   private connected(deviceId: string): void {
     this.arrived.add(deviceId);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
+    this.lookup ??= setImmediate(() => {
+      this.lookup = undefined;
       const ids = [...this.arrived];
       this.arrived.clear();
       this.repos.devices.configPendingOf(ids).then(
