@@ -108,8 +108,66 @@ function commitFloor(dir: string, n = 200): { p50: number; p99: number } {
   return { p50: quantile(times, 0.5) as number, p99: quantile(times, 0.99) as number };
 }
 
+/**
+ * The kernel's listen-queue counters (TcpExt in /proc/net/netstat, the whole machine):
+ * ListenOverflows counts handshakes completed while the accept queue was full, ListenDrops every
+ * SYN or handshake dropped at a listener. A dropped SYN is sent again by the device's kernel
+ * after 1, 3, 7, 15, 31 s, so a server that stops accepting for a moment puts a tail of seconds on
+ * the storm. Other processes on the machine count here too: read it as an indication.
+ */
+function listenCounters(): { overflows: number; drops: number } {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = (lines[i] ?? '').split(' ');
+    const vals = (lines[i + 1] ?? '').split(' ');
+    const v = (n: string) => Number(vals[names.indexOf(n)] ?? Number.NaN);
+    return { overflows: v('ListenOverflows'), drops: v('ListenDrops') };
+  } catch {
+    return { overflows: Number.NaN, drops: Number.NaN };
+  }
+}
+
+/**
+ * Waits until the process is idle: CPU under 5 % over two 1-second windows in a row (at most
+ * `maxMs`). Right after the cold connect Centinela is still writing liveness and telemetry, and
+ * aedes collecting garbage; an "idle" rate sampled then is too high and the net CPU of the next
+ * step comes out too low, even negative.
+ */
+async function waitIdle(pid: number, maxMs: number): Promise<{ waitedMs: number; settled: boolean }> {
+  const started = Date.now();
+  let quiet = 0;
+  let prev = sampleProc(pid);
+  while (Date.now() - started < maxMs) {
+    await sleep(1000);
+    const next = sampleProc(pid);
+    quiet = (next.cpuMs - prev.cpuMs) / (next.at - prev.at) < 0.05 ? quiet + 1 : 0;
+    prev = next;
+    if (quiet >= 2) return { waitedMs: Date.now() - started, settled: true };
+  }
+  return { waitedMs: Date.now() - started, settled: false };
+}
+
+/** Centinela's own account of the storm: the MQTT counters of /metrics (loopback may read them). */
+async function mqttMetrics(httpUrl: string | undefined): Promise<Record<string, number> | undefined> {
+  if (!httpUrl) return undefined;
+  try {
+    const text = await (await fetch(`${httpUrl}/metrics`)).text();
+    const out: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      const m = /^(centinela_(?:mqtt|auth|open_files|ingest_overloaded|ingest_heartbeats_shed)[^ ]*) ([0-9.e+-]+)$/.exec(line);
+      if (m) out[m[1] as string] = Number(m[2]);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Server {
   pid: number;
+  /** Centinela's HTTP address (for /metrics). */
+  httpUrl?: string | undefined;
   exited: Promise<void>;
   stop(): Promise<void>;
 }
@@ -133,7 +191,7 @@ async function startServer(
         }
       }, 20);
     });
-    return { pid: s.pid, exited, stop: () => s.stop() };
+    return { pid: s.pid, httpUrl: s.httpUrl, exited, stop: () => s.stop() };
   }
   const child = spawn(process.execPath, ['--import', 'tsx', AEDES, String(port), prefix, String(size)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -170,14 +228,15 @@ async function startProfiledCentinela(port: number, dir: string, profileDir: str
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
+  const httpUrl = await new Promise<string | undefined>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`centinela exited (${code}) while starting`)));
     readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-      if (l.includes('"centinela started"')) resolve();
+      if (l.includes('"centinela started"')) resolve((JSON.parse(l) as { http?: string }).http);
     });
   });
   return {
     pid: child.pid as number,
+    httpUrl,
     exited,
     stop: async () => {
       child.kill('SIGTERM');
@@ -190,6 +249,8 @@ async function startProfiledCentinela(port: number, dir: string, profileDir: str
 class Fleet {
   private readonly workers: ChildProcess[] = [];
   private readonly connected: number[] = [];
+  /** Each worker's latest totals of CONNACKs refusing, CONNECTs given up, and connection attempts. */
+  private readonly tries: { refused: number; timeouts: number; attempts: number }[] = [];
   private readonly waiters: ((r: StormReport, worker: number) => void)[] = [];
   private onCount: (() => void) | undefined;
   private readonly slices: { id: string; secret: string }[][] = [];
@@ -206,10 +267,12 @@ class Fleet {
             const w = fork(WORKER, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
             this.workers.push(w);
             this.connected.push(0);
+            this.tries.push({ refused: 0, timeouts: 0, attempts: 0 });
             w.on('message', (r: StormReport) => {
               if (r.type === 'ready') resolve();
               else if (r.type === 'count') {
                 this.connected[i] = r.connected;
+                this.tries[i] = { refused: r.refused, timeouts: r.timeouts, attempts: r.attempts };
                 this.onCount?.();
               } else for (const f of [...this.waiters]) f(r, i);
             });
@@ -239,6 +302,14 @@ class Fleet {
 
   pids(): number[] {
     return this.workers.map((w) => w.pid as number);
+  }
+
+  /** Fleet-wide refused CONNACKs, CONNECTs given up after the timeout, and connection attempts so far. */
+  attempts(): { refused: number; timeouts: number; attempts: number } {
+    return this.tries.reduce(
+      (a, t) => ({ refused: a.refused + t.refused, timeouts: a.timeouts + t.timeouts, attempts: a.attempts + t.attempts }),
+      { refused: 0, timeouts: 0, attempts: 0 },
+    );
   }
 
   total(): number {
@@ -335,11 +406,21 @@ async function run(size: number, target: 'centinela' | 'aedes') {
     process.stderr.write(`${target} ${size}: cold connect ${JSON.stringify(result.cold)}\n`);
     await sleep(3000);
 
-    // Idle CPU rate, to subtract from the measured steps.
-    const i0 = sampleProc(server.pid);
-    await sleep(num('idle-s') * 1000);
-    const i1 = sampleProc(server.pid);
-    const idlePerMs = (i1.cpuMs - i0.cpuMs) / (i1.at - i0.at);
+    // Idle CPU rate, to subtract from the measured steps: sampled once the server has finished
+    // with the connect (liveness writes, garbage collection), not while it is still busy.
+    result.idleWait = await waitIdle(server.pid, 60_000);
+    // The median of one-second rates: a garbage collection V8 starts on its own once allocation
+    // stops (it did in one window in five for aedes at 10,000 devices) is not the idle rate.
+    const idleRates: number[] = [];
+    let i0 = sampleProc(server.pid);
+    for (let k = 0; k < num('idle-s'); k++) {
+      await sleep(1000);
+      const i1 = sampleProc(server.pid);
+      idleRates.push((i1.cpuMs - i0.cpuMs) / (i1.at - i0.at));
+      i0 = i1;
+    }
+    const idlePerMs = quantile(idleRates, 0.5) ?? 0;
+    result.idleCpuShare = { median: idlePerMs, each: idleRates };
 
     // 2. Alarms at rest.
     const r0 = sampleProc(server.pid);
@@ -378,11 +459,16 @@ async function run(size: number, target: 'centinela' | 'aedes') {
 
     // 4. kill -9, restart, alarms throughout.
     const loadGen0 = cpuMsOf(fleet.pids());
+    const listen0 = listenCounters();
     const killedAt = Date.now();
     process.kill(server.pid, 'SIGKILL');
     await server.exited;
     // The workers report every 100 ms: wait until they have seen every connection drop.
     await fleet.waitAllGone(5_000);
+    const tries0 = fleet.attempts();
+    // How many are back, second by second from the kill: the shape of the tail.
+    const timeline: number[] = [];
+    const sampler = setInterval(() => timeline.push(fleet.total()), 1000);
     const back = fleet.waitConnected(num('max-wait-s') * 1000);
     const stormSent = fleet.waitFor('alarms-sent', 1);
     fleet.send(0, { cmd: 'alarms', count: num('storm-alarms'), ratePerS: num('storm-alarm-rate'), tag: 'storm' });
@@ -390,6 +476,9 @@ async function run(size: number, target: 'centinela' | 'aedes') {
     serverPids.add(server.pid);
     const listeningAt = Date.now();
     const b = await back;
+    clearInterval(sampler);
+    const tries1 = fleet.attempts();
+    const listen1 = listenCounters();
     await stormSent;
     const storm = await settleAlarms(fleet, 'storm', 60_000);
     const stormLat = storm.filter((a) => a.ackedAt).map((a) => (a.ackedAt as number) - a.sentAt);
@@ -406,6 +495,15 @@ async function run(size: number, target: 'centinela' | 'aedes') {
       pubackP99: quantile(stormLat, 0.99),
       pressToPubackP99: quantile(pressLat, 0.99),
       loadGenCpuMs: cpuMsOf(fleet.pids()) - loadGen0,
+      // From the kill until all were back: CONNECT attempts, CONNACKs refusing, CONNECTs given up
+      // unanswered after the timeout; and the machine's listen-queue drops meanwhile.
+      connectAttempts: tries1.attempts - tries0.attempts,
+      refusedConnacks: tries1.refused - tries0.refused,
+      connectTimeouts: tries1.timeouts - tries0.timeouts,
+      listenOverflows: listen1.overflows - listen0.overflows,
+      listenDrops: listen1.drops - listen0.drops,
+      backEachSecond: timeline,
+      serverMetrics: await mqttMetrics(server.httpUrl),
       load: load(),
     };
     if (target === 'centinela') {
@@ -461,6 +559,20 @@ out.push(
 for (const r of rows) {
   out.push(
     `| ${r.size} | ${r.target} | ${ms(r.rest?.p50 as number)} / ${ms(r.rest?.p99 as number)} | ${ms(r.floor?.p50 as number)} / ${ms(r.floor?.p99 as number)} | ${ms(r.rest?.cpuMsPerAlarm as number)} | ${r.heartbeats?.acked} of ${r.heartbeats?.sent} | ${Number(r.heartbeats?.cpuUsPerHeartbeat).toFixed(0)} µs; ${Number(r.heartbeats?.grossCpuUsPerHeartbeat).toFixed(0)} µs | ${r.rest?.load} / ${r.heartbeats?.load} |`,
+  );
+}
+out.push(
+  '',
+  '| devices | target | kill → all back: CONNECT attempts / refused / given up unanswered | listen-queue overflows / drops (machine) | MQTT connections refused at the file limit (server) | idle wait before the CPU sample |',
+  '|---|---|---|---|---|---|',
+);
+for (const r of rows) {
+  const s = r.storm ?? {};
+  const m = (s as unknown as { serverMetrics?: Record<string, number> }).serverMetrics;
+  const refusedAtLimit = m?.['centinela_mqtt_connections_refused_total{reason="open_file_limit"}'] ?? (m ? 0 : '–');
+  const idle = (r as unknown as { idleWait?: { waitedMs: number; settled: boolean } }).idleWait;
+  out.push(
+    `| ${r.size} | ${r.target} | ${s.connectAttempts} / ${s.refusedConnacks} / ${s.connectTimeouts} | ${s.listenOverflows} / ${s.listenDrops} | ${refusedAtLimit} | ${idle ? `${(idle.waitedMs / 1000).toFixed(0)} s${idle.settled ? '' : ' (never idle)'}` : '–'} |`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -75,15 +75,16 @@ describe('admission', () => {
   it('never authenticates a CONNECT whose socket closed while it waited for its turn', async () => {
     const dev = await registerFast('pb-gave-up');
     const devices = t.centinela.repos.devices;
-    const original = devices.credentials.bind(devices);
+    const original = devices.credentialsOf.bind(devices);
     const asked: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     // The store answers slowly for 32 other CONNECTs, so every authentication slot is taken.
-    devices.credentials = async (id) => {
-      asked.push(id);
-      if (id.startsWith('slow-')) await held;
-      return original(id);
+    // (CONNECTs checked together share a read: src/ingest/auth/credential-reads.ts.)
+    devices.credentialsOf = async (ids) => {
+      asked.push(...ids);
+      if (ids.some((id) => id.startsWith('slow-'))) await held;
+      return original(ids);
     };
     try {
       const slow = Array.from({ length: 32 }, (_, i) =>
@@ -110,7 +111,7 @@ describe('admission', () => {
       connected.stop();
       expect(connected.seen).toEqual([]);
     } finally {
-      devices.credentials = original;
+      devices.credentialsOf = original;
       release();
     }
   });

@@ -10,6 +10,9 @@ import type { Repositories } from '../store/index.ts';
  * PUBACK is seen: the downlink is then sent again at every connect, which is harmless (retained).
  */
 export class ConfigDownlinks {
+  private readonly arrived = new Set<string>();
+  private lookup: NodeJS.Immediate | undefined;
+
   constructor(
     private readonly repos: Repositories,
     private readonly events: EventBus,
@@ -19,14 +22,39 @@ export class ConfigDownlinks {
   /** Subscribes to connects and acknowledgements; returns the unsubscribe functions. */
   wire(): (() => void)[] {
     return [
-      this.events.on('device.connected', async (e) => {
-        const pending = await this.repos.devices.configPending(e.deviceId);
-        if (pending) this.request(e.deviceId, pending.heartbeatIntervalS);
-      }),
+      this.events.on('device.connected', (e) => this.connected(e.deviceId)),
       this.events.on('downlink.acknowledged', async (e) => {
         if (e.topic === 'config') await this.repos.devices.setConfigPending(e.deviceId, null);
       }),
+      // Stopping: no read after the store closes; a pending config goes out at the next connect.
+      () => {
+        if (this.lookup) clearImmediate(this.lookup);
+        this.lookup = undefined;
+        this.arrived.clear();
+      },
     ];
+  }
+
+  /**
+   * Devices announced connected in the same turn of the event loop (ingest announces them in
+   * batches, src/ingest/connection-tracker.ts) are looked up in one read: after a restart the
+   * whole fleet connects within seconds, and a read per device was a large part of the work.
+   */
+  private connected(deviceId: string): void {
+    this.arrived.add(deviceId);
+    this.lookup ??= setImmediate(() => {
+      this.lookup = undefined;
+      const ids = [...this.arrived];
+      this.arrived.clear();
+      this.repos.devices.configPendingOf(ids).then(
+        ({ items, bad }) => {
+          for (const { deviceId: id, config } of items) this.request(id, config.heartbeatIntervalS);
+          for (const err of bad)
+            this.logger.error({ err: { code: err.code, ...err.details } }, 'pending config downlink unreadable; not sent');
+        },
+        (err: unknown) => this.logger.error({ err, devices: ids.length }, 'pending config downlinks not read; sent at the next connect'),
+      );
+    });
   }
 
   /** The device's interval was changed (PATCH /api/devices/:id): tell the device. */

@@ -10,6 +10,7 @@ import { AlarmCommits } from './alarm-commits.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { SecretUpgrades } from './auth/secret-upgrades.ts';
 import { startEmbeddedBroker } from './broker/embedded.ts';
+import { readSomaxconn, reportListenBacklog } from './broker/listen-backlog.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { IngestContext } from './context.ts';
 import { DeviceViews } from './device-views.ts';
@@ -171,6 +172,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       { openFileLimit: openFiles.limit, mqttConnectionCeiling: ceiling.max },
       'open-file limit read: devices per process are bounded by it',
     );
+  if (!deps.config.externalUrl) reportListenBacklog(logger, readSomaxconn());
   const transport = deps.config.externalUrl
     ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
     : await startEmbeddedBroker(deps.config, {

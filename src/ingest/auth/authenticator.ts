@@ -3,6 +3,7 @@ import { generateCredential, hashDeviceSecret, isCurrentDeviceHash, verifySecret
 import type { GatewayRepository, Repositories } from '../../store/index.ts';
 import { withinBound } from '../store-bound.ts';
 import type { Principal } from '../topics.ts';
+import { CredentialReads } from './credential-reads.ts';
 import { FailureBackoff } from './failure-backoff.ts';
 import { KnownAccounts } from './known-accounts.ts';
 import type { SecretUpgrades } from './secret-upgrades.ts';
@@ -27,6 +28,7 @@ export class Authenticator {
   readonly backoff = new FailureBackoff();
 
   private readonly known = new KnownAccounts();
+  private readonly reads: CredentialReads;
 
   constructor(
     private readonly repos: Repositories,
@@ -35,7 +37,12 @@ export class Authenticator {
     private readonly upgrades: SecretUpgrades,
     /** How long a CONNECT waits for the database before the node answers from what it knows. */
     private readonly storeTimeoutMs = 3_000,
-  ) {}
+  ) {
+    this.reads = new CredentialReads(async (ids) => {
+      const [gateways, devices] = await Promise.all([this.gateways.credentialsOf(ids), this.repos.devices.credentialsOf(ids)]);
+      return new Map(ids.map((id) => [id, { device: devices.get(id), gateway: gateways.get(id) }]));
+    });
+  }
 
   /**
    * Checks against the database; when it does not answer in time (issue 13 §2), an account this
@@ -57,9 +64,10 @@ export class Authenticator {
   }
 
   private async check(username: string, secret: string): Promise<AuthResult> {
-    // Both accounts are read on every attempt, so a device id, a gateway id and an unknown id
-    // cost the same two reads and one hash comparison: ids cannot be probed by timing.
-    const [gateway, device] = await Promise.all([this.gateways.credentials(username), this.repos.devices.credentials(username)]);
+    // Both accounts are read on every attempt (with the other CONNECTs of the moment), so a
+    // device id, a gateway id and an unknown id cost the same reads and one hash comparison: ids
+    // cannot be probed by timing.
+    const { gateway, device } = await this.reads.lookup(username);
     if (device) {
       if (!(await this.secrets.verify(username, secret, device.secretHash))) return { ok: false, returnCode: 4, reason: 'bad_secret' };
       if (device.retiredAt !== null && device.retiredAt <= this.clock.now()) return { ok: false, returnCode: 5, reason: 'retired' };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { CentinelaError } from '../../domain/errors.ts';
+import { MQTT_LISTEN_BACKLOG } from './listen-backlog.ts';
 
 /** A TCP (or TLS) listener handing each accepted socket to `onSocket`. */
 export interface Listener {
@@ -36,7 +37,7 @@ async function listen(server: net.Server, port: number, host: string, variable: 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(explainListenError(err, port, variable)));
-    server.listen(port, host, () => resolve());
+    server.listen({ port, host, backlog: MQTT_LISTEN_BACKLOG }, () => resolve());
   });
   return {
     port: (server.address() as net.AddressInfo).port,

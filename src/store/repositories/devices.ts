@@ -4,7 +4,7 @@ import type { Device, DeviceCreate, DeviceUpdate } from '../../domain/registry.t
 import { type ConfigDownlink, configDownlinkSchema } from '../../domain/wire.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
-import { checkedJson } from '../row-check.ts';
+import { type Checked, checkedJson, mapEach } from '../row-check.ts';
 import { fromIso, mapConstraintError, toIso } from '../rows.ts';
 import type { Database, DeviceTable } from '../schema.ts';
 import type { AuditLog } from './audit.ts';
@@ -23,6 +23,15 @@ const toDevice = (r: DeviceTable): Device => ({
   createdAt: toIso(r.created_at) as string,
   hardwareId: r.hardware_id ?? null,
 });
+
+/** Ids per `in (…)` list: well under the bound parameters both engines take in one statement. */
+const IN_PART = 500;
+
+function inParts(ids: readonly string[]): string[][] {
+  const parts: string[][] = [];
+  for (let i = 0; i < ids.length; i += IN_PART) parts.push(ids.slice(i, i + IN_PART));
+  return parts;
+}
 
 export interface DeviceFilter {
   modelId?: string | undefined;
@@ -60,6 +69,20 @@ export class DeviceRepository {
   async credentials(id: string): Promise<{ secretHash: string; retiredAt: number | null } | undefined> {
     const row = await this.db.selectFrom('devices').select(['secret_hash', 'retired_at']).where('id', '=', id).executeTakeFirst();
     return row ? { secretHash: row.secret_hash, retiredAt: row.retired_at } : undefined;
+  }
+
+  /**
+   * The stored secret hashes of several accounts in one read, for device authentication only: a
+   * fleet reconnecting after a restart is checked a batch at a time instead of a read per CONNECT
+   * (src/ingest/auth/credential-reads.ts). Ids that are not devices are absent from the map.
+   */
+  async credentialsOf(ids: readonly string[]): Promise<Map<string, { secretHash: string; retiredAt: number | null }>> {
+    const out = new Map<string, { secretHash: string; retiredAt: number | null }>();
+    for (const part of inParts(ids)) {
+      const rows = await this.db.selectFrom('devices').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', part).execute();
+      for (const r of rows) out.set(r.id, { secretHash: r.secret_hash, retiredAt: r.retired_at });
+    }
+    return out;
   }
 
   /**
@@ -177,6 +200,30 @@ export class DeviceRepository {
   async configPending(id: string): Promise<ConfigDownlink | null> {
     const row = await this.db.selectFrom('devices').select('config_pending').where('id', '=', id).executeTakeFirst();
     return checkedJson('devices', id, 'config_pending', configDownlinkSchema, row?.config_pending ?? null);
+  }
+
+  /**
+   * The `config` downlinks still unacknowledged among several devices, in one read (a fleet
+   * connecting at once). A value that does not fit its schema is set aside and reported, so it
+   * never keeps the other devices' downlinks back.
+   */
+  async configPendingOf(ids: readonly string[]): Promise<Checked<{ deviceId: string; config: ConfigDownlink }>> {
+    const out: Checked<{ deviceId: string; config: ConfigDownlink }> = { items: [], bad: [] };
+    for (const part of inParts(ids)) {
+      const rows = await this.db
+        .selectFrom('devices')
+        .select(['id', 'config_pending'])
+        .where('id', 'in', part)
+        .where('config_pending', 'is not', null)
+        .execute();
+      const read = mapEach(rows, (r) => ({
+        deviceId: r.id,
+        config: checkedJson('devices', r.id, 'config_pending', configDownlinkSchema, r.config_pending ?? null) as ConfigDownlink,
+      }));
+      out.items.push(...read.items);
+      out.bad.push(...read.bad);
+    }
+    return out;
   }
 
   /** Records the `config` downlink as sent and awaiting acknowledgement, or (null) acknowledged. */

@@ -41,6 +41,34 @@ export class GatewayRepository {
     return { secretHash: row.secret_hash, retiredAt: row.retired_at, deviceIds: links.map((l) => l.device_id) };
   }
 
+  /**
+   * For MQTT authentication only: the credentials of those of `ids` that are gateways, in one
+   * read per table (src/ingest/auth/credential-reads.ts).
+   */
+  async credentialsOf(ids: readonly string[]): Promise<Map<string, GatewayCredentials>> {
+    const out = new Map<string, GatewayCredentials>();
+    if (ids.length === 0) return out;
+    const rows = await this.db.selectFrom('gateways').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', ids).execute();
+    if (rows.length === 0) return out;
+    const links = await this.db
+      .selectFrom('gateway_devices')
+      .select(['gateway_id', 'device_id'])
+      .where(
+        'gateway_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('device_id')
+      .execute();
+    for (const r of rows)
+      out.set(r.id, {
+        secretHash: r.secret_hash,
+        retiredAt: r.retired_at,
+        deviceIds: links.filter((l) => l.gateway_id === r.id).map((l) => l.device_id),
+      });
+    return out;
+  }
+
   async create(
     actor: Actor,
     input: { id: string; description?: string | undefined; deviceIds: string[] },
