@@ -150,6 +150,26 @@ describe.each(ENGINES)('action plans on %s', (engine) => {
     expect(analyst.rows).toEqual([{ kind: 'panic', suppressed: true, alarms: null, steps: null, skipped: null, skippedRatio: null }]);
   });
 
+  test('the plan-steps report downloads as CSV: a line per kind and the total, withheld kinds left blank for an analyst', async () => {
+    const { alarmId } = await open();
+    await w.api('POST', `/api/alarms/${alarmId}/plan/steps/call-contact-1/skip`, 'operator', { reason: 'not needed' });
+    const from = new Date(w.clock.now() - 60_000).toISOString();
+    const to = new Date(w.clock.now() + 60_000).toISOString();
+    const sup = await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}&format=csv`, 'supervisor');
+    expect(sup.status).toBe(200);
+    expect(sup.headers['content-type']).toContain('text/csv');
+    expect(sup.headers['content-disposition']).toContain('plan-steps.csv');
+    expect(sup.body.trim().split('\n')).toEqual([
+      'kind,suppressed,alarms,steps,skipped,skippedRatio',
+      'panic,false,1,5,1,0.2',
+      'total,false,1,5,1,0.2',
+    ]);
+    const analyst = await w.api('GET', `/api/reports/plan-steps?from=${from}&to=${to}&format=csv`, 'analyst');
+    expect(analyst.body.trim().split('\n').slice(1)).toEqual(['panic,true,,,,', 'total,true,,,,']);
+    expect((await w.api('GET', `/api/reports/plan-steps?format=xml`, 'supervisor')).status).toBe(400);
+    expect((await w.api('GET', `/api/reports/plan-steps?format=csv`, 'operator')).status).toBe(403);
+  });
+
   test("an analyst cannot work a withheld kind out of the plan report's total and the kinds shown", async () => {
     // 6 people with panic alarms, 6 with intrusion, 2 with falls: falls are too few to show.
     const kinds = [...Array(6).fill('panic'), ...Array(6).fill('intrusion'), 'fall', 'fall'] as const;

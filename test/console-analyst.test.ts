@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/platform/secrets.ts';
-import { systemActor } from '../src/store/index.ts';
+import { alarmRow, systemActor } from '../src/store/index.ts';
 import { consoleSuite, screenshot, seeText, unlabelledControls } from './fixtures/browser.ts';
 
 /**
  * Analysts judge the measures from aggregates: six people carry panic buttons (a group big
  * enough to show), two have cameras (a group of fewer than five: suppressed, P6), and five have
  * satellite phones (withheld with the cameras, so Total − buttons gives only the two together).
+ * Each person has had one alarm whose action plan was worked: panic for the buttons, fall for
+ * the cameras, intrusion for the satellite phones (issue 18's plan-steps report).
  */
 const admin = systemActor('test');
 
@@ -36,7 +38,12 @@ async function history(deviceId: string, onlineDays: number) {
       .execute();
 }
 
-async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'OAX' | 'CHH') {
+async function protectedPerson(
+  n: number,
+  modelId: string,
+  stateCode: 'VER' | 'OAX' | 'CHH',
+  [alarmKind, skipped]: ['panic' | 'fall' | 'intrusion', number],
+) {
   const b = await analyst.t.centinela.repos.beneficiaries.create(admin, {
     alias: `Garza ${n}`,
     fullName: `Persona Analizada ${n}`,
@@ -67,14 +74,64 @@ async function protectedPerson(n: number, modelId: string, stateCode: 'VER' | 'O
     await analyst.t.centinela.repos.devicePaths.markLost(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(10)));
     await analyst.t.centinela.repos.devicePaths.heard(`rep-${modelId}-${n}`, 'satellite', Date.parse(daysAgo(9)));
   }
+  await alarmWithPlan(n, `rep-${modelId}-${n}`, b.id, alarmKind, skipped);
+}
+/**
+ * An alarm received two hours ago, resolved, with a four-step plan of which `skipped` were
+ * skipped and the rest done, written as alerts keeps them.
+ */
+async function alarmWithPlan(n: number, deviceId: string, beneficiaryId: string, kind: 'panic' | 'fall' | 'intrusion', skipped: number) {
+  const { db } = analyst.t.centinela.store;
+  const { alarms, actionPlans } = analyst.t.centinela.repos;
+  const at = Date.now() - 2 * 3_600_000;
+  const id = `alm-plan-${n}`;
+  await db
+    .insertInto('alarms')
+    .values(
+      alarmRow({
+        id,
+        device_id: deviceId,
+        beneficiary_id: beneficiaryId,
+        kind,
+        severity: 'high',
+        test: 0,
+        raised_at: at,
+        received_at: at,
+        state: 'resolved',
+        resolved_at: at + 600_000,
+        outcome: 'genuine',
+      }),
+    )
+    .execute();
+  const keys = ['call-beneficiary', 'security-question', 'call-contact-1', 'call-responder'] as const;
+  const types = ['call_beneficiary', 'security_question', 'call_contact', 'call_responder'] as const;
+  await alarms.transaction(async (tx) => {
+    await actionPlans.attach(
+      tx,
+      id,
+      kind,
+      keys.map((key, index) => ({ key, index, type: types[index] ?? 'call_beneficiary', title: key, after: [], source: 'plan' as const })),
+      at,
+    );
+    for (const [i, key] of keys.entries())
+      await actionPlans.mark(
+        tx,
+        id,
+        key,
+        i < skipped ? { status: 'skipped', outcome: null, reason: 'not needed' } : { status: 'done', outcome: 'ok', reason: null },
+        'usr-operator',
+        at + 60_000,
+      );
+  });
 }
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
 const analyst = consoleSuite('analyst', {
   seed: async () => {
-    for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER');
-    for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX');
-    for (let n = 9; n <= 13; n++) await protectedPerson(n, 'satellite-phone', 'CHH');
+    // Skipped steps: one in each of three panic alarms, two in one fall, none in intrusions.
+    for (let n = 1; n <= 6; n++) await protectedPerson(n, 'panic-button', 'VER', ['panic', n <= 3 ? 1 : 0]);
+    for (let n = 7; n <= 8; n++) await protectedPerson(n, 'camera', 'OAX', ['fall', n === 7 ? 2 : 0]);
+    for (let n = 9; n <= 13; n++) await protectedPerson(n, 'satellite-phone', 'CHH', ['intrusion', 0]);
   },
 });
 
@@ -159,6 +216,50 @@ describe('the analyst console', () => {
     expect(analyst.problems).toEqual([]);
   });
 
+  it('renders plan steps skipped per alarm kind: the group-by control disabled, small kinds withheld, the total shown, CSV', async () => {
+    const { page } = analyst;
+    await page.getByLabel('Informe').selectOption('plan-steps');
+    expect(await page.getByLabel('Agrupar por').isDisabled()).toBe(true);
+    await seeText(page.locator('#report-group-note'), 'solo por tipo de alarma');
+    await page.getByRole('button', { name: 'Generar' }).click();
+    await seeText(page.locator('#report-table thead'), 'Proporción omitida');
+    await seeText(page.locator('#report-table thead'), 'Tipo de alarma');
+    // Panic: six people, six alarms of four steps, three skipped.
+    const panic = page.locator('#report-table tbody tr', { hasText: 'Pánico' });
+    expect(await panic.locator('td').allTextContents()).toEqual(['6', '24', '3', expect.stringMatching(/^12[.,]5\s?%$/)]);
+    // Falls: two people, too few; withheld with intrusions (five), the smallest shown.
+    for (const kind of ['Caída', 'Intrusión']) {
+      const row = page.locator('#report-table tbody tr', { hasText: kind });
+      await seeText(row, 'Suprimido para proteger a las personas');
+      expect(await row.getAttribute('class')).toContain('is-suppressed');
+    }
+    expect(await page.locator('#report-table tfoot td').allTextContents()).toEqual([
+      '13',
+      '52',
+      '5',
+      expect.stringMatching(/^9[.,]6\s?%$/),
+    ]);
+    await seeText(page.locator('#suppressed-note'), '2 grupo(s) suprimido(s)');
+    await page.locator('#report-chart canvas').waitFor();
+    await screenshot(page, 'analyst-plan-steps');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
+    expect(download.suggestedFilename()).toBe('plan-steps.csv');
+    const csv = await readFile((await download.path()) as string, 'utf8');
+    expect(csv.trim().split('\n')).toEqual([
+      'kind,suppressed,alarms,steps,skipped,skippedRatio',
+      'fall,true,,,,',
+      'intrusion,true,,,,',
+      'panic,false,6,24,3,0.125',
+      'total,false,13,52,5,0.09615384615384616',
+    ]);
+    // Back to a grouped report: the control is enabled again.
+    await page.getByLabel('Informe').selectOption('reliability');
+    expect(await page.getByLabel('Agrupar por').isDisabled()).toBe(false);
+    expect(await page.locator('#report-group-note').isHidden()).toBe(true);
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(analyst.problems).toEqual([]);
+  });
+
   it('switches to English in one click', async () => {
     const { page } = analyst;
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'English' }).click()]);
@@ -171,6 +272,11 @@ describe('the analyst console', () => {
     await seeText(page.locator('#report-table thead'), 'Path');
     await seeText(page.locator('#report-table tbody'), 'Satellite');
     await seeText(page.locator('#report-table tfoot'), 'Withheld to protect people');
+    await page.getByLabel('Report').selectOption('plan-steps');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await seeText(page.locator('#report-table thead'), 'Share skipped');
+    await seeText(page.locator('#report-table tbody'), 'Panic');
+    await seeText(page.locator('#report-table tbody tr', { hasText: 'Fall' }), 'Withheld to protect people');
   });
 
   it('opens the suitability page: a verdict per state and kind, cameras withheld, unknown municipalities counted', async () => {

@@ -28,6 +28,7 @@ import { DEFAULT_PAGING, OutboxSender, type PagingSettings } from './outbox/send
 import { StreamHub as Hub, type StreamHub } from './stream-hub.ts';
 import { Templates } from './templates.ts';
 
+export { type PlanStepsReport, type PlanStepsRow, planStepsReport } from './action-plans/skipped-report.ts';
 export type { AlarmView, NotificationView, TimelineEntry } from './alarm-queries.ts';
 export type { CaseReview } from './case-reviews.ts';
 export type { DispatchOutcome } from './escalation/dispatch.ts';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { planStepsReport } from '../alerts/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { CentinelaError } from '../domain/errors.ts';
 import { reportPeriod } from '../domain/report-period.ts';
@@ -23,32 +24,46 @@ interface ReportOptions {
   suppressSmallGroups?: boolean;
 }
 
-/** The options every grouped report takes (reliability, cost, path availability). */
-function groupedReportCommand(report: Command, name: string, description: string): Command {
+/** The options every report over a period takes (reliability, cost, path availability, plan steps). */
+function periodReportCommand(report: Command, name: string, description: string): Command {
   return report
     .command(name)
     .description(description)
     .option('--from <date>', "start of the period, a day in the centre's time zone (default: first day of this month)")
     .option('--to <date>', 'end of the period, exclusive (default: now)')
-    .option('--group-by <group>', `one of ${GROUP_BYS.join(', ')}`, 'kind')
-    .option('--format <format>', 'json or csv (default: a table; --json implies json)')
+    .option('--format <format>', 'table, json or csv (default: a table; --json implies json)')
     .option('--suppress-small-groups', 'withhold small groups as analysts see them (whole months; fewer than 5 people)');
 }
 
+/** …and the grouped ones a --group-by. */
+function groupedReportCommand(report: Command, name: string, description: string): Command {
+  return periodReportCommand(report, name, description).option('--group-by <group>', `one of ${GROUP_BYS.join(', ')}`, 'kind');
+}
+
 function checkFormat(format: string | undefined): void {
-  if (format !== undefined && format !== 'json' && format !== 'csv') {
-    throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--format: expected json or csv');
+  if (format !== undefined && format !== 'table' && format !== 'json' && format !== 'csv') {
+    throw new CentinelaError('CENTINELA_ERR_VALIDATION', '--format: expected table, json or csv');
   }
+}
+
+/** The period and suppression a report was asked for; a bad --format is refused. */
+function periodRequest(
+  opts: Omit<ReportOptions, 'groupBy'>,
+  now: number,
+  timeZone: string,
+): { from: number; to: number; suppress: boolean } {
+  const suppress = opts.suppressSmallGroups === true;
+  const { from, to } = reportPeriod({ from: opts.from, to: opts.to }, now, timeZone, { wholeMonths: suppress, fieldPrefix: '--' });
+  checkFormat(opts.format);
+  return { from, to, suppress };
 }
 
 /** The period, grouping and suppression a grouped report was asked for; a bad --group-by or --format is refused. */
 function groupedReportRequest(opts: ReportOptions, now: number, timeZone: string): { params: ReportParams; run: ReportRunOptions } {
-  const suppress = opts.suppressSmallGroups === true;
-  const { from, to } = reportPeriod({ from: opts.from, to: opts.to }, now, timeZone, { wholeMonths: suppress, fieldPrefix: '--' });
+  const { from, to, suppress } = periodRequest(opts, now, timeZone);
   if (!GROUP_BYS.includes(opts.groupBy as GroupBy)) {
     throw new CentinelaError('CENTINELA_ERR_VALIDATION', `--group-by: expected one of ${GROUP_BYS.join(', ')}`);
   }
-  checkFormat(opts.format);
   return { params: { from, to, groupBy: opts.groupBy as GroupBy }, run: { asOf: now, timeZone, suppressSmallGroups: suppress } };
 }
 
@@ -71,9 +86,11 @@ const tabbed = (rows: readonly object[]): string =>
     .trimEnd()
     .replaceAll(',', '\t');
 
-/** `centinela report reliability|cost|path-availability|suitability`: the reports of docs/architecture.md, straight from the database. */
+/** `centinela report reliability|cost|path-availability|plan-steps|suitability`: the reports of docs/architecture.md, straight from the database. */
 export function reportCommand(program: Command): void {
-  const report = program.command('report').description('reliability, cost-effectiveness, path availability and suitability reports');
+  const report = program
+    .command('report')
+    .description('reliability, cost-effectiveness, path availability, plan steps skipped and suitability reports');
   for (const kind of ['reliability', 'cost'] as const) {
     groupedReportCommand(
       report,
@@ -101,12 +118,24 @@ export function reportCommand(program: Command): void {
       printReport(cmd, opts.format, result, rows, () => (result.noData ? 'no declared path in service in the period' : tabbed(rows)));
     }),
   );
+  periodReportCommand(report, 'plan-steps', 'action-plan steps skipped per alarm kind, among alarms received in the period').action(
+    action(async (opts: Omit<ReportOptions, 'groupBy'>, cmd: Command) => {
+      const { timeZone } = loadConfig();
+      const { from, to, suppress } = periodRequest(opts, Date.now(), timeZone);
+      const report = await withStore(({ repos }) => planStepsReport(repos, { from, to, timeZone }, suppress));
+      const result = { report: 'plan-steps', from: new Date(from).toISOString(), to: new Date(to).toISOString(), timeZone, ...report };
+      const rows = [...report.rows, report.total];
+      printReport(cmd, opts.format, result, rows, () =>
+        report.rows.length === 0 ? 'no alarm with an action plan in the period' : tabbed(rows),
+      );
+    }),
+  );
   report
     .command('suitability')
     .description('is each measure worth it per municipality, state and kind: figures and a verdict (default: the last 90 days)')
     .option('--from <date>', "start of the period, a day in the centre's time zone (default: 90 days ago)")
     .option('--to <date>', 'end of the period, exclusive (default: now)')
-    .option('--format <format>', 'json or csv (default: a table; --json implies json)')
+    .option('--format <format>', 'table, json or csv (default: a table; --json implies json)')
     .option('--lang <lang>', 'language of the verdicts: es or en', 'es')
     .option('--suppress-small-groups', 'withhold small cells as analysts see them (whole months; fewer than 5 people)')
     .action(

@@ -1,7 +1,7 @@
 // Analysts' reports: reliability, cost-effectiveness and availability per path (dual-path devices,
-// issue 18) by device kind, model, Mexican state or month, as a chart and a table, with CSV
-// download. Groups of fewer than 5 people come back suppressed from the API and are shown as
-// such, never as zeros.
+// issue 18) by device kind, model, Mexican state or month, and action-plan steps skipped per alarm
+// kind (issue 18, its only grouping), as a chart and a table, with CSV download. Groups of fewer
+// than 5 people come back suppressed from the API and are shown as such, never as zeros.
 import { api } from '../api.js';
 import { barChart } from '../charts.js';
 import { h, replace } from '../dom.js';
@@ -50,7 +50,12 @@ const COLUMNS = {
   ],
   // One row per group and path; each path has its own total (tfoot).
   'path-availability': ['beneficiaries', 'devices', 'supervisedDays', 'availability', 'lostEpisodes', 'downHours'],
+  // One row per alarm kind (`kind`, not `group`): GET /api/reports/plan-steps has no other grouping.
+  'plan-steps': ['alarms', 'steps', 'skipped', 'skippedRatio'],
 };
+const KINDS = /** @type {const} */ (['reliability', 'cost', 'path-availability', 'plan-steps']);
+/** Reports that come in one grouping only: the group-by control is disabled for them. */
+const FIXED_GROUPING = new Set(['plan-steps']);
 const PATH_COLORS = { cellular: '#79c0ff', satellite: '#ffa657', wired: '#7ee787' };
 const RATIOS = new Set([
   'availability',
@@ -60,6 +65,7 @@ const RATIOS = new Set([
   'shareOnSceneWithin30min',
   'falseAlarmRatio',
   'testPassRatio',
+  'skippedRatio',
 ]);
 const CHART = {
   reliability: {
@@ -79,6 +85,7 @@ const CHART = {
     percent: false,
   },
   'path-availability': { series: [], percent: true },
+  'plan-steps': { series: [['skippedRatio', '#ffa657']], percent: true },
 };
 
 const monthStart = (/** @type {Date} */ d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -105,7 +112,7 @@ export async function renderReports(el) {
       h(
         'select',
         { id: 'report-kind', name: 'kind' },
-        ['reliability', 'cost', 'path-availability'].map((k) => h('option', { value: k }, t(`reports.${k}`))),
+        KINDS.map((k) => h('option', { value: k }, t(`reports.${k}`))),
       ),
     ),
     field(
@@ -113,9 +120,10 @@ export async function renderReports(el) {
       t('reports.groupBy'),
       h(
         'select',
-        { id: 'report-group', name: 'groupBy' },
+        { id: 'report-group', name: 'groupBy', 'aria-describedby': 'report-group-note' },
         ['kind', 'state', 'month', 'model'].map((g) => h('option', { value: g }, t(`group.${g}`))),
       ),
+      h('p', { class: 'muted small', id: 'report-group-note', hidden: true }, t('reports.planStepsGrouping')),
     ),
     field('report-from', t('reports.from'), h('input', { id: 'report-from', name: 'from', type: 'month', value: from, required: true })),
     field('report-to', t('reports.to'), h('input', { id: 'report-to', name: 'to', type: 'month', value: to, required: true })),
@@ -123,8 +131,10 @@ export async function renderReports(el) {
   );
   const run = async () => {
     const data = new FormData(/** @type {HTMLFormElement} */ (form));
-    const kind = /** @type {'reliability' | 'cost' | 'path-availability'} */ (String(data.get('kind')));
-    const groupBy = String(data.get('groupBy'));
+    const kind = /** @type {ReportKind} */ (String(data.get('kind')));
+    const fixed = FIXED_GROUPING.has(kind);
+    // A disabled select is not in the form's data: the fixed grouping is the alarm kind.
+    const groupBy = fixed ? 'kind' : String(data.get('groupBy'));
     const [fy, fm] = String(data.get('from')).split('-').map(Number);
     const [ty, tm] = String(data.get('to')).split('-').map(Number);
     // The "to" month is included: the period ends at the start of the following month. Dates
@@ -136,7 +146,7 @@ export async function renderReports(el) {
     const query = new URLSearchParams({
       from: day1(fy ?? 2026, fm ?? 1),
       to: day1(ty ?? 2026, (tm ?? 1) + 1),
-      groupBy,
+      ...(fixed ? {} : { groupBy }),
     });
     replace(out, h('p', { class: 'muted' }, t('common.loading')));
     try {
@@ -146,16 +156,29 @@ export async function renderReports(el) {
       replace(out, h('p', { class: 'error', role: 'alert' }, t('common.error', { message: /** @type {Error} */ (err).message })));
     }
   };
+  // The plan-steps report has one grouping only (alarm kind): the group-by control is disabled
+  // for it and a note says why, rather than offering groupings the endpoint ignores.
+  const kindSelect = /** @type {HTMLSelectElement} */ (form.querySelector('#report-kind'));
+  const groupSelect = /** @type {HTMLSelectElement} */ (form.querySelector('#report-group'));
+  const groupNote = /** @type {HTMLElement} */ (form.querySelector('#report-group-note'));
+  kindSelect.addEventListener('change', () => {
+    const fixed = FIXED_GROUPING.has(kindSelect.value);
+    groupSelect.disabled = fixed;
+    groupNote.hidden = !fixed;
+  });
   replace(el, h('h1', null, t('reports.title')), form, out);
   await run();
   return undefined;
 }
 
-/** @param {string} id @param {string} text @param {HTMLElement} control */
-const field = (id, text, control) => h('div', { class: 'field' }, h('label', { for: id }, text), control);
+/** @typedef {'reliability' | 'cost' | 'path-availability' | 'plan-steps'} ReportKind */
+
+/** @param {string} id @param {string} text @param {HTMLElement} control @param {...HTMLElement} more */
+const field = (id, text, control, ...more) => h('div', { class: 'field' }, h('label', { for: id }, text), control, ...more);
 
 /** A group's name as people read it: the kind or the month in words, the state by its code. */
 function groupName(/** @type {string} */ groupBy, /** @type {string} */ group) {
+  if (groupBy === 'alarmKind') return label('kind', group);
   if (groupBy === 'kind') return label('dkind', group);
   const month = /^(\d{4})-(\d{2})$/.exec(group);
   if (groupBy === 'month' && month)
@@ -173,7 +196,7 @@ function cell(col, v) {
 
 /**
  * @param {HTMLElement} out
- * @param {'reliability' | 'cost' | 'path-availability'} kind
+ * @param {ReportKind} kind
  * @param {string} groupBy
  * @param {any} report
  * @param {string} csvHref
@@ -184,6 +207,10 @@ async function show(out, kind, groupBy, report, csvHref) {
   const chartBox = h('div', { class: 'chart', id: 'report-chart' });
   const visible = rows.filter((r) => !r.suppressed);
   const byPath = kind === 'path-availability';
+  const byAlarmKind = kind === 'plan-steps';
+  // Rows of the plan-steps report name their alarm kind in `kind`; the others their group in `group`.
+  const nameOf = (/** @type {any} */ r) => (byAlarmKind ? groupName('alarmKind', r.kind) : groupName(groupBy, r.group));
+  const fileName = byAlarmKind ? `${kind}.csv` : `${kind}-${groupBy}.csv`;
   /** @type {any[]} */
   const totals = byPath ? (report.totals ?? []) : report.total ? [report.total] : [];
   const suppressedNote =
@@ -203,7 +230,7 @@ async function show(out, kind, groupBy, report, csvHref) {
     h(
       'tr',
       { class: `${r.suppressed ? 'is-suppressed' : ''}${total ? ' total' : ''}` },
-      h('th', { scope: 'row' }, total ? t('reports.total') : groupName(groupBy, r.group)),
+      h('th', { scope: 'row' }, total ? t('reports.total') : nameOf(r)),
       byPath ? h('td', { class: 'path' }, t(`path.${r.path}`)) : null,
       r.suppressed
         ? h('td', { colspan: String(cols.length), class: 'suppressed' }, t('reports.withheld'))
@@ -222,7 +249,7 @@ async function show(out, kind, groupBy, report, csvHref) {
             t('reports.centreDays', { zone: report.timeZone, from: dateTime(report.from), to: dateTime(report.to) }),
           )
         : null,
-      h('a', { href: csvHref, download: `${kind}-${groupBy}.csv`, class: 'button', id: 'report-csv' }, t('reports.csv')),
+      h('a', { href: csvHref, download: fileName, class: 'button', id: 'report-csv' }, t('reports.csv')),
     ),
     pathsNote,
     noData,
@@ -246,7 +273,7 @@ async function show(out, kind, groupBy, report, csvHref) {
                 h(
                   'tr',
                   null,
-                  h('th', { scope: 'col' }, t('col.group')),
+                  h('th', { scope: 'col' }, t(byAlarmKind ? 'col.alarmKind' : 'col.group')),
                   byPath ? h('th', { scope: 'col' }, t('col.path')) : null,
                   cols.map((c) => h('th', { scope: 'col' }, t(`col.${c}`))),
                 ),
@@ -288,7 +315,7 @@ async function show(out, kind, groupBy, report, csvHref) {
   const spec = CHART[kind];
   await barChart(chartBox, {
     title: t(`reports.${kind}`),
-    labels: visible.map((r) => groupName(groupBy, r.group)),
+    labels: visible.map(nameOf),
     series: spec.series.map(([c, color]) => ({ label: t(`col.${c}`), color: /** @type {string} */ (color) })),
     ys: spec.series.map(([c]) =>
       visible.map((r) => (typeof r[/** @type {string} */ (c)] === 'number' ? r[/** @type {string} */ (c)] : null)),
