@@ -45,12 +45,13 @@ class KeepCauseSqliteDialect extends SqliteDialect {
 }
 
 /**
- * Kysely's SQLite driver prepares every query afresh, and SQLite's parsing and planning was the
- * largest single cost of an alarm's queries (bench/alarm-cpu.ts). The repositories issue the same
+ * Kysely's SQLite driver prepares every query afresh, and SQLite's parsing and planning of them
+ * was a measurable share of an alarm's CPU (bench/alarm-cpu-results.md). The repositories issue the same
  * few hundred statement texts over and over, so the prepared statements are kept and reused
  * (least recently used dropped past the bound: texts with a variable number of `?` differ).
- * Safe because better-sqlite3 runs each statement to completion before returning, and a
- * statement re-prepares itself after a schema change.
+ * Safe because better-sqlite3 runs each statement to completion before returning (no query here is
+ * streamed with `iterate`, which would hold its statement busy), and a statement re-prepares itself
+ * after a schema change.
  */
 const STATEMENT_CACHE_SIZE = 500;
 function withStatementCache(handle: SQLite.Database): SQLite.Database {
