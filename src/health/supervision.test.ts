@@ -63,6 +63,7 @@ async function startSupervision(repos: Repositories, clock: ManualClock, writeLo
       supervision.seen(id);
       await writes.drain();
     },
+    writes: () => writes.drain(),
   };
 }
 
@@ -106,6 +107,25 @@ describe('supervision on a manual clock', () => {
     expect(run.state('btn-1')).toBe('online');
     expect(run.heard.at(-1)).toEqual({ name: 'device.recovered', deviceId: 'btn-1' });
     expect(await db.repos.incidents.list({ open: true })).toEqual([]);
+  });
+
+  it('a last will that overtakes the news of the connection it ends (two nodes) still leaves the device disconnected; a newer connection does not', async () => {
+    const clock = new ManualClock(T0);
+    const db = await memoryDatabase(clock);
+    store = db.store;
+    await addButton(db.repos, clock, 'btn-1');
+    const run = await startSupervision(db.repos, clock);
+    const offs = run.supervision.listen(run.events);
+    // Node B relays the will (sent at T0 + 2 s) before node A relays the `online` of T0 + 1 s.
+    run.events.emit('device.disconnected', { deviceId: 'btn-1', at: T0 + 2 * S, lastWill: true });
+    run.events.emit('device.connected', { deviceId: 'btn-1', at: T0 + 1 * S });
+    await run.writes();
+    expect(run.state('btn-1')).toBe('disconnected');
+    // The device comes back: that connection is newer than the will.
+    run.events.emit('device.connected', { deviceId: 'btn-1', at: T0 + 3 * S });
+    await run.writes();
+    expect(run.state('btn-1')).toBe('online');
+    for (const off of offs) off();
   });
 
   it('two devices registered after the start and heard at once are both online, with no failed write', async () => {

@@ -59,14 +59,46 @@ export class Supervision {
     return meta !== undefined;
   }
 
-  /** Anything authenticated from a device means it is alive. */
-  seen(deviceId: string): void {
+  /**
+   * Anything authenticated from a device means it is alive. `then`: an input that happened after
+   * it and must be applied after it (a last will that overtook this connection's news).
+   */
+  seen(deviceId: string, then?: LivenessInput): void {
     if (!this.supervising) return;
-    if (this.deps.supervisor.input(deviceId, { type: 'seen' }, this.deps.clock.now())) return;
+    if (this.deps.supervisor.input(deviceId, { type: 'seen' }, this.deps.clock.now())) {
+      if (then) this.input(deviceId, then);
+      return;
+    }
     // Not in the directory yet (registered since the last sync): look it up, in order with the records.
     this.deps.writes.enqueue('lookup', async () => {
-      if ((await this.known(deviceId)) && this.supervising) this.deps.supervisor.input(deviceId, { type: 'seen' }, this.deps.clock.now());
+      if (!(await this.known(deviceId)) || !this.supervising) return;
+      this.deps.supervisor.input(deviceId, { type: 'seen' }, this.deps.clock.now());
+      if (then) this.input(deviceId, then);
     });
+  }
+
+  /**
+   * A device's connection and its last will can be handled by different nodes and reach this one
+   * out of order (the relay keeps each node's order, not the cluster's): a will that arrives before
+   * the news of the connection it ends would be ignored (the device not yet online), and the late
+   * news would then show a vanished device online until its silence is noticed. Each will is
+   * remembered until a connection newer than it arrives; an older one is applied, then the will.
+   */
+  private readonly willAt = new Map<string, number>();
+
+  private connected(deviceId: string, at: number): void {
+    const will = this.willAt.get(deviceId);
+    if (will !== undefined && will >= at) {
+      this.seen(deviceId, { type: 'last_will' });
+      return;
+    }
+    this.willAt.delete(deviceId);
+    this.seen(deviceId);
+  }
+
+  private lastWill(deviceId: string, at: number): void {
+    this.willAt.set(deviceId, at);
+    this.input(deviceId, { type: 'last_will' });
   }
 
   /** Applies an input other than "seen" (a last will, maintenance starting or ending) when supervising. */
@@ -110,12 +142,12 @@ export class Supervision {
     const everyNode = { origin: 'any' as const };
     return [
       events.on('heartbeat.received', (e) => this.seen(e.deviceId), everyNode),
-      events.on('device.connected', (e) => this.seen(e.deviceId), everyNode),
+      events.on('device.connected', (e) => this.connected(e.deviceId, e.at), everyNode),
       // A goodbye (clean disconnect) is not silence; only the broker's last will starts the grace.
       events.on(
         'device.disconnected',
         (e) => {
-          if (e.lastWill) this.input(e.deviceId, { type: 'last_will' });
+          if (e.lastWill) this.lastWill(e.deviceId, e.at);
         },
         everyNode,
       ),
