@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { clockTime, dateTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { panel } from './alarm-panels.js';
+import { columnHeads } from './column-heads.js';
 import { actorLabel, engineShown, isPersonEntry, toggleEngine } from './timeline-filter.js';
 
 /**
@@ -166,22 +167,14 @@ export function notificationsPanel(notifications, context) {
       h(
         'table',
         { class: 'grid compact', id: 'notification-list' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            [
-              'notifications.recipient',
-              'notifications.channel',
-              'notifications.status',
-              'notifications.attempts',
-              'notifications.reached',
-              'notifications.reasonText',
-            ].map((k) => h('th', { scope: 'col' }, t(k))),
-          ),
-        ),
+        columnHeads([
+          'notifications.recipient',
+          'notifications.channel',
+          'notifications.status',
+          'notifications.attempts',
+          'notifications.reached',
+          'notifications.reasonText',
+        ]),
         h(
           'tbody',
           null,

@@ -5,6 +5,7 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, number } from '../format.js';
 import { label, t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { columnHeads } from './column-heads.js';
 
 const STATES = ['online', 'late', 'offline', 'disconnected', 'gateway_down', 'never_seen', 'maintenance', 'retired'];
 const MAX_ROWS = 500;
@@ -204,15 +205,7 @@ function table(shown, matching, total) {
       h(
         'table',
         { class: 'grid', id: 'fleet-list' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            cols.map((k) => h('th', { scope: 'col' }, t(k))),
-          ),
-        ),
+        columnHeads(cols),
         h(
           'tbody',
           null,

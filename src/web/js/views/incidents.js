@@ -3,6 +3,7 @@ import { api, items } from '../api.js';
 import { h, link, replace, seg } from '../dom.js';
 import { dateTime, duration } from '../format.js';
 import { label, t } from '../i18n.js';
+import { columnHeads } from './column-heads.js';
 
 /** @param {any[]} list @param {boolean} withDevice */
 export function incidentTable(list, withDevice = true) {
@@ -21,15 +22,7 @@ export function incidentTable(list, withDevice = true) {
       'table',
       { class: 'grid', id: 'incident-list' },
       h('caption', { class: 'sr-only' }, t('incidents.caption')),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          cols.map((k) => h('th', { scope: 'col' }, t(k))),
-        ),
-      ),
+      columnHeads(cols),
       h(
         'tbody',
         null,

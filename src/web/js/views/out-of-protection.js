@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
 import { t } from '../i18n.js';
+import { columnHeads } from './column-heads.js';
 
 /** @param {string[]} cols @param {unknown[][]} rows @param {string} id */
 const table = (cols, rows, id) =>
@@ -15,15 +16,7 @@ const table = (cols, rows, id) =>
         h(
           'table',
           { class: 'grid', id },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              cols.map((k) => h('th', { scope: 'col' }, t(k))),
-            ),
-          ),
+          columnHeads(cols),
           h(
             'tbody',
             null,

@@ -6,6 +6,7 @@ import { h, link, replace, seg } from '../dom.js';
 import { dateTime, since } from '../format.js';
 import { label, t } from '../i18n.js';
 import { liveState, onLive } from '../live.js';
+import { columnHeads } from './column-heads.js';
 
 /** Without the stream (a network drop), the queue still refreshes this often. */
 const FALLBACK_REFRESH_MS = 15_000;
@@ -190,15 +191,7 @@ function taskTable(tasks) {
         'table',
         { class: 'grid', id: 'task-list' },
         h('caption', { class: 'sr-only' }, t('tasks.caption')),
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['tasks.person', 'tasks.device', 'tasks.state', 'tasks.since'].map((k) => h('th', { scope: 'col' }, t(k))),
-          ),
-        ),
+        columnHeads(['tasks.person', 'tasks.device', 'tasks.state', 'tasks.since']),
         h('tbody', null, rows),
       ),
     ),
