@@ -35,16 +35,22 @@ function device(port: number, d: DeviceCredentials): Promise<MqttClient> {
   });
 }
 
+/** A fresh PostgreSQL schema reached through a proxy the test can cut; both removed after the test. */
+async function postgresBehindProxy() {
+  const db = await freshStore('postgres');
+  cleanups.push(() => db.cleanup());
+  const url = new URL(db.env.DATABASE_URL as string);
+  const proxy = new TcpFaultProxy(Number(url.port || 5432));
+  url.port = String(await proxy.start());
+  cleanups.push(() => proxy.stop());
+  return { db, url, proxy };
+}
+
 describe('a PostgreSQL outage (postgres)', () => {
   it(
     'keeps devices connected, PUBACKs journaled alarms, and after a kill -9 stores every PUBACKed alarm once',
     async () => {
-      const db = await freshStore('postgres');
-      cleanups.push(() => db.cleanup());
-      const url = new URL(db.env.DATABASE_URL as string);
-      const proxy = new TcpFaultProxy(Number(url.port || 5432));
-      url.port = String(await proxy.start());
-      cleanups.push(() => proxy.stop());
+      const { db, url, proxy } = await postgresBehindProxy();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-outage-'));
       cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
       const env = { DATABASE_URL: url.toString(), CENTINELA_DATA_DIR: dataDir, CENTINELA_ALARM_STORE_TIMEOUT_MS: '1000' };
@@ -107,12 +113,7 @@ describe('a PostgreSQL outage (postgres)', () => {
   it(
     'withholds the PUBACK without closing the connection when the journal cannot take the alarm either (full disk)',
     async () => {
-      const db = await freshStore('postgres');
-      cleanups.push(() => db.cleanup());
-      const url = new URL(db.env.DATABASE_URL as string);
-      const proxy = new TcpFaultProxy(Number(url.port || 5432));
-      url.port = String(await proxy.start());
-      cleanups.push(() => proxy.stop());
+      const { db, url, proxy } = await postgresBehindProxy();
       // A small disk of its own for the data folder (tmpfs: needs root, as the full-disk tests do).
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-fulldisk-'));
       try {
