@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/index.ts';
 import { systemActor } from '../src/store/index.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { callAs, startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { ENGINES } from './fixtures/databases.ts';
 
 const JUL1 = Date.UTC(2026, 6, 1, 12);
@@ -17,15 +17,7 @@ describe.each(ENGINES)('health over HTTP on %s', (engine) => {
     await t?.stop();
   });
 
-  const call = async (role: keyof TestCentinela['tokens'], method: string, url: string, body?: unknown) => {
-    const res = await t.centinela.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { authorization: `Bearer ${t.tokens[role]}` },
-      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-    });
-    return { status: res.statusCode, json: () => res.json(), text: res.body, headers: res.headers };
-  };
+  const call = (role: keyof TestCentinela['tokens'], method: string, url: string, body?: unknown) => callAs(t, role, method, url, body);
 
   async function beneficiary(id: string, stateCode = 'VER') {
     await t.centinela.repos.beneficiaries.create(actor, {

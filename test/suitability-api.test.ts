@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/index.ts';
 import { alarmRow, systemActor } from '../src/store/index.ts';
-import { startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
+import { callAs, startTestCentinela, type TestCentinela } from './fixtures/centinela.ts';
 import { ENGINES } from './fixtures/databases.ts';
 
 const NOW = Date.UTC(2026, 6, 1, 12);
@@ -15,15 +15,7 @@ describe.each(ENGINES)('suitability over HTTP on %s', (engine) => {
     await t?.stop();
   });
 
-  const call = async (role: keyof TestCentinela['tokens'], method: string, url: string, body?: unknown) => {
-    const res = await t.centinela.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { authorization: `Bearer ${t.tokens[role]}` },
-      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-    });
-    return { status: res.statusCode, json: () => res.json(), text: res.body };
-  };
+  const call = (role: keyof TestCentinela['tokens'], method: string, url: string, body?: unknown) => callAs(t, role, method, url, body);
 
   /** A person with a panic button online for the last 120 days; help took `helpMin` after each of 3 alarms. */
   async function person(id: string, stateCode: 'CHH' | 'VER', municipality: string | undefined, helpMin: number) {
