@@ -2,41 +2,28 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/clock.ts';
-import { createRepositories, type Database, loadCatalogue, migrateToLatest, openStore, type Store } from '../src/store/index.ts';
+import {
+  createRepositories,
+  type Database,
+  loadCatalogue,
+  migrateThrough,
+  migrateToLatest,
+  openStore,
+  type Store,
+} from '../src/store/index.ts';
 import { AlarmNoteRepository } from '../src/store/repositories/alarm-notes.ts';
 import { ENGINES, type EngineName, PG_URL, requirePostgres } from './fixtures/databases.ts';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../src/store/migrations/', import.meta.url));
 const admin = { id: 'usr_admin', role: 'admin' as const };
 const operator = { id: 'usr_op', role: 'operator' as const };
 const T = Date.parse('2026-05-04T12:00:00.500Z');
 
 /** The schema as it shipped before migration 019, so the upgrade runs on rows that exist. */
 async function migrateTo(store: Store, last: string): Promise<void> {
-  const names = fs
-    .readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}-.*\.ts$/.test(f))
-    .map((f) => f.slice(0, -3))
-    .sort();
-  const migrations: Record<string, Migration> = {};
-  for (const name of names) {
-    const m = (await import(path.join(MIGRATIONS_DIR, `${name}.ts`))) as { up(db: Kysely<unknown>, engine: string): Promise<void> };
-    migrations[name] = { up: (db) => m.up(db, store.engine) };
-  }
-  const plain = store.db as unknown as Kysely<unknown>;
-  const schema =
-    store.engine === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(plain)).rows[0]?.s : undefined;
-  const migrator = new Migrator({
-    db: plain,
-    provider: { getMigrations: async () => migrations },
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error } = await migrator.migrateTo(last);
-  if (error) throw error;
+  await migrateThrough(store.db, store.engine, last);
 }
 
 async function openEmpty(engine: EngineName): Promise<{ store: Store; cleanup(): Promise<void> }> {

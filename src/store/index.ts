@@ -7,7 +7,7 @@ export { type CsvImportResult, importCsv } from './csv-import.ts';
 export { type DatabaseConfig, type Engine, openStore, type Store } from './database.ts';
 export { newId } from './ids.ts';
 export { type Leadership, type LeadershipOptions, startLeadership } from './leadership.ts';
-export { migrateToLatest } from './migrations/index.ts';
+export { migrateThrough, migrateToLatest } from './migrations/index.ts';
 export type { ConsoleSessionRepository, LiveConsoleSession } from './repositories/console-sessions.ts';
 export type { GatewayRepository } from './repositories/gateways.ts';
 export type {

@@ -78,9 +78,18 @@ export const migrationLockKey = (schema: string): string =>
  * with ours. This runner reads only its own schema's bookkeeping table, under a lock of its own.
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>, engine: Engine): Promise<string[]> {
+  return migrateThrough(db, engine, MIGRATION_NAMES[MIGRATION_NAMES.length - 1] as string);
+}
+
+/**
+ * Applies the pending migrations up to and including `last`: the schema as an earlier version
+ * shipped it, so an upgrade can be tried on rows that version wrote.
+ */
+export async function migrateThrough<DB>(db: Kysely<DB>, engine: Engine, last: string): Promise<string[]> {
+  if (!(last in MIGRATIONS)) throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `no migration named ${JSON.stringify(last)}`);
   const plain = db as unknown as Kysely<unknown>;
   try {
-    return engine === 'postgres' ? await migratePostgres(plain) : await migrateSqlite(plain);
+    return engine === 'postgres' ? await migratePostgres(plain, last) : await migrateSqlite(plain, last);
   } catch (err) {
     if (err instanceof CentinelaError) throw err;
     const what = err instanceof MigrationFailed ? `migration ${err.migration} failed` : 'migrations could not run';
@@ -91,7 +100,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, engine: Engine): Promi
 }
 
 /** One connection holds the schema's lock; every pending migration runs in one transaction (DDL is transactional). */
-async function migratePostgres(db: Kysely<unknown>): Promise<string[]> {
+async function migratePostgres(db: Kysely<unknown>, last: string): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     const schema = (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s;
     if (!schema) {
@@ -100,7 +109,7 @@ async function migratePostgres(db: Kysely<unknown>): Promise<string[]> {
     const key = migrationLockKey(schema);
     await sql`select pg_advisory_lock(${key}::bigint)`.execute(conn);
     try {
-      return await conn.transaction().execute((trx) => applyPending(trx, 'postgres', schema));
+      return await conn.transaction().execute((trx) => applyPending(trx, 'postgres', schema, last));
     } finally {
       // A connection that died took the lock with it; the error that killed it is the one to report.
       await sql`select pg_advisory_unlock(${key}::bigint)`.execute(conn).catch(() => undefined);
@@ -112,11 +121,11 @@ async function migratePostgres(db: Kysely<unknown>): Promise<string[]> {
  * SQLite: `begin immediate` takes the database's write lock before reading what was applied, so
  * a second process migrating the same file waits (busy_timeout) and then finds nothing to do.
  */
-async function migrateSqlite(db: Kysely<unknown>): Promise<string[]> {
+async function migrateSqlite(db: Kysely<unknown>, last: string): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const applied = await applyPending(conn, 'sqlite', undefined);
+      const applied = await applyPending(conn, 'sqlite', undefined, last);
       await sql`commit`.execute(conn);
       return applied;
     } catch (err) {
@@ -126,7 +135,7 @@ async function migrateSqlite(db: Kysely<unknown>): Promise<string[]> {
   });
 }
 
-async function applyPending(db: Kysely<unknown>, engine: Engine, schema: string | undefined): Promise<string[]> {
+async function applyPending(db: Kysely<unknown>, engine: Engine, schema: string | undefined, last: string): Promise<string[]> {
   const table = sql.table(schema ? `${schema}.${APPLIED_TABLE}` : APPLIED_TABLE);
   await sql`create table if not exists ${table} (name varchar(255) not null primary key, "timestamp" varchar(255) not null)`.execute(db);
   const applied = new Set((await sql<{ name: string }>`select name from ${table}`.execute(db)).rows.map((r) => r.name));
@@ -145,7 +154,7 @@ async function applyPending(db: Kysely<unknown>, engine: Engine, schema: string 
       `migration ${names[gap]} is missing although later ones were applied: the database's history is not this version's`,
     );
   }
-  const pending = names.filter((name) => !applied.has(name));
+  const pending = names.filter((name) => !applied.has(name) && name <= last);
   for (const name of pending) {
     try {
       await (MIGRATIONS[name] as EngineMigration).up(db, engine);
