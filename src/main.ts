@@ -133,6 +133,7 @@ export async function startCentinela(config: Config, options: StartOptions = {})
     early?.waitingFor('ingest');
     const ingest = await startIngest({
       ...common,
+      supervising: () => health.api.supervising,
       config: {
         ...config.mqtt,
         redisUrl: config.redisUrl,

@@ -159,4 +159,46 @@ describe('two Centinela consumers on one shared subscription of an external brok
     );
     expect([...(await departed())].sort()).toEqual([...ids].sort());
   }, 120_000);
+
+  test("a device that takes over its own session is online afterwards, though the old connection's will and the new `online` went to different nodes", async () => {
+    await requireMosquitto();
+    const group = shareGroup('takeover');
+    cluster = await startCluster({ nodes: [] });
+    const id = `pb-takeover-${group.tag}`;
+    await registerDevice(cluster.db.repos, id);
+    await Promise.all([cluster.start('one', { MQTT_URL: group.urls[0] }), cluster.start('two', { MQTT_URL: group.urls[1] })]);
+    // The device reconnects before the broker noticed its old connection gone (a new cell, a new
+    // address): Mosquitto ends the old one, publishes its will, and the new one says `online` —
+    // milliseconds apart, in that order.
+    const options = {
+      clientId: id,
+      protocolVersion: 4 as const,
+      reconnectPeriod: 0,
+      will: { topic: `v1/devices/${id}/status`, payload: Buffer.from('offline'), qos: 1 as const, retain: false },
+    };
+    const old = await mqtt.connectAsync(MOSQUITTO_URL, options);
+    await old.publishAsync(`v1/devices/${id}/status`, 'online', { qos: 1 });
+    const renewed = await mqtt.connectAsync(MOSQUITTO_URL, options);
+    cleanups.push(async () => {
+      old.end(true);
+      await renewed.endAsync(true);
+    });
+    await renewed.publishAsync(`v1/devices/${id}/status`, 'online', { qos: 1 });
+    const intervals = async () =>
+      (await cluster?.db.store.db
+        .selectFrom('health_intervals')
+        .select(['state', 'ended_at'])
+        .where('device_id', '=', id)
+        .orderBy('started_at')
+        .orderBy('id')
+        .execute()) ?? [];
+    // The will was reported (the old connection did end) and the new connection after it.
+    await within(
+      eventually(async () => (await intervals()).some((r) => r.state === 'disconnected' && r.ended_at !== null), 30_000),
+      35_000,
+      'the departure and the return to be recorded',
+    );
+    const rows = await intervals();
+    expect(rows.filter((r) => r.ended_at === null).map((r) => r.state)).toEqual(['online']);
+  }, 120_000);
 });

@@ -46,10 +46,13 @@ export interface HealthApi {
   tick(): void;
   /** Issue 14 §9: a device's heartbeat interval changed; its `config` downlink is sent (and resent until acknowledged). */
   configChanged(deviceId: string): Promise<void>;
+  /** Whether this node supervises liveness now (the leader on a shared database, or a node alone). */
+  readonly supervising: boolean;
 }
 
 export interface HealthApiDeps {
   timeZone: string;
+  supervising(): boolean;
   thresholds: SuitabilityThresholds;
   repos: Pick<Repositories, 'incidents' | 'healthTelemetry' | 'centreOutages' | 'healthReports' | 'pathReports' | 'protectionGaps'>;
   clock: Clock;
@@ -70,6 +73,9 @@ export function healthApi(d: HealthApiDeps): HealthApi {
   const now = () => d.clock.now();
   return {
     timeZone: d.timeZone,
+    get supervising() {
+      return d.supervising();
+    },
     flush: d.flush,
     tick: d.tick,
     configChanged: (deviceId) => d.configDownlinks.intervalChanged(deviceId),

@@ -168,6 +168,7 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
     name: 'health',
     api: healthApi({
       timeZone,
+      supervising: () => supervision.active,
       thresholds,
       repos,
       clock,

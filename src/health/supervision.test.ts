@@ -128,6 +128,29 @@ describe('supervision on a manual clock', () => {
     for (const off of offs) off();
   });
 
+  it('a heartbeat received before the last will but relayed after it does not show the vanished device online', async () => {
+    const clock = new ManualClock(T0);
+    const db = await memoryDatabase(clock);
+    store = db.store;
+    await addButton(db.repos, clock, 'btn-1');
+    const run = await startSupervision(db.repos, clock);
+    const offs = run.supervision.listen(run.events);
+    run.events.emit('device.connected', { deviceId: 'btn-1', at: T0 });
+    await run.writes();
+    expect(run.state('btn-1')).toBe('online');
+    // Node B relays the will (received at T0 + 2 s) before node A relays a heartbeat received at T0 + 1 s.
+    run.events.emit('device.disconnected', { deviceId: 'btn-1', at: T0 + 2 * S, lastWill: true });
+    const heartbeat = { ts: T0 + S, seq: 1, battery: 90, signal: { network: 'lte' as const } };
+    run.events.emit('heartbeat.received', { deviceId: 'btn-1', at: T0 + S, receivedAt: T0 + S, clockSuspect: false, heartbeat });
+    await run.writes();
+    expect(run.state('btn-1')).toBe('disconnected');
+    // A heartbeat received after the will is the device back.
+    run.events.emit('heartbeat.received', { deviceId: 'btn-1', at: T0 + 3 * S, receivedAt: T0 + 3 * S, clockSuspect: false, heartbeat });
+    await run.writes();
+    expect(run.state('btn-1')).toBe('online');
+    for (const off of offs) off();
+  });
+
   it('two devices registered after the start and heard at once are both online, with no failed write', async () => {
     const clock = new ManualClock(T0);
     const db = await memoryDatabase(clock);

@@ -78,17 +78,25 @@ export class Supervision {
   }
 
   /**
-   * A device's connection and its last will can be handled by different nodes and reach this one
-   * out of order (the relay keeps each node's order, not the cluster's): a will that arrives before
-   * the news of the connection it ends would be ignored (the device not yet online), and the late
-   * news would then show a vanished device online until its silence is noticed. Each will is
-   * remembered until a connection newer than it arrives; an older one is applied, then the will.
+   * A device's connection (or any message from it) and its last will can be handled by different
+   * nodes and reach this one out of order (the relay keeps each node's order, not the cluster's):
+   * a will that arrives before the news it follows would be ignored (the device not yet online),
+   * and that late news would then show a vanished device online until its silence is noticed.
+   * Each will is remembered until news received after it arrives; older news is applied, then
+   * the will again. Receive times are stamped on arrival, before any lookup
+   * (src/ingest/external/consumer.ts), so they order what the broker delivered as well as the
+   * nodes' clocks and event loops allow: to within milliseconds.
    */
   private readonly willAt = new Map<string, number>();
 
-  private connected(deviceId: string, at: number): void {
+  /**
+   * Proof of life received at `at`: applied before a will received later, after one received
+   * earlier or in the same millisecond (a takeover's will and new `online` come that close, in
+   * that order, and one node hears both).
+   */
+  private heard(deviceId: string, at: number): void {
     const will = this.willAt.get(deviceId);
-    if (will !== undefined && will >= at) {
+    if (will !== undefined && will > at) {
       this.seen(deviceId, { type: 'last_will' });
       return;
     }
@@ -141,8 +149,8 @@ export class Supervision {
   listen(events: EventBus): (() => void)[] {
     const everyNode = { origin: 'any' as const };
     return [
-      events.on('heartbeat.received', (e) => this.seen(e.deviceId), everyNode),
-      events.on('device.connected', (e) => this.connected(e.deviceId, e.at), everyNode),
+      events.on('heartbeat.received', (e) => this.heard(e.deviceId, e.receivedAt), everyNode),
+      events.on('device.connected', (e) => this.heard(e.deviceId, e.at), everyNode),
       // A goodbye (clean disconnect) is not silence; only the broker's last will starts the grace.
       events.on(
         'device.disconnected',
@@ -151,8 +159,8 @@ export class Supervision {
         },
         everyNode,
       ),
-      events.on('device.event.received', (e) => this.seen(e.deviceId), everyNode),
-      events.on('alarm.raised', (e) => this.seen(e.deviceId), everyNode),
+      events.on('device.event.received', (e) => this.heard(e.deviceId, e.receivedAt), everyNode),
+      events.on('alarm.raised', (e) => this.heard(e.deviceId, e.receivedAt), everyNode),
       events.on('device.registered', (e) => {
         this.deps.writes.enqueue('lookup', async () => {
           await this.known(e.deviceId);

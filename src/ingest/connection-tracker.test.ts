@@ -27,4 +27,24 @@ describe('connection changes', () => {
     vi.advanceTimersByTime(100);
     expect(seen).toEqual(['+a', '+b', '-a (will)', '+a']);
   });
+
+  it('forget a device another node saw leave, so its next connection is news here, unless this node heard of a newer one', () => {
+    vi.useFakeTimers();
+    const bus = new EventBus(createLogger({ level: 'silent' }));
+    const seen: string[] = [];
+    bus.on('device.connected', (e) => {
+      seen.push(`+${e.deviceId}@${e.at}`);
+    });
+    const tracker = new ConnectionTracker(bus, 100);
+    tracker.connected('a', 10);
+    tracker.connected('b', 30);
+    // Another node handled both wills, received at 20.
+    tracker.forget('a', 20);
+    tracker.forget('b', 20);
+    tracker.connected('a', 40);
+    tracker.connected('b', 50);
+    vi.advanceTimersByTime(100);
+    expect(seen).toEqual(['+a@10', '+b@30', '+a@40']);
+    expect(tracker.isOnline('b')).toBe(true);
+  });
 });

@@ -19,7 +19,8 @@ type Change =
  * or a grace period of a minute: 100 ms later changes neither.
  */
 export class ConnectionTracker {
-  private readonly online = new Set<string>();
+  /** Each device this node counts as connected, with when its connection was news. */
+  private readonly online = new Map<string, number>();
   private waiting: Change[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -30,7 +31,7 @@ export class ConnectionTracker {
 
   connected(deviceId: string, at: number): void {
     if (this.online.has(deviceId)) return;
-    this.online.add(deviceId);
+    this.online.set(deviceId, at);
     this.queue({ name: 'device.connected', payload: { deviceId, at } });
   }
 
@@ -47,6 +48,16 @@ export class ConnectionTracker {
   left(deviceId: string, at: number): void {
     this.online.delete(deviceId);
     this.queue({ name: 'device.disconnected', payload: { deviceId, at, lastWill: true } });
+  }
+
+  /**
+   * Another node reported the device's departure (an external broker's share group handed it the
+   * will): unless this node has heard of a connection since, the device is no longer connected
+   * here either, so its next `online` is news again — not swallowed as a repeat.
+   */
+  forget(deviceId: string, at: number): void {
+    const since = this.online.get(deviceId);
+    if (since !== undefined && since <= at) this.online.delete(deviceId);
   }
 
   isOnline(deviceId: string): boolean {

@@ -61,6 +61,11 @@ export interface IngestDeps {
   store: Store;
   repos: Repositories;
   events: EventBus;
+  /**
+   * Whether this node supervises liveness (health decides). With an external broker's share
+   * group, only that node acts on devices' `status`, which it hears in the broker's order.
+   */
+  supervising?: () => boolean;
 }
 
 const NO_GATEWAYS: GatewaysConfig = {
@@ -174,7 +179,12 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     );
   if (!deps.config.externalUrl) reportListenBacklog(logger, readSomaxconn());
   const transport = deps.config.externalUrl
-    ? await (await import('./external/consumer.ts')).startExternalConsumer(deps.config.externalUrl, ctx, logger)
+    ? await (await import('./external/consumer.ts')).startExternalConsumer(
+        deps.config.externalUrl,
+        ctx,
+        logger,
+        deps.supervising ?? (() => true),
+      )
     : await startEmbeddedBroker(deps.config, {
         ctx,
         auth: new Authenticator(deps.repos, gateways, deps.clock, upgrades, ctx.alarmStore.timeoutMs),

@@ -6,10 +6,13 @@ import type { IngestContext } from '../context.ts';
 import { handleUplink } from '../pipeline.ts';
 import { parseDeviceTopic, UPLINK_KINDS, type UplinkKind } from '../topics.ts';
 import { KnownDevices } from './known-devices.ts';
+import { listenToStatus, type StatusListener } from './status-listener.ts';
 
 /** Nodes of one Centinela share the uplink stream (MQTT 5 shared subscription); `?shareGroup=` overrides. */
 export const SHARE_GROUP = 'centinela';
 const UPLINKS = 'v1/devices/+/+';
+/** What the share group hands out; statuses go to every node (src/ingest/external/status-listener.ts). */
+const SHARED_KINDS = UPLINK_KINDS.filter((kind) => kind !== 'status');
 
 export interface ExternalConsumer {
   publish(topic: string, payload: Buffer, retain: boolean): Promise<void>;
@@ -35,7 +38,12 @@ function connectOptions(url: string): { url: string; clientId: string; shareGrou
  * each QoS 1 message is acknowledged to the broker only after it is handled, and an alarm only
  * after it is durably stored (P1), so a crash leaves it in our persistent session to redeliver.
  */
-export async function startExternalConsumer(url: string, ctx: IngestContext, logger: Logger): Promise<ExternalConsumer> {
+export async function startExternalConsumer(
+  url: string,
+  ctx: IngestContext,
+  logger: Logger,
+  supervising: () => boolean,
+): Promise<ExternalConsumer> {
   const known = new KnownDevices(ctx.repos);
   const { url: brokerUrl, clientId, shareGroup } = connectOptions(url);
   let client: MqttClient | undefined;
@@ -46,18 +54,12 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
     const parsed = parseDeviceTopic(topic);
     // Our own downlinks match the subscription too; anything off-contract is not ours to judge.
     if (!parsed || !(UPLINK_KINDS as readonly string[]).includes(parsed.kind)) return;
+    // In a share group, statuses come through the status listener, in the broker's order.
+    if (shared && parsed.kind === 'status') return;
+    const receivedAt = ctx.clock.now();
     if (!(await known.has(parsed.deviceId))) {
       ctx.metrics.rejected.inc({ kind: parsed.kind, reason: 'unknown_device' });
       logger.warn({ deviceId: parsed.deviceId, kind: parsed.kind }, 'message from an unregistered device ignored');
-      return;
-    }
-    const receivedAt = ctx.clock.now();
-    // The contract publishes `offline` only as a last will. The share group hands messages out
-    // in turn, so the node that gets a device's will is seldom the one that got its `online`,
-    // and it is the only node that can report the departure: it does, whatever it saw before.
-    if (shared && parsed.kind === 'status' && payload.toString('utf8').trim() === 'offline') {
-      ctx.metrics.messages.inc({ kind: 'status' });
-      ctx.connections.left(parsed.deviceId, receivedAt);
       return;
     }
     const u = { deviceId: parsed.deviceId, kind: parsed.kind as UplinkKind, payload, receivedAt, fromWill: true };
@@ -98,9 +100,18 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
   });
 
   shared = connack.properties?.sharedSubscriptionAvailable !== false;
-  const filter = shared ? `$share/${shareGroup}/${UPLINKS}` : UPLINKS;
-  await client.subscribeAsync(filter, { qos: 1 });
-  logger.info({ clientId, filter, sessionPresent: connack.sessionPresent }, 'consuming from the external MQTT broker');
+  const forgetDeparted = shared
+    ? ctx.events.on('device.disconnected', (e) => void (e.lastWill && ctx.connections.forget(e.deviceId, e.at)), { origin: 'remote' })
+    : () => {};
+  let statuses: StatusListener | undefined;
+  if (shared) {
+    // Sessions kept by an earlier version hold the one filter that took statuses too.
+    if (connack.sessionPresent) await client.unsubscribeAsync(`$share/${shareGroup}/${UPLINKS}`);
+    statuses = await listenToStatus({ url: brokerUrl, clientId: `${clientId}-status`, ctx, known, logger, supervising });
+  }
+  const filters = shared ? SHARED_KINDS.map((kind) => `$share/${shareGroup}/v1/devices/+/${kind}`) : [UPLINKS];
+  await client.subscribeAsync(filters, { qos: 1 });
+  logger.info({ clientId, filters, sessionPresent: connack.sessionPresent }, 'consuming from the external MQTT broker');
 
   return {
     publish: async (topic, payload, retain) => {
@@ -108,6 +119,8 @@ export async function startExternalConsumer(url: string, ctx: IngestContext, log
     },
     isConnected: () => client?.connected ?? false,
     stop: async () => {
+      forgetDeparted();
+      await statuses?.stop();
       await client?.endAsync();
       client = undefined;
     },
