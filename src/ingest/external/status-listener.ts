@@ -37,7 +37,7 @@ export async function listenToStatus(opts: {
 
   const handle = async (topic: string, payload: Buffer, receivedAt: number): Promise<void> => {
     const parsed = parseDeviceTopic(topic);
-    if (!parsed || parsed.kind !== 'status' || !opts.supervising()) return;
+    if (parsed?.kind !== 'status' || !opts.supervising()) return;
     if (!(await known.has(parsed.deviceId))) {
       ctx.metrics.rejected.inc({ kind: 'status', reason: 'unknown_device' });
       return;
