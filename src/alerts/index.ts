@@ -1,6 +1,6 @@
 import { isDuressKind } from '../domain/duress.ts';
 import type { EventBus } from '../events/index.ts';
-import type { Clock, Logger, Metrics, Part } from '../platform/index.ts';
+import { type Clock, InFlight, type Logger, type Metrics, type Part } from '../platform/index.ts';
 import type { Actor, Repositories } from '../store/index.ts';
 import { ActionPlans } from './action-plans/action-plans.ts';
 import { loadPlans } from './action-plans/load-plans.ts';
@@ -154,28 +154,35 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     deps.storeFailed,
   );
 
+  const inFlight = new InFlight();
   const off = [
     ...hub.relay(deps.events),
-    deps.events.on('alarm.raised', async (e) => {
-      if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
-      else {
-        try {
-          await openAlarm(ctx, e.alarmId);
-        } finally {
-          // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled),
-          // after the opening — one transaction after the other on the same alarm, never racing —
-          // and even if the opening failed (P2).
-          if (isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
+    deps.events.on(
+      'alarm.raised',
+      inFlight.track(async (e) => {
+        if (e.joined) await notePress(ctx, e.alarmId, e.pressCount, e.receivedAt);
+        else {
+          try {
+            await openAlarm(ctx, e.alarmId);
+          } finally {
+            // Issue 18: a duress code from the device escalates silently (its ack reads as cancelled),
+            // after the opening — one transaction after the other on the same alarm, never racing —
+            // and even if the opening failed (P2).
+            if (isDuressKind(e.kind)) await escalateDuress(ctx, e.alarmId, 'device', 'device');
+          }
+          // Shown to operators beside the receive time that replaced it (issue 13); after the paging starts.
+          if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
         }
-        // Shown to operators beside the receive time that replaced it (issue 13); after the paging starts.
-        if (e.deviceTime !== undefined) await deps.repos.alarms.noteDeviceTime(e.alarmId, e.deviceTime, e.receivedAt);
-      }
-    }),
+      }),
+    ),
     // The seizure rule's signals (tamper, power loss, confirmed silence, a satellite phone's missed check-in).
     ...wireSeizureSignals(ctx, deps.events),
-    deps.events.on('device.silent', async (e) => {
-      await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
-    }),
+    deps.events.on(
+      'device.silent',
+      inFlight.track(async (e) => {
+        await openOfflineTask(ctx, e.deviceId, e.beneficiaryId, e.at);
+      }),
+    ),
     deps.events.on('device.recovered', (e) => closeOfflineTask(ctx, e.deviceId)),
     deps.events.on('device.event.received', async (e) => {
       if (e.kind === 'sos_cancelled') await noteDeviceCancellation(ctx, e.deviceId, e.receivedAt, e.detail ?? null);
@@ -221,6 +228,8 @@ export async function startAlerts(deps: AlertsDeps): Promise<Part<AlertsApi>> {
     readiness: { escalation: () => pump !== undefined },
     stop: async () => {
       for (const f of off) f();
+      // An alarm announced before the stop has its escalation started before the store closes.
+      await inFlight.settled();
       providers.off();
       await pump?.stop();
       await sender.idle();
