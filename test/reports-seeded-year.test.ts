@@ -146,12 +146,27 @@ function tryEveryCombination(histories: DeviceHistory[], from: number, end: numb
   const findings: string[] = [];
   let withheldSeen = 0;
   let combinations = 0;
+  // Each report and each row's vector is asked for by many grouping pairs: built once.
+  const reports = new Map<string, Report<ReliabilityRow>>();
+  const reportOf = (from: number, to: number, groupBy: GroupBy) => {
+    const key = `${from}/${to}/${groupBy}`;
+    let r = reports.get(key);
+    if (!r) reports.set(key, (r = report(histories, from, to, groupBy, [], true)));
+    return r;
+  };
   // Adjacent periods of whole months: [a, b) and [b, c), each 1 or 2 months, and their union.
   for (let a = 0; a < yearMonths.length; a++)
     for (let b = a + 1; b <= Math.min(a + maxMonths, yearMonths.length); b++)
       for (let c = b + 1; c <= Math.min(b + maxMonths, yearMonths.length); c++) {
         const span = yearMonths.slice(a, c);
         const index = unitsOf(histories, span);
+        const vectors = new Map<string, Float64Array>();
+        const vectorOf = (months: typeof span, groupBy: GroupBy | 'total', group: string) => {
+          const key = `${months[0]?.from}/${months.length}/${groupBy}/${group}`;
+          let v = vectors.get(key);
+          if (!v) vectors.set(key, (v = rowVector(index, histories, months, groupBy, group)));
+          return v;
+        };
         const periods = [
           [a, b],
           [b, c],
@@ -166,12 +181,12 @@ function tryEveryCombination(histories: DeviceHistory[], from: number, end: numb
               const from = months[0]?.from ?? 0;
               const to = months.at(-1)?.to ?? 0;
               for (const groupBy of new Set([GROUPINGS[g1] as GroupBy, GROUPINGS[g2] as GroupBy])) {
-                const r: Report<ReliabilityRow> = report(histories, from, to, groupBy, [], true);
-                const totalV = rowVector(index, histories, months, 'total', 'total');
+                const r = reportOf(from, to, groupBy);
+                const totalV = vectorOf(months, 'total', 'total');
                 if (r.total.suppressed) withheld.push({ what: `total ${groupBy} ${from}`, v: totalV });
                 else shown.push(totalV);
                 for (const row of r.rows) {
-                  const v = rowVector(index, histories, months, groupBy, row.group);
+                  const v = vectorOf(months, groupBy, row.group);
                   if (row.suppressed)
                     withheld.push({ what: `${groupBy}=${row.group} ${new Date(from).toISOString()}–${new Date(to).toISOString()}`, v });
                   else shown.push(v);
