@@ -150,8 +150,10 @@ function tryEveryCombination(histories: DeviceHistory[], from: number, end: numb
   const reports = new Map<string, Report<ReliabilityRow>>();
   const reportOf = (from: number, to: number, groupBy: GroupBy) => {
     const key = `${from}/${to}/${groupBy}`;
-    let r = reports.get(key);
-    if (!r) reports.set(key, (r = report(histories, from, to, groupBy, [], true)));
+    const known = reports.get(key);
+    if (known) return known;
+    const r = report(histories, from, to, groupBy, [], true);
+    reports.set(key, r);
     return r;
   };
   // Adjacent periods of whole months: [a, b) and [b, c), each 1 or 2 months, and their union.
@@ -163,8 +165,10 @@ function tryEveryCombination(histories: DeviceHistory[], from: number, end: numb
         const vectors = new Map<string, Float64Array>();
         const vectorOf = (months: typeof span, groupBy: GroupBy | 'total', group: string) => {
           const key = `${months[0]?.from}/${months.length}/${groupBy}/${group}`;
-          let v = vectors.get(key);
-          if (!v) vectors.set(key, (v = rowVector(index, histories, months, groupBy, group)));
+          const known = vectors.get(key);
+          if (known) return known;
+          const v = rowVector(index, histories, months, groupBy, group);
+          vectors.set(key, v);
           return v;
         };
         const periods = [
