@@ -91,6 +91,35 @@ const toNotification = (r: NotificationTable): Notification => ({
   sendingSince: r.sending_since,
 });
 
+export function notificationRow(id: string, n: NewNotification, now: number): NotificationTable {
+  return {
+    id,
+    alarm_id: n.alarmId,
+    step_id: n.stepId,
+    target: n.target,
+    recipient_type: n.recipientType,
+    recipient_id: n.recipientId,
+    address: n.address,
+    channel: n.channel,
+    language: n.language,
+    template: n.template,
+    body: n.body,
+    until_ack: n.untilAck ? 1 : 0,
+    status: 'queued',
+    attempts: 0,
+    provider_id: null,
+    next_attempt_at: now,
+    lease_until: null,
+    last_error: null,
+    reached_at: null,
+    created_at: now,
+    updated_at: now,
+    in_doubt: 0,
+    sending_since: null,
+    fallback_of: n.fallbackOf ?? null,
+  };
+}
+
 /**
  * The notification outbox: a message is queued in the transaction that decides it, and the
  * sender delivers it later. Rows are claimed with a conditional UPDATE and a lease, so a node
@@ -103,32 +132,7 @@ export class NotificationOutbox {
     const id = newId('ntf');
     await tx
       .insertInto('notifications')
-      .values({
-        id,
-        alarm_id: n.alarmId,
-        step_id: n.stepId,
-        target: n.target,
-        recipient_type: n.recipientType,
-        recipient_id: n.recipientId,
-        address: n.address,
-        channel: n.channel,
-        language: n.language,
-        template: n.template,
-        body: n.body,
-        until_ack: n.untilAck ? 1 : 0,
-        status: 'queued',
-        attempts: 0,
-        provider_id: null,
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        reached_at: null,
-        created_at: now,
-        updated_at: now,
-        in_doubt: 0,
-        sending_since: null,
-        fallback_of: n.fallbackOf ?? null,
-      })
+      .values(notificationRow(id, n, now))
       .execute();
     return id;
   }
