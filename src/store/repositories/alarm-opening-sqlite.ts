@@ -7,8 +7,8 @@ import type { NewPlanStep } from './action-plans.ts';
 import { planStepRow } from './action-plans.ts';
 import { type Alarm, type AlarmForMessages, type NewTimelineEntry, timelineRow, toAlarm } from './alarms.ts';
 import { type AuditEntry, linkedAuditRow } from './audit.ts';
-import { type EscalationStep, firingChange, type StepDoneReason, stepRows, toStep } from './escalation-steps.ts';
-import { type NewNotification, notificationRow } from './notifications.ts';
+import { type EscalationStep, firingChange, type StepDoneReason, stepOf, stepRows } from './escalation-steps.ts';
+import { type NewNotification, notificationRow } from './notification-rows.ts';
 import { SqliteRegistryCache } from './registry-cache-sqlite.ts';
 
 /** `insert into table (a, b) values (@a, @b)` for the columns of a row builder's rows. */
@@ -86,7 +86,8 @@ export class SqliteAlarmOpening {
   schedule(alarmId: string, steps: { index: number; step: PolicyStep; dueAt: number }[], resolvedAt: number | null): EscalationStep[] {
     const rows = stepRows(alarmId, steps, resolvedAt);
     for (const row of rows) this.q.step.run(row);
-    return rows.map(toStep);
+    // The policy's steps were checked when it was loaded: not parsed back from the text just written.
+    return rows.map((row, i) => stepOf(row, (steps[i] as { step: PolicyStep }).step));
   }
 
   recordFiring(step: EscalationStep, now: number, nextDueAt: number | null): void {

@@ -22,17 +22,21 @@ export interface EscalationStep {
 
 export type StepDoneReason = 'fired' | 'resolved' | 'acknowledged' | 'alarm missing';
 
-export const toStep = (r: AlarmStepTable): EscalationStep => ({
+/** A step row with its policy step already read (and checked). */
+export const stepOf = (r: AlarmStepTable, step: PolicyStep): EscalationStep => ({
   id: r.id,
   alarmId: r.alarm_id,
   index: r.step_index,
-  step: checkedJson('alarm_steps', r.id, 'step', policyStepSchema, r.step) as PolicyStep,
+  step,
   dueAt: r.due_at,
   firedCount: r.fired_count,
   lastFiredAt: r.last_fired_at,
   doneAt: r.done_at,
   doneReason: r.done_reason,
 });
+
+export const toStep = (r: AlarmStepTable): EscalationStep =>
+  stepOf(r, checkedJson('alarm_steps', r.id, 'step', policyStepSchema, r.step) as PolicyStep);
 
 /** An alarm's step rows as both engines' writers insert them; a step of an alarm already resolved is written as done. */
 export function stepRows(alarmId: string, steps: { index: number; step: PolicyStep; dueAt: number }[], resolvedAt: number | null) {
