@@ -235,6 +235,20 @@ function countStatements(): Map<string, { n: number; ms: number }> {
     }
     return stmt as unknown as SQLite.Statement;
   };
+  // Transactions of better-sqlite3 (the prepared paths) begin and commit without `prepare`: counted here.
+  const txProto = SQLite.prototype as unknown as { transaction(this: SQLite.Database, fn: (...a: unknown[]) => unknown): unknown };
+  const transaction = txProto.transaction;
+  txProto.transaction = function (fn: (...a: unknown[]) => unknown) {
+    const wrapped = transaction.call(this, fn) as (...a: unknown[]) => unknown;
+    return (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return wrapped(...args);
+      } finally {
+        note('(better-sqlite3 transaction: begin … commit, statements inside counted apart)', t);
+      }
+    };
+  };
   return counts;
 }
 

@@ -139,6 +139,13 @@ describe('a first step that cannot fire (P1)', () => {
       const staffPhones = vi.spyOn(u.repos.recipients, 'staffPhones');
       // Fails when the alarm opens, in the loop's batch, and in its one-by-one retry.
       for (let i = 0; i < 3; i += 1) staffPhones.mockRejectedValueOnce(new Error('connection reset'));
+      // On SQLite the opening reads them from memory first (src/alerts/escalation/open-alarm-sqlite.ts):
+      // it fails there too, and the opening falls back to the path above.
+      const registry = u.repos.sqliteAlarmOpening()?.registry;
+      if (registry)
+        vi.spyOn(registry, 'staffPhones').mockImplementationOnce(() => {
+          throw new Error('connection reset');
+        });
       const alarmId = await u.raise(await u.device());
       expect((await u.repos.alarms.require(alarmId)).policy?.name).toBe('at-once');
       await runDueSteps(u.ctx);

@@ -1,4 +1,4 @@
-import type { PlanView } from '../domain/action-plan.ts';
+import type { ActionPlan, PlanView } from '../domain/action-plan.ts';
 import type { Policy } from '../domain/escalation.ts';
 import type { EventBus } from '../events/index.ts';
 import type { Clock, Logger } from '../platform/index.ts';
@@ -31,6 +31,8 @@ export interface AlertsContext {
   storeFailed?: (err: unknown) => boolean;
   /** Issue 18 (src/alerts/action-plans/): the resolution gate, and the plan an alarm's detail and evidence carry. */
   actionPlans?: {
+    /** The plans in force, by alarm kind. */
+    readonly plans: ActionPlan[];
     /** Copies the plan onto the alarm in `tx` unless it has one (`alarm`: already read in `tx`). */
     ensure(alarmId: string, tx: Tx, alarm?: Alarm): Promise<void>;
     assertClosed(tx: Tx, alarm: Alarm, by: { id: string; via: string }): Promise<void>;

@@ -1,7 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { deviceAckState } from '../../domain/duress.ts';
 import { initialSchedule, type Policy, type PolicyStep, policyFor } from '../../domain/escalation.ts';
+import type { Alarm } from '../../store/index.ts';
 import { type AlertsContext, ENGINE_ACTOR } from '../context.ts';
-import { fireStep } from './step-runner.ts';
+import { openOnSqlite } from './open-alarm-sqlite.ts';
+import { fireStep, publishNotes } from './step-runner.ts';
 
 /**
  * Copies the policy in force onto a freshly raised alarm and schedules its steps: editing a
@@ -9,6 +12,8 @@ import { fireStep } from './step-runner.ts';
  * this idempotent: the event and the start-up sweep may both try, one wins.
  */
 export async function openAlarm(ctx: AlertsContext, alarmId: string): Promise<boolean> {
+  const onSqlite = await openPrepared(ctx, alarmId);
+  if (onSqlite !== undefined) return onSqlite;
   try {
     return await open(ctx, alarmId, true);
   } catch (err) {
@@ -47,6 +52,44 @@ async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): P
     return alarm;
   });
   if (!opened) return false;
+  announceOpened(ctx, alarmId, opened, now);
+  return true;
+}
+
+/**
+ * SQLite: the opening as one prepared, synchronous transaction (open-alarm-sqlite.ts). A
+ * transaction of the query builder open on the connection is waited out for a few turns of the
+ * event loop, then the opening takes the portable path in line like everyone else; so does one
+ * whose prepared transaction failed (it wrote nothing), which also sets aside a failing step.
+ * Undefined: take the portable path.
+ */
+async function openPrepared(ctx: AlertsContext, alarmId: string): Promise<boolean | undefined> {
+  const store = ctx.repos.sqliteAlarmOpening();
+  if (!store) return undefined;
+  for (let turn = 0; turn < 50; turn++) {
+    const now = ctx.clock.now();
+    let done: ReturnType<typeof openOnSqlite>;
+    try {
+      done = openOnSqlite(ctx, store, alarmId, now);
+    } catch (err) {
+      ctx.logger.error({ err, alarmId }, 'the prepared opening of an alarm failed; opening it through the query builder');
+      return undefined;
+    }
+    if (done === null) return false;
+    if (done) {
+      for (const f of done.fired) {
+        ctx.metrics.steps.inc({ target: f.target });
+        publishNotes(ctx, alarmId, f.pages);
+      }
+      announceOpened(ctx, alarmId, done.alarm, now);
+      return true;
+    }
+    await nextTurn();
+  }
+  return undefined;
+}
+
+function announceOpened(ctx: AlertsContext, alarmId: string, opened: Alarm, now: number): void {
   ctx.hub.publish({ event: 'alarm.opened', data: { alarmId, deviceId: opened.deviceId, kind: opened.kind, at: now }, personal: true });
   // Device feedback: the press was received and is being handled (issue 4 §7); a duress
   // alarm reads as cancelled to whoever holds the device (issue 18, src/domain/duress.ts).
@@ -59,7 +102,6 @@ async function open(ctx: AlertsContext, alarmId: string, fireDueNow: boolean): P
     });
   }
   ctx.kick();
-  return true;
 }
 
 /** P1: at start, alarms raised just before a crash (no policy yet) get their escalation. */

@@ -259,28 +259,27 @@ async function attempt(ctx: AlertsContext, notifiers: Notifiers, n: Notification
   const { lookedUp, ...r } = await deliver(notifier, n, number, ctx, s, calling);
   const now = ctx.clock.now();
   ctx.metrics.attempts.inc({ channel: n.channel, status: r.status });
-  await alarms.transaction(async (tx) => {
-    await outbox.recordAttempt(tx, n, { attempt: number, at: now, ...r });
-    const { status, httpStatus, providerId, error } = r;
-    await alarms.appendTimeline(
-      {
-        alarmId: n.alarmId,
-        at: now,
-        kind: 'notification_attempt',
-        actor: ENGINE_ACTOR,
-        detail: {
-          notificationId: n.id,
-          channel: n.channel,
-          attempt: number,
-          status,
-          httpStatus,
-          providerId,
-          error,
-          ...(lookedUp ? { foundAtProvider: true } : {}),
-        },
+  const { status, httpStatus, providerId, error } = r;
+  // The attempt and its timeline entry commit together (on SQLite with the attempts that ended in the same turn).
+  await outbox.recordAttemptNoted({
+    n,
+    a: { attempt: number, at: now, ...r },
+    entry: {
+      alarmId: n.alarmId,
+      at: now,
+      kind: 'notification_attempt',
+      actor: ENGINE_ACTOR,
+      detail: {
+        notificationId: n.id,
+        channel: n.channel,
+        attempt: number,
+        status,
+        httpStatus,
+        providerId,
+        error,
+        ...(lookedUp ? { foundAtProvider: true } : {}),
       },
-      tx,
-    );
+    },
   });
   if (r.status === 'failed')
     ctx.logger.warn({ notificationId: n.id, alarmId: n.alarmId, channel: n.channel, httpStatus: r.httpStatus }, 'notification failed');

@@ -4,7 +4,7 @@ import { type AlarmPlanStep, PLAN_STEP_STATUSES, PLAN_STEP_TYPES, type PlanStep,
 import { newId } from '../ids.ts';
 import { checked, checkedJson, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
-import type { AlarmPlanStepTable } from '../schema-plans.ts';
+import type { AlarmPlanStepTable, CasePlanStepTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';
 
 type Db = Kysely<Database> | Tx;
@@ -25,6 +25,15 @@ const toStep = (r: AlarmPlanStepTable): AlarmPlanStep => ({
   at: r.marked_at,
 });
 
+export const toCaseStep = (r: CasePlanStepTable): CasePlanStep => ({
+  id: r.id,
+  beneficiaryId: r.beneficiary_id,
+  step: checkedJson('case_plan_steps', r.id, 'step', planStepSchema, r.step) as PlanStep,
+  kinds: checkedJson('case_plan_steps', r.id, 'kinds', keys, r.kinds),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
 /** A step a case adds to its person's plans; `kinds` null means every alarm kind. */
 export interface CasePlanStep {
   id: string;
@@ -36,6 +45,25 @@ export interface CasePlanStep {
 }
 
 export type NewPlanStep = Pick<AlarmPlanStep, 'key' | 'index' | 'type' | 'title' | 'after' | 'source'>;
+
+/** A plan step copied onto an alarm, as both engines' writers insert it. */
+export function planStepRow(alarmId: string, s: NewPlanStep): AlarmPlanStepTable {
+  return {
+    id: newId('pst'),
+    alarm_id: alarmId,
+    step_key: s.key,
+    step_index: s.index,
+    type: s.type,
+    title: s.title,
+    after: JSON.stringify(s.after),
+    source: s.source,
+    status: 'open',
+    outcome: null,
+    reason: null,
+    marked_by: null,
+    marked_at: null,
+  };
+}
 
 /** Action plans copied onto alarms and worked step by step (issue 18), and the cases' additions. */
 export class ActionPlanRepository {
@@ -55,23 +83,7 @@ export class ActionPlanRepository {
     if (steps.length === 0) return true;
     await tx
       .insertInto('alarm_plan_steps')
-      .values(
-        steps.map((s) => ({
-          id: newId('pst'),
-          alarm_id: alarmId,
-          step_key: s.key,
-          step_index: s.index,
-          type: s.type,
-          title: s.title,
-          after: JSON.stringify(s.after),
-          source: s.source,
-          status: 'open',
-          outcome: null,
-          reason: null,
-          marked_by: null,
-          marked_at: null,
-        })),
-      )
+      .values(steps.map((s) => planStepRow(alarmId, s)))
       .execute();
     return true;
   }
@@ -115,14 +127,7 @@ export class ActionPlanRepository {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      beneficiaryId: r.beneficiary_id,
-      step: checkedJson('case_plan_steps', r.id, 'step', planStepSchema, r.step) as PlanStep,
-      kinds: checkedJson('case_plan_steps', r.id, 'kinds', keys, r.kinds),
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toCaseStep);
   }
 
   async addCaseStep(beneficiaryId: string, step: PlanStep, kinds: string[] | null, by: string, now: number): Promise<CasePlanStep> {

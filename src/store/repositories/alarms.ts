@@ -7,7 +7,7 @@ import { type Aggressor, aggressorSchema } from '../../domain/registry.ts';
 import { type Location, locationSchema } from '../../domain/wire.ts';
 import { alarmRow } from '../alarm-row.ts';
 import { type Checked, checked, checkedJson, checkedOneOf, mapEach } from '../row-check.ts';
-import type { AlarmTable, Database } from '../schema.ts';
+import type { AlarmTable, BeneficiaryTable, Database } from '../schema.ts';
 
 /** A transaction a part passes back to repositories, so several writes commit together. */
 export type Tx = Transaction<Database>;
@@ -105,7 +105,7 @@ const T = 'alarms';
 const detailSchema = z.record(z.string(), z.unknown());
 const aggressorsSchema = z.array(aggressorSchema);
 
-function toAlarm(r: AlarmTable): Alarm {
+export function toAlarm(r: AlarmTable): Alarm {
   // An unreadable location is shown as unknown rather than holding up the alarm (P1).
   const loc = locationSchema.safeParse(safeJson(r.loc));
   return {
@@ -135,6 +135,32 @@ function toAlarm(r: AlarmTable): Alarm {
     resolvedBy: r.resolved_by,
     outcome: r.outcome === null ? null : checkedOneOf(T, r.id, 'outcome', ALARM_OUTCOMES, r.outcome),
     resolutionNote: r.resolution_note,
+  };
+}
+
+/** The beneficiaries columns `subjectOf` reads. */
+export type SubjectRow = Pick<BeneficiaryTable, 'alias' | 'state_code' | 'municipality' | 'presumed_aggressors'>;
+
+export function subjectOf(ben: SubjectRow): AlarmSubject {
+  // A corrupt aggressor list must not stop the console and contacts from being paged: it is
+  // reported as unreadable, and only the choice of a responder is refused.
+  const aggressors = aggressorsSchema.safeParse(safeJson(ben.presumed_aggressors ?? '[]'));
+  return {
+    alias: ben.alias,
+    stateCode: ben.state_code,
+    municipality: ben.municipality,
+    aggressors: aggressors.success ? aggressors.data : ('unreadable' as const),
+  };
+}
+
+/** The row of a timeline entry, as both engines' writers insert it. */
+export function timelineRow(entry: NewTimelineEntry) {
+  return {
+    alarm_id: entry.alarmId,
+    at: entry.at,
+    kind: entry.kind,
+    actor: entry.actor,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
   };
 }
 
@@ -209,16 +235,7 @@ export class AlarmRepository {
           .executeTakeFirst()
       : undefined;
     const device = await tx.selectFrom('devices').select('state_code').where('id', '=', alarm.deviceId).executeTakeFirst();
-    // A corrupt aggressor list must not stop the console and contacts from being paged: it is
-    // reported as unreadable, and only the choice of a responder is refused.
-    const aggressors = aggressorsSchema.safeParse(safeJson(ben?.presumed_aggressors ?? '[]'));
-    const subject = ben && {
-      alias: ben.alias,
-      stateCode: ben.state_code,
-      municipality: ben.municipality,
-      aggressors: aggressors.success ? aggressors.data : ('unreadable' as const),
-    };
-    return { alarm, subject, deviceStateCode: device?.state_code ?? undefined };
+    return { alarm, subject: ben && subjectOf(ben), deviceStateCode: device?.state_code ?? undefined };
   }
 
   /** Copies the policy onto the alarm once: of the event and the start-up sweep, one wins. */
@@ -356,16 +373,7 @@ export class AlarmRepository {
   }
 
   async appendTimeline(entry: NewTimelineEntry, tx: Db = this.db): Promise<void> {
-    await tx
-      .insertInto('alarm_timeline')
-      .values({
-        alarm_id: entry.alarmId,
-        at: entry.at,
-        kind: entry.kind,
-        actor: entry.actor,
-        detail: entry.detail ? JSON.stringify(entry.detail) : null,
-      })
-      .execute();
+    await tx.insertInto('alarm_timeline').values(timelineRow(entry)).execute();
   }
 
   async timeline(alarmId: string): Promise<TimelineEntry[]> {

@@ -35,6 +35,22 @@ function linkHash(prevHash: string, row: Omit<AuditLogTable, 'hash' | 'prev_hash
   return sha256Hex(`${prevHash}\n${body}`);
 }
 
+/** The entry that follows `head` in the chain, as both engines' writers insert it. */
+export function linkedAuditRow(head: { seq: number; hash: string }, actor: Actor, entry: AuditEntry, at: number): AuditLogTable {
+  const row = {
+    seq: head.seq + 1,
+    at,
+    actor_id: actor.id,
+    actor_role: actor.role,
+    action: entry.action,
+    record_type: entry.recordType,
+    record_id: entry.recordId,
+    request_id: actor.requestId ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  };
+  return { ...row, prev_hash: head.hash, hash: linkHash(head.hash, row) };
+}
+
 /**
  * P6: the append-only, hash-chained audit log. Each entry's hash covers the previous hash, so
  * editing, removing or reordering any entry breaks every link after it.
@@ -51,23 +67,9 @@ export class AuditLog {
     // The chain head is locked so concurrent writers (several nodes on PostgreSQL) queue up.
     const headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
     const head = await (this.engine === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
-    const row = {
-      seq: head.seq + 1,
-      at: this.clock.now(),
-      actor_id: actor.id,
-      actor_role: actor.role,
-      action: entry.action,
-      record_type: entry.recordType,
-      record_id: entry.recordId,
-      request_id: actor.requestId ?? null,
-      detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    };
-    const hash = linkHash(head.hash, row);
-    await trx
-      .insertInto('audit_log')
-      .values({ ...row, prev_hash: head.hash, hash })
-      .execute();
-    await trx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
+    const row = linkedAuditRow(head, actor, entry, this.clock.now());
+    await trx.insertInto('audit_log').values(row).execute();
+    await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
   }
 
   /**

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { conflict, notFound } from '../../domain/errors.ts';
 import type { Device, DeviceCreate, DeviceUpdate } from '../../domain/registry.ts';
@@ -40,10 +41,14 @@ export interface DeviceFilter {
 }
 
 export class DeviceRepository {
+  private intakeStatement: SQLite.Statement | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** SQLite: the per-alarm `intakeView` as a statement prepared once. */
+    private readonly sqlite?: SQLite.Database,
   ) {}
 
   async list(filter: DeviceFilter = {}): Promise<Device[]> {
@@ -188,11 +193,19 @@ export class DeviceRepository {
   async intakeView(
     id: string,
   ): Promise<{ beneficiaryId: string | null; onTestUntil: number | null; retiredAt: number | null } | undefined> {
-    const row = await this.db
-      .selectFrom('devices')
-      .select(['beneficiary_id', 'on_test_until', 'retired_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    type Row = Pick<DeviceTable, 'beneficiary_id' | 'on_test_until' | 'retired_at'>;
+    // Read at once unless a query-builder transaction is open on the connection: a read run now
+    // would see its writes before they are committed, so it waits in line instead.
+    let row: Row | undefined;
+    if (this.sqlite && !this.sqlite.inTransaction) {
+      this.intakeStatement ??= this.sqlite.prepare('select beneficiary_id, on_test_until, retired_at from devices where id = ?');
+      row = this.intakeStatement.get(id) as Row | undefined;
+    } else
+      row = await this.db
+        .selectFrom('devices')
+        .select(['beneficiary_id', 'on_test_until', 'retired_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
     return row ? { beneficiaryId: row.beneficiary_id, onTestUntil: row.on_test_until, retiredAt: row.retired_at } : undefined;
   }
 

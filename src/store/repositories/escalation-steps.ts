@@ -22,17 +22,49 @@ export interface EscalationStep {
 
 export type StepDoneReason = 'fired' | 'resolved' | 'acknowledged' | 'alarm missing';
 
-const toStep = (r: AlarmStepTable): EscalationStep => ({
+/** A step row with its policy step already read (and checked). */
+export const stepOf = (r: AlarmStepTable, step: PolicyStep): EscalationStep => ({
   id: r.id,
   alarmId: r.alarm_id,
   index: r.step_index,
-  step: checkedJson('alarm_steps', r.id, 'step', policyStepSchema, r.step) as PolicyStep,
+  step,
   dueAt: r.due_at,
   firedCount: r.fired_count,
   lastFiredAt: r.last_fired_at,
   doneAt: r.done_at,
   doneReason: r.done_reason,
 });
+
+export const toStep = (r: AlarmStepTable): EscalationStep =>
+  stepOf(r, checkedJson('alarm_steps', r.id, 'step', policyStepSchema, r.step) as PolicyStep);
+
+/** An alarm's step rows as both engines' writers insert them; a step of an alarm already resolved is written as done. */
+export function stepRows(alarmId: string, steps: { index: number; step: PolicyStep; dueAt: number }[], resolvedAt: number | null) {
+  return steps.map(
+    (s): AlarmStepTable => ({
+      id: newId('stp'),
+      alarm_id: alarmId,
+      step_index: s.index,
+      step: JSON.stringify(s.step),
+      due_at: resolvedAt === null ? s.dueAt : null,
+      fired_count: 0,
+      last_fired_at: null,
+      done_at: resolvedAt,
+      done_reason: resolvedAt === null ? null : 'resolved',
+    }),
+  );
+}
+
+/** What a firing changes on the step's row; `nextDueAt` null finishes the step. */
+export function firingChange(step: EscalationStep, now: number, nextDueAt: number | null) {
+  return {
+    fired_count: step.firedCount + 1,
+    last_fired_at: now,
+    due_at: nextDueAt,
+    done_at: nextDueAt === null ? now : null,
+    done_reason: nextDueAt === null ? 'fired' : null,
+  };
+}
 
 /** P1: every step of every alarm is a row with its next due time; the database is the schedule. */
 export class EscalationStepRepository {
@@ -48,17 +80,7 @@ export class EscalationStepRepository {
     steps: { index: number; step: PolicyStep; dueAt: number }[],
     resolvedAt: number | null,
   ): Promise<EscalationStep[]> {
-    const rows: AlarmStepTable[] = steps.map((s) => ({
-      id: newId('stp'),
-      alarm_id: alarmId,
-      step_index: s.index,
-      step: JSON.stringify(s.step),
-      due_at: resolvedAt === null ? s.dueAt : null,
-      fired_count: 0,
-      last_fired_at: null,
-      done_at: resolvedAt,
-      done_reason: resolvedAt === null ? null : 'resolved',
-    }));
+    const rows = stepRows(alarmId, steps, resolvedAt);
     // One statement for the policy's steps: the alarm path counts its queries (bench/alarm-cpu.ts).
     if (rows.length > 0) await tx.insertInto('alarm_steps').values(rows).execute();
     return rows.map(toStep);
@@ -110,13 +132,7 @@ export class EscalationStepRepository {
   async recordFiring(tx: Tx, step: EscalationStep, now: number, nextDueAt: number | null): Promise<void> {
     await tx
       .updateTable('alarm_steps')
-      .set({
-        fired_count: step.firedCount + 1,
-        last_fired_at: now,
-        due_at: nextDueAt,
-        done_at: nextDueAt === null ? now : null,
-        done_reason: nextDueAt === null ? 'fired' : null,
-      })
+      .set(firingChange(step, now, nextDueAt))
       .where('id', '=', step.id)
       .execute();
   }

@@ -5,6 +5,7 @@ import { ActionPlanRepository } from './action-plans.ts';
 import { AlarmHistoryRepository } from './alarm-history.ts';
 import { AlarmIntake } from './alarm-intake.ts';
 import { AlarmNoteRepository } from './alarm-notes.ts';
+import { SqliteAlarmOpening } from './alarm-opening-sqlite.ts';
 import { AlarmRepository } from './alarms.ts';
 import { AuditLog } from './audit.ts';
 import { BeneficiaryRepository } from './beneficiaries.ts';
@@ -44,11 +45,20 @@ import { UserRepository } from './users.ts';
 export function createRepositories(store: Store, clock: Clock) {
   const audit = new AuditLog(store.db, store.engine, clock);
   const badRows = new BadRows();
+  let opening: SqliteAlarmOpening | undefined;
   return {
+    /**
+     * SQLite only: an alarm's opening as one prepared transaction (alarm-opening-sqlite.ts).
+     * Prepared on first use, once the migrations have made the tables.
+     */
+    sqliteAlarmOpening: (): SqliteAlarmOpening | undefined => {
+      if (store.sqlite && !opening) opening = new SqliteAlarmOpening(store.sqlite);
+      return opening;
+    },
     audit,
     alarmIntake: new AlarmIntake(store.db, store.sqlite),
     deviceModels: new DeviceModelRepository(store.db, clock),
-    devices: new DeviceRepository(store.db, audit, clock),
+    devices: new DeviceRepository(store.db, audit, clock, store.sqlite),
     beneficiaries: new BeneficiaryRepository(store.db, audit, clock),
     contacts: new ContactRepository(store.db, audit, clock),
     responders: new ResponderRepository(store.db, audit, clock),
@@ -59,7 +69,7 @@ export function createRepositories(store: Store, clock: Clock) {
     ingestErrors: new IngestErrorRepository(store.db),
     alarms: new AlarmRepository(store.db),
     escalationSteps: new EscalationStepRepository(store.db, store.engine),
-    outbox: new NotificationOutbox(store.db),
+    outbox: new NotificationOutbox(store.db, store.sqlite),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
     caseReviewSuggestions: new CaseReviewSuggestionRepository(store.db, audit),
@@ -91,6 +101,7 @@ export function createRepositories(store: Store, clock: Clock) {
 export type Repositories = ReturnType<typeof createRepositories>;
 export type { CasePlanStep, NewPlanStep } from './action-plans.ts';
 export type { AlarmPress, PressOutcome } from './alarm-intake.ts';
+export type { SqliteAlarmOpening } from './alarm-opening-sqlite.ts';
 export type { Alarm, AlarmChange, AlarmForMessages, AlarmPressRecord, NewTimelineEntry, TimelineEntry, Tx } from './alarms.ts';
 export type { AuditEntry, VerifyResult } from './audit.ts';
 export { AuditLog } from './audit.ts';
@@ -100,4 +111,5 @@ export type { EscalationStep } from './escalation-steps.ts';
 export type { RegistryCursor } from './health-supervised-devices.ts';
 export type { ImportOutcome } from './imports.ts';
 export type { NewNotification, Notification, NotificationAttempt, RecipientType } from './notifications.ts';
+export type { ContactToPage, ResponderToPage, StaffPhone } from './recipients.ts';
 export type { Principal, User } from './users.ts';

@@ -1,95 +1,36 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { STEP_CHANNELS, STEP_TARGETS, type StepChannel, type StepTarget } from '../../domain/escalation.ts';
+import type { StepChannel } from '../../domain/escalation.ts';
 import { newId } from '../ids.ts';
-import { type Checked, checked, checkedOneOf, mapEach } from '../row-check.ts';
+import { type Checked, mapEach } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { NotificationTable } from '../schema-alerts.ts';
-import type { Tx } from './alarms.ts';
+import { type Tx, timelineRow } from './alarms.ts';
+import { AttemptCommits } from './attempt-commits.ts';
+import {
+  type AttemptResult,
+  attemptChange,
+  attemptRow,
+  type NewNotification,
+  type Notification,
+  type NotificationAttempt,
+  notificationRow,
+  statusAfter,
+  toNotification,
+} from './notification-rows.ts';
+import { type AttemptRecord, SqliteOutbox } from './outbox-sqlite.ts';
+
+export {
+  type AttemptResult,
+  type NewNotification,
+  type Notification,
+  type NotificationAttempt,
+  notificationRow,
+  RECIPIENT_TYPES,
+  type RecipientType,
+} from './notification-rows.ts';
 
 type Db = Kysely<Database> | Tx;
-
-export const RECIPIENT_TYPES = ['console', 'webhook', 'contact', 'responder', 'user'] as const;
-export type RecipientType = (typeof RECIPIENT_TYPES)[number];
-
-export interface NewNotification {
-  alarmId: string;
-  stepId: string | null;
-  target: StepTarget;
-  recipientType: RecipientType;
-  recipientId: string | null;
-  /** Phone number or URL; personal data, never logged. */
-  address: string | null;
-  channel: StepChannel;
-  language: string;
-  template: string;
-  body: string;
-  /** Acknowledgement cancels it while still queued (paging stops: first acknowledgement wins). */
-  untilAck: boolean;
-  /** For a voice call standing in for an SMS: that SMS (one call per SMS at most). */
-  fallbackOf?: string | null;
-}
-
-export interface Notification extends NewNotification {
-  id: string;
-  status: string;
-  attempts: number;
-  providerId: string | null;
-  nextAttemptAt: number | null;
-  reachedAt: number | null;
-  createdAt: number;
-  /** The last send's outcome is unknown (crash or timeout mid-request): ask the provider first. */
-  inDoubt: boolean;
-  /** When the current (or doubtful) send began: the provider cannot show it earlier. */
-  sendingSince: number | null;
-}
-
-export interface NotificationAttempt {
-  attempt: number;
-  at: number;
-  status: string;
-  httpStatus: number | null;
-  providerId: string | null;
-  error: string | null;
-}
-
-export interface AttemptResult {
-  attempt: number;
-  at: number;
-  status: string;
-  httpStatus: number | null;
-  providerId: string | null;
-  error: string | null;
-  nextAttemptAt: number | null;
-  /** The request may have reached the provider without an answer (timeout): look it up next time. */
-  inDoubt?: boolean;
-}
-
-const T = 'notifications';
-
-const toNotification = (r: NotificationTable): Notification => ({
-  id: r.id,
-  alarmId: r.alarm_id,
-  stepId: r.step_id,
-  target: checkedOneOf(T, r.id, 'target', STEP_TARGETS, r.target),
-  recipientType: checkedOneOf(T, r.id, 'recipient_type', RECIPIENT_TYPES, r.recipient_type),
-  recipientId: r.recipient_id,
-  address: r.address,
-  channel: checkedOneOf(T, r.id, 'channel', STEP_CHANNELS, r.channel),
-  language: r.language,
-  template: r.template,
-  body: r.body,
-  untilAck: r.until_ack === 1,
-  status: r.status,
-  attempts: r.attempts,
-  providerId: r.provider_id,
-  nextAttemptAt: r.next_attempt_at,
-  reachedAt: r.reached_at,
-  createdAt: r.created_at,
-  fallbackOf: r.fallback_of,
-  inDoubt: r.in_doubt === 1,
-  sendingSince: r.sending_since,
-});
 
 /**
  * The notification outbox: a message is queued in the transaction that decides it, and the
@@ -97,38 +38,28 @@ const toNotification = (r: NotificationTable): Notification => ({
  * that dies mid-send loses its claim and the message is sent again (at least once).
  */
 export class NotificationOutbox {
-  constructor(private readonly db: Kysely<Database>) {}
+  private prepared: { outbox: SqliteOutbox; attempts: AttemptCommits } | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** SQLite: claims and attempts with prepared statements (outbox-sqlite.ts). */
+    private readonly sqlite?: SQLite.Database,
+  ) {}
+
+  /** Prepared on first use, once the migrations have made the tables. */
+  private onSqlite(): { outbox: SqliteOutbox; attempts: AttemptCommits } | undefined {
+    if (this.sqlite && !this.prepared) {
+      const outbox = new SqliteOutbox(this.sqlite);
+      this.prepared = { outbox, attempts: new AttemptCommits(outbox, (r) => this.recordAttemptPortably(r)) };
+    }
+    return this.prepared;
+  }
 
   async queue(tx: Db, n: NewNotification, now: number): Promise<string> {
     const id = newId('ntf');
     await tx
       .insertInto('notifications')
-      .values({
-        id,
-        alarm_id: n.alarmId,
-        step_id: n.stepId,
-        target: n.target,
-        recipient_type: n.recipientType,
-        recipient_id: n.recipientId,
-        address: n.address,
-        channel: n.channel,
-        language: n.language,
-        template: n.template,
-        body: n.body,
-        until_ack: n.untilAck ? 1 : 0,
-        status: 'queued',
-        attempts: 0,
-        provider_id: null,
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        reached_at: null,
-        created_at: now,
-        updated_at: now,
-        in_doubt: 0,
-        sending_since: null,
-        fallback_of: n.fallbackOf ?? null,
-      })
+      .values(notificationRow(id, n, now))
       .execute();
     return id;
   }
@@ -150,6 +81,8 @@ export class NotificationOutbox {
    * transaction; the conditional UPDATE keeps two nodes from claiming the same row.
    */
   async claimDue(now: number, leaseMs: number, limit: number): Promise<Checked<Notification>> {
+    const claimed = this.onSqlite()?.outbox.tryClaimDue(now, leaseMs, limit);
+    if (claimed) return claimed;
     const candidates = await this.db
       .selectFrom('notifications')
       .select('id')
@@ -209,36 +142,31 @@ export class NotificationOutbox {
    * before `sent` was recorded): the later state is kept. Returns the message's status now.
    */
   async recordAttempt(tx: Tx, n: Notification, a: AttemptResult): Promise<string> {
-    await tx
-      .insertInto('notification_attempts')
-      .values({
-        id: newId('att'),
-        notification_id: n.id,
-        attempt: a.attempt,
-        at: a.at,
-        http_status: a.httpStatus,
-        provider_id: a.providerId,
-        status: a.status,
-        error: a.error,
-      })
-      .execute();
+    await tx.insertInto('notification_attempts').values(attemptRow(n, a)).execute();
     const current = await tx.selectFrom('notifications').select('status').where('id', '=', n.id).executeTakeFirstOrThrow();
-    const status = current.status === 'sending' ? a.status : current.status;
+    const status = statusAfter(current.status, a);
     await tx
       .updateTable('notifications')
-      .set({
-        status,
-        attempts: a.attempt,
-        provider_id: a.providerId ?? n.providerId,
-        next_attempt_at: a.nextAttemptAt,
-        lease_until: null,
-        last_error: a.error,
-        updated_at: a.at,
-        in_doubt: a.inDoubt ? 1 : 0,
-      })
+      .set(attemptChange(n, a, status))
       .where('id', '=', n.id)
       .execute();
     return status;
+  }
+
+  /**
+   * Records an attempt and the timeline entry that tells it, committed together; on SQLite with
+   * the other attempts recorded in the same turn (attempt-commits.ts). Returns the message's status now.
+   */
+  recordAttemptNoted(record: AttemptRecord): Promise<string> {
+    return this.onSqlite()?.attempts.submit(record) ?? this.recordAttemptPortably(record);
+  }
+
+  private recordAttemptPortably({ n, a, entry }: AttemptRecord): Promise<string> {
+    return this.db.transaction().execute(async (tx) => {
+      const status = await this.recordAttempt(tx, n, a);
+      await tx.insertInto('alarm_timeline').values(timelineRow(entry)).execute();
+      return status;
+    });
   }
 
   async get(id: string, tx: Db = this.db): Promise<Notification | undefined> {

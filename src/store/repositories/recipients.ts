@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTACT_CHANNELS, responderKindSchema } from '../../domain/registry.ts';
 import { type Checked, checked, checkedJson, mapEach } from '../row-check.ts';
+import type { ContactTable, ResponderTable } from '../schema.ts';
 import type { Tx } from './alarms.ts';
 
 const channelsSchema = z.array(z.enum(CONTACT_CHANNELS));
@@ -26,6 +27,23 @@ export interface ResponderToPage {
   phone: string;
   language: string;
 }
+
+export const toContactToPage = (r: Pick<ContactTable, 'id' | 'phone' | 'language' | 'channels'>): ContactToPage => ({
+  id: r.id,
+  phone: r.phone,
+  language: r.language,
+  channels: checkedJson('contacts', r.id, 'channels', channelsSchema, r.channels) ?? [],
+});
+
+export const toResponderToPage = (r: ResponderTable): ResponderToPage => ({
+  id: r.id,
+  kind: checked('responders', r.id, 'kind', responderKindSchema, r.kind),
+  stateCode: r.state_code,
+  municipality: r.municipality,
+  escalationOrder: r.escalation_order,
+  phone: r.phone,
+  language: r.language,
+});
 
 /**
  * Who an escalation step can page, read inside the step's transaction. Reads of contacts are
@@ -54,25 +72,12 @@ export class RecipientDirectory {
       .orderBy('priority')
       .orderBy('id')
       .execute();
-    return mapEach(rows, (r) => ({
-      id: r.id,
-      phone: r.phone,
-      language: r.language,
-      channels: checkedJson('contacts', r.id, 'channels', channelsSchema, r.channels) ?? [],
-    }));
+    return mapEach(rows, toContactToPage);
   }
 
   /** The responders of a state (the dispatch rules choose among them); an unreadable one is set aside, never paged. */
   async respondersIn(tx: Tx, stateCode: string): Promise<Checked<ResponderToPage>> {
     const rows = await tx.selectFrom('responders').selectAll().where('state_code', '=', stateCode).execute();
-    return mapEach(rows, (r) => ({
-      id: r.id,
-      kind: checked('responders', r.id, 'kind', responderKindSchema, r.kind),
-      stateCode: r.state_code,
-      municipality: r.municipality,
-      escalationOrder: r.escalation_order,
-      phone: r.phone,
-      language: r.language,
-    }));
+    return mapEach(rows, toResponderToPage);
   }
 }
