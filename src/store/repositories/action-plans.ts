@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type AlarmPlanStep, PLAN_STEP_STATUSES, PLAN_STEP_TYPES, type PlanStep, planStepSchema } from '../../domain/action-plan.ts';
 import { newId } from '../ids.ts';
-import { checked, checkedJson, checkedOneOf } from '../row-check.ts';
+import { checkedJson, checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { AlarmPlanStepTable, CasePlanStepTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';

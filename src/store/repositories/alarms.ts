@@ -6,7 +6,7 @@ import { type Policy, policySchema } from '../../domain/escalation.ts';
 import { type Aggressor, aggressorSchema } from '../../domain/registry.ts';
 import { type Location, locationSchema } from '../../domain/wire.ts';
 import { alarmRow } from '../alarm-row.ts';
-import { type Checked, checked, checkedJson, checkedOneOf, mapEach } from '../row-check.ts';
+import { type Checked, checkedJson, checkedOneOf, mapEach } from '../row-check.ts';
 import type { AlarmTable, BeneficiaryTable, Database } from '../schema.ts';
 
 /** A transaction a part passes back to repositories, so several writes commit together. */

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { notFound } from '../../domain/errors.ts';
 import { newId } from '../ids.ts';
-import { checked, checkedOneOf } from '../row-check.ts';
+import { checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CaseReviewTable } from '../schema-alerts.ts';
 import type { Tx } from './alarms.ts';

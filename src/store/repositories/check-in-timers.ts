@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { CHECK_IN_STATES, type CheckInTimer, type RunningCheckIn } from '../../domain/check-in.ts';
 import type { Actor } from '../actor.ts';
 import { alarmRow } from '../alarm-row.ts';
 import type { Engine } from '../database.ts';
 import { newId } from '../ids.ts';
-import { checked, checkedOneOf } from '../row-check.ts';
+import { checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CheckInTimerTable } from '../schema-plans.ts';
 import type { Tx } from './alarms.ts';

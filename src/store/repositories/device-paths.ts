@@ -1,8 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import { z } from 'zod';
 import { type DevicePath, PATHS, type PathState } from '../../domain/device-paths.ts';
 import { newId } from '../ids.ts';
-import { checked, checkedOneOf } from '../row-check.ts';
+import { checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { DevicePathTable } from '../schema-plans.ts';
 
