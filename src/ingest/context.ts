@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../platform/index.ts';
 import type { AlarmJournal, Repositories } from '../store/index.ts';
 import type { TelemetrySink } from '../store/telemetry/index.ts';
 import type { HeartbeatAdmission } from './admission.ts';
+import type { AfterPuback } from './after-puback.ts';
 import type { AlarmCommits } from './alarm-commits.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { DeviceViews } from './device-views.ts';
@@ -35,6 +36,8 @@ export interface IngestContext {
   connections: ConnectionTracker;
   /** Alarm presses' group commit (P1): each settles after the durable commit that holds it. */
   alarmCommits: AlarmCommits;
+  /** `alarm.raised` / `alarm.journaled`, sent once the press's PUBACK is written. */
+  afterPuback: AfterPuback;
   /** The bound on waiting for the store, and the local journal that takes over past it (issue 13). */
   alarmStore: {
     timeoutMs: number;

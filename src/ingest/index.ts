@@ -6,6 +6,7 @@ import { type Actor, AlarmJournal, type Repositories, type Store } from '../stor
 import type { TelemetryTable } from '../store/schema-ingest.ts';
 import { EmbeddedTelemetryStore, FanOutTelemetry, type TelemetrySink } from '../store/telemetry/index.ts';
 import { DEFAULT_ADMISSION, HeartbeatAdmission } from './admission.ts';
+import { AfterPuback } from './after-puback.ts';
 import { AlarmCommits } from './alarm-commits.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { SecretUpgrades } from './auth/secret-upgrades.ts';
@@ -155,6 +156,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
     errors,
     admission: new HeartbeatAdmission(DEFAULT_ADMISSION, () => monitor.isOverloaded()),
     connections: new ConnectionTracker(deps.events),
+    afterPuback: new AfterPuback(),
     alarmCommits: new AlarmCommits(deps.repos.alarmIntake, (n) => metrics.alarmsPerCommit.observe(n)),
     alarmStore: {
       timeoutMs: deps.config.alarmStoreTimeoutMs ?? DEFAULT_ALARM_STORE_TIMEOUT_MS,
@@ -256,6 +258,7 @@ export async function startIngest(deps: IngestDeps): Promise<Part<IngestApi>> {
       await transport.stop();
       ctx.connections.flush();
       await replay?.stop();
+      ctx.afterPuback.flush();
       journal?.close();
       await upgrades.stop();
       await telemetry.close();

@@ -131,7 +131,7 @@ async function journalPress(ctx: IngestContext, press: AlarmPress): Promise<void
     receivedAt: press.receivedAt,
     pending: journal.pendingCount,
   };
-  afterPuback(() => ctx.events.emit('alarm.journaled', journaled));
+  ctx.afterPuback.schedule(() => ctx.events.emit('alarm.journaled', journaled));
 }
 
 /** A press the database holds: counted, and announced unless it was a retransmission. */
@@ -161,17 +161,7 @@ export function announceStored(ctx: IngestContext, press: AlarmPress, outcome: P
   // and commits of its own, run synchronously by better-sqlite3 inside promise chains) would
   // otherwise hold the PUBACK back. The press is already durable, and alerts adopts stored alarms
   // it never heard of when it starts (P1).
-  afterPuback(() => ctx.events.emit('alarm.raised', raised));
-}
-
-/**
- * Runs `announce` once the PUBACK of the press being handled is written. The broker completes a
- * consumed PUBLISH, and so writes its PUBACK, in a `setImmediate` queued after this handler
- * returns (src/ingest/broker/centinela-aedes.ts): one `setImmediate` here would run before it, and
- * the alerts engine's opening work with it. A second hop lands in the next turn of the event loop.
- */
-function afterPuback(announce: () => void): void {
-  setImmediate(() => setImmediate(announce));
+  ctx.afterPuback.schedule(() => ctx.events.emit('alarm.raised', raised));
 }
 
 /** What the device claimed, as epoch ms, or null when it is not a time at all. */
