@@ -1,4 +1,5 @@
 export { type Clock, ManualClock, systemClock } from './clock.ts';
+export { GroupCommit } from './group-commit.ts';
 export { InFlight } from './in-flight.ts';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS, scrubText } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';

@@ -67,10 +67,7 @@ export async function listenToStatus(opts: {
       .then(() => handle(topic, payload, receivedAt))
       .catch((err: unknown) => logger.error({ err, topic }, 'device status could not be handled'));
   });
-  // A clean session forgets the subscription whenever the connection drops.
-  client.on('connect', (connack) => {
-    if (!connack.sessionPresent) void client.subscribeAsync(STATUSES, { qos: 1, rh: 2 }).catch(() => undefined);
-  });
+  // mqtt.js subscribes again after a reconnect (its `resubscribe`), which a clean session needs.
   await client.subscribeAsync(STATUSES, { qos: 1, rh: 2 });
   return {
     stop: async () => {

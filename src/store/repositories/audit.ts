@@ -64,9 +64,7 @@ export class AuditLog {
 
   /** Appends within the caller's transaction, so the audited action and its entry commit together. */
   async append(trx: Transaction<Database> | Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-    // The chain head is locked so concurrent writers (several nodes on PostgreSQL) queue up.
-    const headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-    const head = await (this.engine === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
+    const head = await this.lockHead(trx);
     const row = linkedAuditRow(head, actor, entry, this.clock.now());
     await trx.insertInto('audit_log').values(row).execute();
     await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
@@ -79,37 +77,23 @@ export class AuditLog {
    */
   async appendMany(trx: Transaction<Database>, actor: Actor, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-    const head = await (this.engine === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
+    const head = await this.lockHead(trx);
     const at = this.clock.now();
-    let prevHash = head.hash;
-    const rows = entries.map((entry, i) => {
-      const row = {
-        seq: head.seq + i + 1,
-        at,
-        actor_id: actor.id,
-        actor_role: actor.role,
-        action: entry.action,
-        record_type: entry.recordType,
-        record_id: entry.recordId,
-        request_id: actor.requestId ?? null,
-        detail: entry.detail ? JSON.stringify(entry.detail) : null,
-      };
-      const hash = linkHash(prevHash, row);
-      const linked = { ...row, prev_hash: prevHash, hash };
-      prevHash = hash;
-      return linked;
-    });
+    const rows: AuditLogTable[] = [];
+    for (const entry of entries) rows.push(linkedAuditRow(rows.at(-1) ?? head, actor, entry, at));
+    const last = rows.at(-1) as AuditLogTable;
     for (let i = 0; i < rows.length; i += 200)
       await trx
         .insertInto('audit_log')
         .values(rows.slice(i, i + 200))
         .execute();
-    await trx
-      .updateTable('audit_head')
-      .set({ seq: head.seq + rows.length, hash: prevHash })
-      .where('id', '=', 1)
-      .execute();
+    await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+  }
+
+  /** The chain head, locked so concurrent writers (several nodes on PostgreSQL) queue up. */
+  private async lockHead(trx: Transaction<Database> | Kysely<Database>): Promise<{ seq: number; hash: string }> {
+    const headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    return (this.engine === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
   }
 
   /** Appends in a transaction of its own. */

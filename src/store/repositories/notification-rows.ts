@@ -47,13 +47,7 @@ export interface NotificationAttempt {
   error: string | null;
 }
 
-export interface AttemptResult {
-  attempt: number;
-  at: number;
-  status: string;
-  httpStatus: number | null;
-  providerId: string | null;
-  error: string | null;
+export interface AttemptResult extends NotificationAttempt {
   nextAttemptAt: number | null;
   /** The request may have reached the provider without an answer (timeout): look it up next time. */
   inDoubt?: boolean;

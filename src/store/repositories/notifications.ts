@@ -1,12 +1,13 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { StepChannel } from '../../domain/escalation.ts';
+import type { GroupCommit } from '../../platform/index.ts';
 import { newId } from '../ids.ts';
 import { type Checked, mapEach } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { NotificationTable } from '../schema-alerts.ts';
 import { type Tx, timelineRow } from './alarms.ts';
-import { AttemptCommits } from './attempt-commits.ts';
+import { attemptCommits } from './attempt-commits.ts';
 import {
   type AttemptResult,
   attemptChange,
@@ -38,7 +39,7 @@ type Db = Kysely<Database> | Tx;
  * that dies mid-send loses its claim and the message is sent again (at least once).
  */
 export class NotificationOutbox {
-  private prepared: { outbox: SqliteOutbox; attempts: AttemptCommits } | undefined;
+  private prepared: { outbox: SqliteOutbox; attempts: GroupCommit<AttemptRecord, string> } | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -47,10 +48,10 @@ export class NotificationOutbox {
   ) {}
 
   /** Prepared on first use, once the migrations have made the tables. */
-  private onSqlite(): { outbox: SqliteOutbox; attempts: AttemptCommits } | undefined {
+  private onSqlite(): { outbox: SqliteOutbox; attempts: GroupCommit<AttemptRecord, string> } | undefined {
     if (this.sqlite && !this.prepared) {
       const outbox = new SqliteOutbox(this.sqlite);
-      this.prepared = { outbox, attempts: new AttemptCommits(outbox, (r) => this.recordAttemptPortably(r)) };
+      this.prepared = { outbox, attempts: attemptCommits(outbox, (r) => this.recordAttemptPortably(r)) };
     }
     return this.prepared;
   }
