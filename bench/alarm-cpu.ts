@@ -10,7 +10,8 @@
  *   node --import tsx bench/alarm-cpu.ts [--devices 200] [--alarms 200] [--rate 20] [--profile FILE] [--count-sql]
  *
  * `--profile FILE` writes a V8 CPU profile of the alarm window (open it in Chrome DevTools) and
- * prints the functions with the most self time. `--count-sql` prints each SQLite statement text
+ * prints the functions with the most self time. PUBACK at rest is printed beside two floors
+ * measured first on the same disk (bench/commit-floor.ts): a one-row commit, and a press's own. `--count-sql` prints each SQLite statement text
  * with how many times per alarm it ran and its time (wall, so a commit's fsync shows there).
  */
 import { fork } from 'node:child_process';
@@ -24,6 +25,7 @@ import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/config/index.ts';
 import { startCentinela } from '../src/main.ts';
 import { createLogger } from '../src/platform/index.ts';
+import { commitFloor, pressCommitFloor } from './commit-floor.ts';
 import { registerFleet } from './load-register.ts';
 import type { StormCommand, StormReport } from './storm-worker.ts';
 
@@ -47,6 +49,12 @@ const cpuMs = () => {
 const sqlCounts = values['count-sql'] ? countStatements() : undefined;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-alarm-cpu-'));
 const fleet = await registerFleet(dir, devices);
+// The floors PUBACK at rest is read against (bench/commit-floor.ts), on this disk, before the load.
+const floor = commitFloor(dir);
+const pressFloor = pressCommitFloor(
+  path.join(dir, 'centinela.db'),
+  fleet.devices.map((d) => d.id),
+);
 const logFile = fs.createWriteStream(path.join(dir, 'centinela.log'));
 const config = loadConfig({
   ...process.env,
@@ -137,6 +145,8 @@ console.log(
     idleCpuPct: Number((idlePerMs * 100).toFixed(2)),
     pubackP50: q(0.5),
     pubackP99: q(0.99),
+    floorP50P99: [floor.p50, floor.p99].map((x) => Number(x.toFixed(2))),
+    pressCommitP50P99: [pressFloor.p50, pressFloor.p99].map((x) => Number(x.toFixed(2))),
     load: os.loadavg().map((l) => l.toFixed(2)),
   }),
 );

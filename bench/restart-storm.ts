@@ -5,7 +5,8 @@
  *   1. the whole fleet connects at once (cold start): time until half and all are connected;
  *   2. alarms at rest, one device each, paced: PUBACK p50/p99 and server CPU per alarm, beside
  *      the durable-commit floor (one SQLite WAL commit with synchronous=FULL on the same disk,
- *      measured in this run);
+ *      measured in this run) and, for Centinela, the durable commit of a press alone
+ *      (bench/commit-floor.ts);
  *   3. heartbeats (QoS 1) at a fixed fleet-wide rate: server CPU per heartbeat;
  *   4. kill -9 of the server, restart on the same port and data: time until half and all are
  *      back (from the kill and from the moment the new process listens), with alarms pressed
@@ -29,6 +30,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
+import { commitFloor, pressCommitFloor, quantile } from './commit-floor.ts';
 import { cpuMsOf, fileLimitOf, sampleProc } from './load-proc.ts';
 import { registerFleet, unregisteredFleet } from './load-register.ts';
 import { startCentinelaServe } from './load-servers.ts';
@@ -76,11 +78,6 @@ execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg()[0]?.toFixed(1) ?? '?';
 
-function quantile(xs: number[], q: number): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
 const ms = (x: number | undefined) => (x === undefined ? '–' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(1)} ms`);
 
 async function freePort(): Promise<number> {
@@ -89,23 +86,6 @@ async function freePort(): Promise<number> {
   const port = (s.address() as net.AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-/** One SQLite commit per row, WAL + synchronous=FULL, on the disk the servers use: the floor. */
-function commitFloor(dir: string, n = 200): { p50: number; p99: number } {
-  const db = new SQLite(path.join(dir, 'floor.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('create table t (id integer primary key, v text)');
-  const ins = db.prepare('insert into t (v) values (?)');
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    ins.run(`row ${i}`);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  db.close();
-  return { p50: quantile(times, 0.5) as number, p99: quantile(times, 0.99) as number };
 }
 
 /**
@@ -387,11 +367,18 @@ async function run(size: number, target: 'centinela' | 'aedes') {
   const prefix = `st${size}`;
   const devices = target === 'centinela' ? (await registerFleet(dir, size, prefix)).devices : unregisteredFleet(size, prefix).devices;
   const floor = commitFloor(dir);
+  const pressFloor =
+    target === 'centinela'
+      ? pressCommitFloor(
+          path.join(dir, 'centinela.db'),
+          devices.map((d) => d.id),
+        )
+      : undefined;
   const port = await freePort();
   let server = await startServer(target, port, dir, prefix, size);
   serverPids.add(server.pid);
   const fleet = new Fleet(size);
-  const result: Record<string, unknown> = { size, target, floor, fileLimit: fileLimitOf(server.pid) };
+  const result: Record<string, unknown> = { size, target, floor, pressFloor, fileLimit: fileLimitOf(server.pid) };
   try {
     // 1. Cold start: everyone at once.
     await fleet.spawn(
@@ -553,12 +540,12 @@ for (const r of rows) {
 }
 out.push(
   '',
-  '| devices | target | alarms at rest: PUBACK p50 / p99 | durable-commit floor p50 / p99 (same run, same disk) | CPU per alarm at intake | heartbeats acked | CPU per heartbeat (net of idle; gross) | load avg |',
-  '|---|---|---|---|---|---|---|---|',
+  "| devices | target | alarms at rest: PUBACK p50 / p99 | durable-commit floor p50 / p99 (same run, same disk) | a press's own durable commit p50 / p99 | CPU per alarm at intake | heartbeats acked | CPU per heartbeat (net of idle; gross) | load avg |",
+  '|---|---|---|---|---|---|---|---|---|',
 );
 for (const r of rows) {
   out.push(
-    `| ${r.size} | ${r.target} | ${ms(r.rest?.p50 as number)} / ${ms(r.rest?.p99 as number)} | ${ms(r.floor?.p50 as number)} / ${ms(r.floor?.p99 as number)} | ${ms(r.rest?.cpuMsPerAlarm as number)} | ${r.heartbeats?.acked} of ${r.heartbeats?.sent} | ${Number(r.heartbeats?.cpuUsPerHeartbeat).toFixed(0)} µs; ${Number(r.heartbeats?.grossCpuUsPerHeartbeat).toFixed(0)} µs | ${r.rest?.load} / ${r.heartbeats?.load} |`,
+    `| ${r.size} | ${r.target} | ${ms(r.rest?.p50 as number)} / ${ms(r.rest?.p99 as number)} | ${ms(r.floor?.p50 as number)} / ${ms(r.floor?.p99 as number)} | ${ms(r.pressFloor?.p50 as number)} / ${ms(r.pressFloor?.p99 as number)} | ${ms(r.rest?.cpuMsPerAlarm as number)} | ${r.heartbeats?.acked} of ${r.heartbeats?.sent} | ${Number(r.heartbeats?.cpuUsPerHeartbeat).toFixed(0)} µs; ${Number(r.heartbeats?.grossCpuUsPerHeartbeat).toFixed(0)} µs | ${r.rest?.load} / ${r.heartbeats?.load} |`,
   );
 }
 out.push(
