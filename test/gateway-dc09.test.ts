@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc09-'));
   const keys = path.join(dir, 'keys.json');
   fs.writeFileSync(keys, JSON.stringify({ accounts: { [KEYED]: { key: KEY.toString('hex') } } }));
-  w = await startGatewayWorld({ CENTINELA_DC09_PORT: '0', CENTINELA_DC09_KEYS_FILE: keys });
+  w = await startGatewayWorld({ CENTINELA_DC09_PORT: '0', CENTINELA_DC09_KEYS_FILE: keys }, 'dc09-communicator');
   port = w.c.parts.ingest.protocolPorts.dc09 as number;
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ let imeis = 0;
 const nextImei = () => `86${String(Date.now()).slice(-9)}${String(++imeis).padStart(4, '0')}`;
 
 beforeAll(async () => {
-  w = await startGatewayWorld({ CENTINELA_GT06_PORT: '0' });
+  w = await startGatewayWorld({ CENTINELA_GT06_PORT: '0' }, 'gt06-tracker');
   port = w.c.parts.ingest.protocolPorts.gt06 as number;
 });
 afterAll(async () => {

@@ -13,7 +13,7 @@ beforeAll(async () => {
   // The simulated Iridium gateway must know Centinela's port, and Centinela its MT port: two steps.
   iridium = new SimulatedIridiumGateway({ host: '127.0.0.1', port: 0 });
   const mtAddress = await iridium.listenMt();
-  w = await startGatewayWorld({ CENTINELA_SBD_PORT: '0', CENTINELA_SBD_MT_ADDRESS: mtAddress });
+  w = await startGatewayWorld({ CENTINELA_SBD_PORT: '0', CENTINELA_SBD_MT_ADDRESS: mtAddress }, 'iridium-sbd');
   iridium.target = { host: '127.0.0.1', port: w.c.parts.ingest.protocolPorts.sbd as number };
 });
 afterAll(async () => {

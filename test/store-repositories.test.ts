@@ -24,7 +24,31 @@ describe.each(ENGINES)('registry repositories on %s', (engine) => {
       costIsSample: false,
     });
     const samples = (await t.repos.deviceModels.list()).filter((m) => m.costIsSample).map((m) => m.id);
-    expect(samples.sort()).toEqual(['camera', 'satellite-phone']);
+    expect(samples.sort()).toEqual(['camera', 'dc09-communicator', 'gt06-tracker', 'inreach', 'iridium-sbd', 'satellite-phone']);
+  });
+
+  it('has a model of its own for each protocol family (issue 17), alarm-capable and supervised on its own window', async () => {
+    const models = new Map((await t.repos.deviceModels.list()).map((m) => [m.id, m]));
+    expect(models.get('gt06-tracker')).toMatchObject({
+      kind: 'panic_button',
+      alarmCapable: true,
+      heartbeatIntervalS: 180,
+      offlineAfterS: 600,
+    });
+    expect(models.get('dc09-communicator')).toMatchObject({
+      kind: 'panic_button',
+      alarmCapable: true,
+      heartbeatIntervalS: 90,
+      offlineAfterS: 300,
+    });
+    // Satellite devices report in minutes to hours: a panic button's three minutes would call them silent all day.
+    expect(models.get('iridium-sbd')).toMatchObject({ kind: 'satellite_phone', alarmCapable: true, offlineAfterS: 14_400 });
+    expect(models.get('inreach')).toMatchObject({
+      kind: 'satellite_phone',
+      alarmCapable: true,
+      heartbeatIntervalS: 600,
+      offlineAfterS: 7_200,
+    });
   });
 
   it('stores a beneficiary with presumed aggressors and audits the creation and every read', async () => {
