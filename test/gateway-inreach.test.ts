@@ -12,7 +12,7 @@ const nextImei = () => `3004340${String(Date.now()).slice(-6)}${String(++n).padS
 const SIERRA = { lat: 17.5514, lon: -99.5006 };
 
 beforeAll(async () => {
-  w = await startGatewayWorld({ CENTINELA_INREACH_TOKEN: TOKEN });
+  w = await startGatewayWorld({ CENTINELA_INREACH_TOKEN: TOKEN }, 'inreach');
   garmin = new SimulatedIpcOutbound(`${w.c.httpUrl}/api/gateways/inreach`, TOKEN);
 });
 afterAll(async () => {
@@ -30,9 +30,20 @@ describe('a Garmin inReach through IPC Outbound', () => {
     expect(row).toMatchObject({ kind: 'sos', raised_at: at, state: 'open', note: 'inReach SOS declared: me siguen' });
     expect(JSON.parse(row.loc as string)).toEqual(SIERRA);
     expect(JSON.parse(Buffer.from(row.frame_hex as string, 'hex').toString())).toMatchObject({ imei, messageCode: 4 });
-    await garmin.push([ipcEvent(imei, MESSAGE_CODES.confirmSos, at + 60_000, { point: SIERRA })]);
+    const moved = { lat: 17.5614, lon: -99.5006 };
+    await garmin.push([ipcEvent(imei, MESSAGE_CODES.confirmSos, at + 60_000, { point: moved })]);
     const after = await w.c.store.db.selectFrom('alarms').select('press_count').where('id', '=', row.id).executeTakeFirstOrThrow();
     expect(after.press_count).toBe(2);
+    // The second press keeps what it carried: where the person was then, and Garmin's message itself.
+    const joined = await w.c.store.db
+      .selectFrom('alarm_timeline')
+      .select('detail')
+      .where('alarm_id', '=', row.id)
+      .where('kind', '=', 'press_joined')
+      .executeTakeFirstOrThrow();
+    const detail = JSON.parse(joined.detail as string) as { pressCount: number; loc: unknown; frameHex: string };
+    expect(detail).toMatchObject({ pressCount: 2, loc: moved });
+    expect(JSON.parse(Buffer.from(detail.frameHex, 'hex').toString())).toMatchObject({ imei, messageCode: 6 });
     await w.rec.waitFor((r) => r.kind === 'sms' && r.form.To === '+527471110001' && r.form.Body?.includes(row.id) === true);
   });
 

@@ -55,7 +55,7 @@ export class SqlitePressWriter {
     const got = this.upsertAlarm.get(row) as NonNullable<Found>;
     const opened = got.id === row.id;
     this.insertPress.run(p.deviceId, p.deviceAlarmId, got.id, p.raisedAt, p.receivedAt);
-    if (!opened) this.insertJoined.run(pressJoinedEntry(got.id, got.press_count, p.receivedAt));
+    if (!opened) this.insertJoined.run(pressJoinedEntry(got.id, got.press_count, p));
     return { outcome: opened ? 'opened' : 'joined', alarmId: got.id, severity: got.severity as Severity, pressCount: got.press_count };
   }
 }

@@ -133,7 +133,7 @@ export class AlarmIntake {
     if (!opened)
       await trx
         .insertInto('alarm_timeline')
-        .values(pressJoinedEntry(result.alarmId, result.pressCount, p.receivedAt))
+        .values(pressJoinedEntry(result.alarmId, result.pressCount, p))
         .execute();
     return result;
   }

@@ -26,13 +26,25 @@ export function newAlarmRow(p: AlarmPress) {
   });
 }
 
-/** A repeat press on the alarm's timeline (what the case review and evidence export show). */
-export function pressJoinedEntry(alarmId: string, pressCount: number, receivedAt: number) {
+/**
+ * A repeat press on the alarm's timeline (what the case review and evidence export show), with
+ * what the device sent that the alarm's row keeps only for its first press: where it was, its
+ * note, and the message itself — the protocol frame of a gateway device, the bytes of an
+ * unreadable payload (issue 17).
+ */
+export function pressJoinedEntry(alarmId: string, pressCount: number, p: AlarmPress) {
   return {
     alarm_id: alarmId,
-    at: receivedAt,
+    at: p.receivedAt,
     kind: 'press_joined',
     actor: 'device',
-    detail: JSON.stringify({ pressCount, pressedAt: receivedAt }),
+    detail: JSON.stringify({
+      pressCount,
+      pressedAt: p.receivedAt,
+      ...(p.loc ? { loc: p.loc } : {}),
+      ...(p.note ? { note: p.note } : {}),
+      ...(p.frameHex ? { frameHex: p.frameHex } : {}),
+      ...(p.raw ? { raw: p.raw } : {}),
+    }),
   };
 }
