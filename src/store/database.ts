@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { CentinelaError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
 import { StoreHealth } from './store-health.ts';
@@ -81,12 +81,12 @@ function withStatementCache(handle: SQLite.Database): SQLite.Database {
 // all well inside Number's exact range, so they are parsed to numbers once, here.
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
-const pgTypes = {
+const pgTypesOf = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => (v === null ? null : Number(v));
-    return pg.types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format);
   },
-};
+});
 
 export async function openStore(config: DatabaseConfig): Promise<Store> {
   return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config);
@@ -133,10 +133,12 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
   if (config.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.schema)) {
     throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `invalid PostgreSQL schema name ${JSON.stringify(config.schema)}`);
   }
+  // Loaded only here: a centre on embedded SQLite never pays for the driver at start (bench/RESULTS.md).
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypesOf(pg.types),
     connectionTimeoutMillis: 5000,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });

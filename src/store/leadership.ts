@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
 import type { Engine } from './database.ts';
 
@@ -60,7 +60,8 @@ export function startLeadership(options: LeadershipOptions): Leadership {
     if (stopped) return;
     try {
       if (!client) {
-        const c = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5000, keepAlive: true });
+        const { default: Pg } = await import('pg');
+        const c = new Pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5000, keepAlive: true });
         c.on('error', (err) => {
           log.warn({ err }, 'leadership connection failed');
           client = undefined;

@@ -1,4 +1,3 @@
-import twilio from 'twilio';
 import {
   type CheckInTimer,
   checkInOutcome,
@@ -11,6 +10,7 @@ import { CentinelaError, notFound } from '../../domain/errors.ts';
 import { type Actor, systemActor } from '../../store/index.ts';
 import type { AlertsContext } from '../context.ts';
 import type { ActedBy } from '../lifecycle.ts';
+import { twiml } from '../notifiers/twiml.ts';
 import { DEFAULT_LANGUAGE } from '../templates.ts';
 import { runDueCheckIns } from './due-timers.ts';
 import { type ReplyKey, reply } from './replies.ts';
@@ -73,7 +73,7 @@ export class CheckIns {
   async inboundSms(params: Record<string, string>): Promise<string | undefined> {
     const command = parseCheckInSms(params.Body ?? '');
     if (!command) return undefined;
-    const r = new twilio.twiml.MessagingResponse();
+    const r = new (await twiml()).MessagingResponse();
     const who = await this.whoIs(params.From ?? '');
     const text = (language: string, key: ReplyKey, vars?: Record<string, string | number>) =>
       reply(this.ctx.templates, language, key, vars);
@@ -91,9 +91,9 @@ export class CheckIns {
   }
 
   /** An inbound call to the centre's number: one key, "1", checks in. */
-  inboundCall(gatherUrl: string, language = DEFAULT_LANGUAGE): string {
+  async inboundCall(gatherUrl: string, language = DEFAULT_LANGUAGE): Promise<string> {
     const { templates } = this.ctx;
-    const r = new twilio.twiml.VoiceResponse();
+    const r = new (await twiml()).VoiceResponse();
     const voice = { language: templates.voiceLanguage(language) as never };
     const gather = r.gather({ numDigits: 1, timeout: 10, action: gatherUrl, method: 'POST' });
     gather.say(voice, reply(templates, language, 'voiceMenu'));
@@ -102,7 +102,7 @@ export class CheckIns {
   }
 
   async gather(params: Record<string, string>): Promise<string> {
-    const r = new twilio.twiml.VoiceResponse();
+    const r = new (await twiml()).VoiceResponse();
     const who = await this.whoIs(params.From ?? '');
     const language = typeof who === 'string' ? DEFAULT_LANGUAGE : who.language;
     const { templates } = this.ctx;

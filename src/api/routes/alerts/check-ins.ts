@@ -112,7 +112,9 @@ export const checkInRoutes: RouteModule = async (app, deps) => {
     s.post('/api/twilio/check-in/voice', { config, schema: { tags, body: form } }, async (req, reply) => {
       const tw = verified(deps, req, reply);
       if (!tw) return reply;
-      return reply.type('text/xml; charset=utf-8').send(alertsOf(deps).checkIns.inboundCall(`${tw.publicUrl}/api/twilio/check-in/gather`));
+      return reply
+        .type('text/xml; charset=utf-8')
+        .send(await alertsOf(deps).checkIns.inboundCall(`${tw.publicUrl}/api/twilio/check-in/gather`));
     });
     s.post('/api/twilio/check-in/gather', { config, schema: { tags, body: form } }, async (req, reply) => {
       const tw = verified(deps, req, reply);
