@@ -25,6 +25,9 @@ const toDevice = (r: DeviceTable): Device => ({
   hardwareId: r.hardware_id ?? null,
 });
 
+/** The credentials of the devices among a JSON array of ids, on SQLite. */
+const SQLITE_CREDENTIALS = 'select id, secret_hash, retired_at from devices where id in (select value from json_each(?))';
+
 /** Ids per `in (…)` list: well under the bound parameters both engines take in one statement. */
 const IN_PART = 500;
 
@@ -42,6 +45,7 @@ export interface DeviceFilter {
 
 export class DeviceRepository {
   private intakeStatement: SQLite.Statement | undefined;
+  private credentialStatement: SQLite.Statement | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,6 +87,16 @@ export class DeviceRepository {
    */
   async credentialsOf(ids: readonly string[]): Promise<Map<string, { secretHash: string; retiredAt: number | null }>> {
     const out = new Map<string, { secretHash: string; retiredAt: number | null }>();
+    type Row = Pick<DeviceTable, 'id' | 'secret_hash' | 'retired_at'>;
+    // SQLite, outside a query-builder transaction (whose uncommitted rows a read now would see):
+    // one statement prepared once for any number of ids. Compiling an `in (…)` list of hundreds
+    // of ids was most of a reconnecting fleet's time in the query builder (bench/restart-storm-results.md).
+    if (this.sqlite && !this.sqlite.inTransaction) {
+      this.credentialStatement ??= this.sqlite.prepare(SQLITE_CREDENTIALS);
+      for (const r of this.credentialStatement.all(JSON.stringify(ids)) as Row[])
+        out.set(r.id, { secretHash: r.secret_hash, retiredAt: r.retired_at });
+      return out;
+    }
     for (const part of inParts(ids)) {
       const rows = await this.db.selectFrom('devices').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', part).execute();
       for (const r of rows) out.set(r.id, { secretHash: r.secret_hash, retiredAt: r.retired_at });

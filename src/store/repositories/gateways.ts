@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { conflict, notFound } from '../../domain/errors.ts';
 import type { Gateway, GatewayCredentials } from '../../domain/gateway.ts';
@@ -9,10 +10,14 @@ import type { AuditLog } from './audit.ts';
 
 /** Gateway accounts: a satellite-messaging gateway, say, that publishes for its devices. */
 export class GatewayRepository {
+  private credentialStatement: SQLite.Statement | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** SQLite: the credential read of MQTT authentication as a statement prepared once. */
+    private readonly sqlite?: SQLite.Database,
   ) {}
 
   async list(): Promise<Gateway[]> {
@@ -48,7 +53,16 @@ export class GatewayRepository {
   async credentialsOf(ids: readonly string[]): Promise<Map<string, GatewayCredentials>> {
     const out = new Map<string, GatewayCredentials>();
     if (ids.length === 0) return out;
-    const rows = await this.db.selectFrom('gateways').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', ids).execute();
+    type Row = { id: string; secret_hash: string; retired_at: number | null };
+    // As DeviceRepository.credentialsOf: on SQLite one prepared statement, whatever the number of
+    // ids, since nearly every CONNECT is a device's and the answer is nearly always "none".
+    let rows: Row[];
+    if (this.sqlite && !this.sqlite.inTransaction) {
+      this.credentialStatement ??= this.sqlite.prepare(
+        'select id, secret_hash, retired_at from gateways where id in (select value from json_each(?))',
+      );
+      rows = this.credentialStatement.all(JSON.stringify(ids)) as Row[];
+    } else rows = await this.db.selectFrom('gateways').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', ids).execute();
     if (rows.length === 0) return out;
     const links = await this.db
       .selectFrom('gateway_devices')

@@ -65,7 +65,7 @@ export function createRepositories(store: Store, clock: Clock) {
     users: new UserRepository(store.db, audit, clock),
     consoleSessions: new ConsoleSessionRepository(store.db),
     beneficiaryAliases: new BeneficiaryAliases(store.db, audit),
-    gateways: new GatewayRepository(store.db, audit, clock),
+    gateways: new GatewayRepository(store.db, audit, clock, store.sqlite),
     ingestErrors: new IngestErrorRepository(store.db),
     alarms: new AlarmRepository(store.db),
     escalationSteps: new EscalationStepRepository(store.db, store.engine),
