@@ -99,7 +99,8 @@ export async function startHealth(deps: HealthDeps): Promise<Part<HealthApi>> {
 
   // Rebuilt from the database at start: the outage this start ends, the registry, open gaps, states, windows.
   const outage = await repos.centreOutages.recordStart(clock.now(), 1000);
-  if (outage) logger.warn({ from: new Date(outage[0]).toISOString(), durationMs: outage[1] - outage[0] }, 'centre outage recorded');
+  // `since`, not `from`: the logger redacts `from` (a phone number in Twilio's callbacks).
+  if (outage) logger.warn({ since: new Date(outage[0]).toISOString(), durationMs: outage[1] - outage[0] }, 'centre outage recorded');
   await supervision.load();
   const clustered = repos.databaseScope.engine === 'postgres' && config.leadershipUrl !== undefined;
   if (repos.databaseScope.engine === 'postgres' && !clustered)
