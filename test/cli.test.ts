@@ -34,7 +34,9 @@ describe('the centinela command', { timeout: 120_000 }, () => {
     expect(role.stderr).toContain('janitor');
     const model = await runCli(['device', 'add', '--id', 'pb-x', '--model', 'toaster'], env);
     expect(model.code).toBe(2);
-    expect(model.stderr.trim()).toBe('centinela: --model: unknown device model "toaster" (known: camera, panic-button, satellite-phone)');
+    expect(model.stderr.trim()).toBe(
+      'centinela: --model: unknown device model "toaster" (known: camera, dc09-communicator, gt06-tracker, inreach, iridium-sbd, panic-button, satellite-phone)',
+    );
     const dup = await runCli(['device', 'add', '--id', 'pb-x', '--model', 'panic-button'], env);
     expect(dup.code).toBe(0);
     const again = await runCli(['device', 'add', '--id', 'pb-x', '--model', 'camera', '--json'], env);
