@@ -44,6 +44,10 @@ describe('a Garmin inReach through IPC Outbound', () => {
     const detail = JSON.parse(joined.detail as string) as { pressCount: number; loc: unknown; frameHex: string };
     expect(detail).toMatchObject({ pressCount: 2, loc: moved });
     expect(JSON.parse(Buffer.from(detail.frameHex, 'hex').toString())).toMatchObject({ imei, messageCode: 6 });
+    // And the operator's map shows where the person was at that second press, not at the first.
+    const context = (await w.api('GET', `/api/console/alarms/${row.id}/context`, 'operator')).json() as { loc: unknown; locAt: string };
+    expect(context.loc).toEqual(moved);
+    expect(Date.parse(context.locAt)).toBeGreaterThanOrEqual(row.received_at);
     await w.rec.waitFor((r) => r.kind === 'sms' && r.form.To === '+527471110001' && r.form.Body?.includes(row.id) === true);
   });
 

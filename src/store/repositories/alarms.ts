@@ -387,6 +387,27 @@ export class AlarmRepository {
     }));
   }
 
+  /**
+   * Where the device last said it was during this alarm: the location of its latest press that
+   * carried one — a repeat press keeps its own on the timeline (alarm-press-rows.ts) — or else the
+   * alarm's first, with when it was received.
+   */
+  async latestFix(alarm: Pick<Alarm, 'id' | 'loc' | 'receivedAt'>): Promise<{ loc: Location; at: number } | null> {
+    const joined = await this.db
+      .selectFrom('alarm_timeline')
+      .select(['seq', 'at', 'detail'])
+      .where('alarm_id', '=', alarm.id)
+      .where('kind', '=', 'press_joined')
+      .orderBy('at', 'desc')
+      .orderBy('seq', 'desc')
+      .execute();
+    for (const r of joined) {
+      const loc = locationSchema.safeParse((safeJson(r.detail) as { loc?: unknown } | null)?.loc);
+      if (loc.success) return { loc: loc.data, at: r.at };
+    }
+    return alarm.loc ? { loc: alarm.loc, at: alarm.receivedAt } : null;
+  }
+
   async presses(alarmId: string): Promise<AlarmPressRecord[]> {
     const rows = await this.db.selectFrom('alarm_presses').selectAll().where('alarm_id', '=', alarmId).orderBy('received_at').execute();
     return rows.map((p) => ({ deviceAlarmId: p.device_alarm_id, deviceTs: p.device_ts, receivedAt: p.received_at }));

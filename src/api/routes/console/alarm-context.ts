@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addressSchema } from '../../../domain/alarm-notes.ts';
 import { aggressorMatch } from '../../../domain/dispatch.ts';
 import type { Aggressor } from '../../../domain/registry.ts';
+import { toIso } from '../../../store/index.ts';
 import { ACCESS } from '../../access-policy.ts';
 import { actorOf } from '../../auth.ts';
 import type { RouteModule } from '../../deps.ts';
@@ -10,7 +11,10 @@ const params = z.object({ id: z.string().min(1).max(64) });
 const loc = z.object({ lat: z.number(), lon: z.number(), acc: z.number().optional() });
 const context = z.object({
   alarmId: z.string(),
+  /** The latest fix the device sent during the alarm (a repeat press may carry a newer one than the first's). */
   loc: loc.nullable(),
+  /** When that fix was received (ISO 8601), null without one. */
+  locAt: z.string().nullable(),
   note: z.string().nullable(),
   beneficiary: z
     .object({
@@ -64,7 +68,8 @@ export const alarmContextRoutes: RouteModule = (app, deps) => {
       const alarm = await deps.repos.alarms.require(req.params.id);
       // Staff names and roles only: no phone, nothing about the protected person.
       const people = (await deps.repos.users.list()).map((u) => ({ id: u.id, name: u.name, role: u.role }));
-      const base = { alarmId: alarm.id, loc: alarm.loc, note: alarm.note, people };
+      const fix = await deps.repos.alarms.latestFix(alarm);
+      const base = { alarmId: alarm.id, loc: fix?.loc ?? null, locAt: fix ? toIso(fix.at) : null, note: alarm.note, people };
       if (!alarm.beneficiaryId) return { ...base, beneficiary: null, contacts: [], responders: [], addresses: [] };
       // Each repository read below is written to the audit chain (P6).
       // Issue 15: the audit entry says why the person was read: this alarm.

@@ -69,12 +69,14 @@ export function createAlarmMap() {
 
   /**
    * @param {{ raisedAt: string }} alarm
-   * @param {{ loc: Fix | null, addresses?: Address[], responders?: any[], beneficiary?: { stateCode: string } | null } | null} context
+   * @param {{ loc: Fix | null, locAt?: string | null, addresses?: Address[], responders?: any[], beneficiary?: { stateCode: string } | null } | null} context
    */
   const update = async (alarm, context) => {
     const fix = validFix(context?.loc ?? null);
+    // The latest fix: a repeat press may have brought a newer one than the alarm's first.
+    const fixAt = context?.locAt ?? alarm.raisedAt;
     const addresses = context?.addresses ?? [];
-    render(html`<${MapFacts} fix=${fix} at=${alarm.raisedAt} addresses=${addresses} responders=${context?.responders ?? []} />`, facts);
+    render(html`<${MapFacts} fix=${fix} at=${fixAt} addresses=${addresses} responders=${context?.responders ?? []} />`, facts);
     if (!el.isConnected) return;
     ready ??= start();
     const { L, outline, closest } = await ready;
@@ -86,7 +88,7 @@ export function createAlarmMap() {
     if (fix) {
       L.circle([fix.lat, fix.lon], { ...FIX_STYLE, radius: Math.max(fix.acc ?? 30, 15), className: 'map-fix-accuracy' }).addTo(layers);
       L.circleMarker([fix.lat, fix.lon], { radius: 6, color: '#ff5d5d', fillColor: '#ff5d5d', fillOpacity: 1, className: 'map-fix' })
-        .bindTooltip(t('map.fix', { age: since(alarm.raisedAt) }))
+        .bindTooltip(t('map.fix', { age: since(fixAt) }))
         .addTo(layers);
       points.push([fix.lat, fix.lon]);
     }
