@@ -12,6 +12,7 @@ const BATCH = 50;
 export async function runDueCheckIns(ctx: AlertsContext): Promise<number> {
   const { alarms, checkInTimers } = ctx.repos;
   const now = ctx.clock.now();
+  if (!(await checkInTimers.anyDue(now))) return 0;
   const raised = await alarms.transaction(async (tx) => {
     const out: { alarmId: string; deviceId: string; beneficiaryId: string; opened: boolean }[] = [];
     for (const timer of await checkInTimers.claimDue(tx, now, BATCH)) {

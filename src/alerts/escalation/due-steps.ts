@@ -15,6 +15,7 @@ export async function runDueSteps(ctx: AlertsContext, max = 100, batch = 20): Pr
   let ran = 0;
   while (ran < max) {
     const now = ctx.clock.now();
+    if (!(await ctx.repos.escalationSteps.anyDue(now))) break;
     let did: number;
     try {
       did = await runBatch(ctx, now, batch);

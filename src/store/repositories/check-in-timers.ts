@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CHECK_IN_STATES, type CheckInTimer, type RunningCheckIn } from '../../domain/check-in.ts';
 import type { Actor } from '../actor.ts';
@@ -37,11 +38,26 @@ export interface ContactOfPhone {
  * PostgreSQL, as src/store/repositories/escalation-steps.ts does) so one node escalates it.
  */
 export class CheckInTimerRepository {
+  private readonly dueCheck: { db: SQLite.Database; due: SQLite.Statement } | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
     private readonly audit: AuditLog,
-  ) {}
+    /** SQLite: the alerts pump's "anything due?" as a statement prepared once. */
+    sqlite?: SQLite.Database,
+  ) {
+    this.dueCheck = sqlite && {
+      db: sqlite,
+      due: sqlite.prepare("select 1 from check_in_timers where state = 'running' and due_at <= ? limit 1").pluck(),
+    };
+  }
+
+  /** As EscalationStepRepository.anyDue: on SQLite a prepared read, so an idle pass opens no transaction. */
+  async anyDue(now: number): Promise<boolean> {
+    if (!this.dueCheck || this.dueCheck.db.inTransaction) return true;
+    return this.dueCheck.due.get(now) !== undefined;
+  }
 
   /** Starts a timer; a person has one running at a time, so a new one replaces the old. */
   async start(input: {

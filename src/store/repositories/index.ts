@@ -68,7 +68,7 @@ export function createRepositories(store: Store, clock: Clock) {
     gateways: new GatewayRepository(store.db, audit, clock, store.sqlite),
     ingestErrors: new IngestErrorRepository(store.db),
     alarms: new AlarmRepository(store.db),
-    escalationSteps: new EscalationStepRepository(store.db, store.engine),
+    escalationSteps: new EscalationStepRepository(store.db, store.engine, store.sqlite),
     outbox: new NotificationOutbox(store.db, store.sqlite),
     recipients: new RecipientDirectory(),
     caseReviews: new CaseReviewRepository(store.db),
@@ -93,7 +93,7 @@ export function createRepositories(store: Store, clock: Clock) {
     inboundReplies: new InboundReplyRepository(store.db),
     actionPlans: new ActionPlanRepository(store.db),
     securityAnswers: new SecurityAnswerRepository(store.db),
-    checkInTimers: new CheckInTimerRepository(store.db, store.engine, audit),
+    checkInTimers: new CheckInTimerRepository(store.db, store.engine, audit, store.sqlite),
     devicePaths: new DevicePathRepository(store.db),
   };
 }
