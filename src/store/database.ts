@@ -134,11 +134,11 @@ async function openPostgres(config: { url: string; schema?: string; poolSize?: n
     throw new CentinelaError('CENTINELA_ERR_CONFIG_INVALID', `invalid PostgreSQL schema name ${JSON.stringify(config.schema)}`);
   }
   // Loaded only here: a centre on embedded SQLite never pays for the driver at start (bench/RESULTS.md).
-  const { default: pg } = await import('pg');
-  const pool = new pg.Pool({
+  const { default: Pg } = await import('pg');
+  const pool = new Pg.Pool({
     connectionString: config.url,
     max: config.poolSize ?? 10,
-    types: pgTypesOf(pg.types),
+    types: pgTypesOf(Pg.types),
     connectionTimeoutMillis: 5000,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });

@@ -8,6 +8,7 @@ import { newId } from '../ids.ts';
 import { checkedOneOf } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { CheckInTimerTable } from '../schema-plans.ts';
+import { type SqliteRead, sqliteRead } from '../sqlite-read.ts';
 import type { Tx } from './alarms.ts';
 import type { AuditLog } from './audit.ts';
 
@@ -38,25 +39,22 @@ export interface ContactOfPhone {
  * PostgreSQL, as src/store/repositories/escalation-steps.ts does) so one node escalates it.
  */
 export class CheckInTimerRepository {
-  private readonly dueCheck: { db: SQLite.Database; due: SQLite.Statement } | undefined;
+  /** SQLite: the alerts pump's "anything due?" (src/store/sqlite-read.ts). */
+  private readonly dueRead: SqliteRead | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
     private readonly audit: AuditLog,
-    /** SQLite: the alerts pump's "anything due?" as a statement prepared once. */
     sqlite?: SQLite.Database,
   ) {
-    this.dueCheck = sqlite && {
-      db: sqlite,
-      due: sqlite.prepare("select 1 from check_in_timers where state = 'running' and due_at <= ? limit 1").pluck(),
-    };
+    this.dueRead = sqliteRead(sqlite, "select 1 from check_in_timers where state = 'running' and due_at <= ? limit 1", true);
   }
 
   /** As EscalationStepRepository.anyDue: on SQLite a prepared read, so an idle pass opens no transaction. */
   async anyDue(now: number): Promise<boolean> {
-    if (!this.dueCheck || this.dueCheck.db.inTransaction) return true;
-    return this.dueCheck.due.get(now) !== undefined;
+    const read = this.dueRead?.now();
+    return read ? read.get(now) !== undefined : true;
   }
 
   /** Starts a timer; a person has one running at a time, so a new one replaces the old. */

@@ -8,6 +8,7 @@ import type { Actor } from '../actor.ts';
 import { type Checked, checkedJson, mapEach } from '../row-check.ts';
 import { fromIso, mapConstraintError, toIso } from '../rows.ts';
 import type { Database, DeviceTable } from '../schema.ts';
+import { type SqliteRead, sqliteRead } from '../sqlite-read.ts';
 import type { AuditLog } from './audit.ts';
 
 const toDevice = (r: DeviceTable): Device => ({
@@ -25,9 +26,6 @@ const toDevice = (r: DeviceTable): Device => ({
   hardwareId: r.hardware_id ?? null,
 });
 
-/** The credentials of the devices among a JSON array of ids, on SQLite. */
-const SQLITE_CREDENTIALS = 'select id, secret_hash, retired_at from devices where id in (select value from json_each(?))';
-
 /** Ids per `in (…)` list: well under the bound parameters both engines take in one statement. */
 const IN_PART = 500;
 
@@ -44,16 +42,24 @@ export interface DeviceFilter {
 }
 
 export class DeviceRepository {
-  private intakeStatement: SQLite.Statement | undefined;
-  private credentialStatement: SQLite.Statement | undefined;
+  /** SQLite: the per-alarm `intakeView` and the CONNECTs' credential reads (src/store/sqlite-read.ts). */
+  private readonly intakeRead: SqliteRead | undefined;
+  private readonly credentialRead: SqliteRead | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    /** SQLite: the per-alarm `intakeView` as a statement prepared once. */
-    private readonly sqlite?: SQLite.Database,
-  ) {}
+    sqlite?: SQLite.Database,
+  ) {
+    this.intakeRead = sqliteRead(sqlite, 'select beneficiary_id, on_test_until, retired_at from devices where id = ?');
+    // One statement for any number of ids: compiling an `in (…)` list of hundreds of ids was most
+    // of a reconnecting fleet's time in the query builder (bench/restart-storm-results.md).
+    this.credentialRead = sqliteRead(
+      sqlite,
+      'select id, secret_hash, retired_at from devices where id in (select value from json_each(?))',
+    );
+  }
 
   async list(filter: DeviceFilter = {}): Promise<Device[]> {
     let q = this.db.selectFrom('devices').selectAll().orderBy('id');
@@ -88,13 +94,9 @@ export class DeviceRepository {
   async credentialsOf(ids: readonly string[]): Promise<Map<string, { secretHash: string; retiredAt: number | null }>> {
     const out = new Map<string, { secretHash: string; retiredAt: number | null }>();
     type Row = Pick<DeviceTable, 'id' | 'secret_hash' | 'retired_at'>;
-    // SQLite, outside a query-builder transaction (whose uncommitted rows a read now would see):
-    // one statement prepared once for any number of ids. Compiling an `in (…)` list of hundreds
-    // of ids was most of a reconnecting fleet's time in the query builder (bench/restart-storm-results.md).
-    if (this.sqlite && !this.sqlite.inTransaction) {
-      this.credentialStatement ??= this.sqlite.prepare(SQLITE_CREDENTIALS);
-      for (const r of this.credentialStatement.all(JSON.stringify(ids)) as Row[])
-        out.set(r.id, { secretHash: r.secret_hash, retiredAt: r.retired_at });
+    const read = this.credentialRead?.now();
+    if (read) {
+      for (const r of read.all(JSON.stringify(ids)) as Row[]) out.set(r.id, { secretHash: r.secret_hash, retiredAt: r.retired_at });
       return out;
     }
     for (const part of inParts(ids)) {
@@ -208,13 +210,10 @@ export class DeviceRepository {
     id: string,
   ): Promise<{ beneficiaryId: string | null; onTestUntil: number | null; retiredAt: number | null } | undefined> {
     type Row = Pick<DeviceTable, 'beneficiary_id' | 'on_test_until' | 'retired_at'>;
-    // Read at once unless a query-builder transaction is open on the connection: a read run now
-    // would see its writes before they are committed, so it waits in line instead.
+    const read = this.intakeRead?.now();
     let row: Row | undefined;
-    if (this.sqlite && !this.sqlite.inTransaction) {
-      this.intakeStatement ??= this.sqlite.prepare('select beneficiary_id, on_test_until, retired_at from devices where id = ?');
-      row = this.intakeStatement.get(id) as Row | undefined;
-    } else
+    if (read) row = read.get(id) as Row | undefined;
+    else
       row = await this.db
         .selectFrom('devices')
         .select(['beneficiary_id', 'on_test_until', 'retired_at'])

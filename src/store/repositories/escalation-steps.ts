@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import { type Checked, checkedJson, mapEach } from '../row-check.ts';
 import type { Database } from '../schema.ts';
 import type { AlarmStepTable } from '../schema-alerts.ts';
+import { type SqliteRead, sqliteRead } from '../sqlite-read.ts';
 import type { Tx } from './alarms.ts';
 
 /** One step of one alarm's escalation, with when it next runs. */
@@ -68,26 +69,18 @@ export function firingChange(step: EscalationStep, now: number, nextDueAt: numbe
 }
 
 /** P1: every step of every alarm is a row with its next due time; the database is the schedule. */
-interface IdleChecks {
-  db: SQLite.Database;
-  due: SQLite.Statement;
-  pending: SQLite.Statement;
-}
-
 export class EscalationStepRepository {
-  private readonly idle: IdleChecks | undefined;
+  /** SQLite: the checks every pass of the alerts pump makes (src/store/sqlite-read.ts). */
+  private readonly dueRead: SqliteRead | undefined;
+  private readonly pendingRead: SqliteRead | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: Engine,
-    /** SQLite: the checks every pass of the alerts pump makes, as statements prepared once. */
     sqlite?: SQLite.Database,
   ) {
-    this.idle = sqlite && {
-      db: sqlite,
-      due: sqlite.prepare('select 1 from alarm_steps where done_at is null and due_at <= ? limit 1').pluck(),
-      pending: sqlite.prepare('select count(*) from alarm_steps where done_at is null').pluck(),
-    };
+    this.dueRead = sqliteRead(sqlite, 'select 1 from alarm_steps where done_at is null and due_at <= ? limit 1', true);
+    this.pendingRead = sqliteRead(sqlite, 'select count(*) from alarm_steps where done_at is null', true);
   }
 
   /**
@@ -96,8 +89,8 @@ export class EscalationStepRepository {
    * CPU). Elsewhere, and inside a transaction, it says yes and the claim decides.
    */
   async anyDue(now: number): Promise<boolean> {
-    if (!this.idle || this.idle.db.inTransaction) return true;
-    return this.idle.due.get(now) !== undefined;
+    const read = this.dueRead?.now();
+    return read ? read.get(now) !== undefined : true;
   }
 
   /** Writes an alarm's steps; a step of an alarm already resolved is written as done. */
@@ -186,7 +179,8 @@ export class EscalationStepRepository {
 
   /** Steps still scheduled, for the gauge. */
   async pendingCount(): Promise<number> {
-    if (this.idle && !this.idle.db.inTransaction) return Number(this.idle.pending.get());
+    const read = this.pendingRead?.now();
+    if (read) return Number(read.get());
     const row = await this.db
       .selectFrom('alarm_steps')
       .select((eb) => eb.fn.countAll<number>().as('n'))

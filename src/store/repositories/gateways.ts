@@ -6,19 +6,25 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Actor } from '../actor.ts';
 import { mapConstraintError, toIso } from '../rows.ts';
 import type { Database } from '../schema.ts';
+import { type SqliteRead, sqliteRead } from '../sqlite-read.ts';
 import type { AuditLog } from './audit.ts';
 
 /** Gateway accounts: a satellite-messaging gateway, say, that publishes for its devices. */
 export class GatewayRepository {
-  private credentialStatement: SQLite.Statement | undefined;
+  /** SQLite: MQTT authentication's credential read (src/store/sqlite-read.ts). */
+  private readonly credentialRead: SqliteRead | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    /** SQLite: the credential read of MQTT authentication as a statement prepared once. */
-    private readonly sqlite?: SQLite.Database,
-  ) {}
+    sqlite?: SQLite.Database,
+  ) {
+    this.credentialRead = sqliteRead(
+      sqlite,
+      'select id, secret_hash, retired_at from gateways where id in (select value from json_each(?))',
+    );
+  }
 
   async list(): Promise<Gateway[]> {
     const rows = await this.db.selectFrom('gateways').selectAll().orderBy('id').execute();
@@ -54,15 +60,11 @@ export class GatewayRepository {
     const out = new Map<string, GatewayCredentials>();
     if (ids.length === 0) return out;
     type Row = { id: string; secret_hash: string; retired_at: number | null };
-    // As DeviceRepository.credentialsOf: on SQLite one prepared statement, whatever the number of
-    // ids, since nearly every CONNECT is a device's and the answer is nearly always "none".
-    let rows: Row[];
-    if (this.sqlite && !this.sqlite.inTransaction) {
-      this.credentialStatement ??= this.sqlite.prepare(
-        'select id, secret_hash, retired_at from gateways where id in (select value from json_each(?))',
-      );
-      rows = this.credentialStatement.all(JSON.stringify(ids)) as Row[];
-    } else rows = await this.db.selectFrom('gateways').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', ids).execute();
+    // As DeviceRepository.credentialsOf: nearly every CONNECT is a device's, and the answer here nearly always "none".
+    const read = this.credentialRead?.now();
+    const rows: Row[] = read
+      ? (read.all(JSON.stringify(ids)) as Row[])
+      : await this.db.selectFrom('gateways').select(['id', 'secret_hash', 'retired_at']).where('id', 'in', ids).execute();
     if (rows.length === 0) return out;
     const links = await this.db
       .selectFrom('gateway_devices')
