@@ -9,6 +9,10 @@
  *
  *   node --import tsx bench/alarm-cpu.ts [--devices 200] [--alarms 200] [--rate 20] [--profile FILE] [--count-sql]
  *
+ * PUBACK is also timed inside this process, from the alarm's PUBLISH read off its socket to its PUBACK
+ * written to it (`serverPubackP50/P99`): the part of the devices' figure that is Centinela's, apart
+ * from the loopback and the devices' own process.
+ *
  * `--profile FILE` writes a V8 CPU profile of the alarm window (open it in Chrome DevTools) and
  * prints the functions with the most self time. PUBACK at rest is printed beside two floors
  * measured first on the same disk (bench/commit-floor.ts): a one-row commit, and a press's own. `--count-sql` prints each SQLite statement text
@@ -17,6 +21,7 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +52,7 @@ const cpuMs = () => {
 };
 
 const sqlCounts = values['count-sql'] ? countStatements() : undefined;
+const serverPuback = timeServerPubacks();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'centinela-alarm-cpu-'));
 const fleet = await registerFleet(dir, devices);
 // The floors PUBACK at rest is read against (bench/commit-floor.ts), on this disk, before the load.
@@ -108,6 +114,7 @@ if (session) {
 }
 const t0 = threadCpu();
 sqlCounts?.clear();
+serverPuback.length = 0;
 const c0 = { cpu: cpuMs(), at: performance.now() };
 send({ cmd: 'alarms', count: alarms, ratePerS: Number(values.rate), tag: 'cpu' });
 await waitFor('alarms-sent');
@@ -132,8 +139,11 @@ if (session) {
   fs.writeFileSync(values.profile as string, JSON.stringify(profile));
   printTop(profile);
 }
-const lat = acked.map((a) => (a.ackedAt as number) - a.sentAt).sort((a, b) => a - b);
-const q = (p: number) => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)];
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]?.toFixed(2));
+};
+const lat = acked.map((a) => (a.ackedAt as number) - a.sentAt);
 console.log(
   JSON.stringify({
     devices,
@@ -143,8 +153,10 @@ console.log(
     grossCpuMsPerAlarm: Number(((c1.cpu - c0.cpu) / alarms).toFixed(3)),
     windowS: Number(((c1.at - c0.at) / 1000).toFixed(1)),
     idleCpuPct: Number((idlePerMs * 100).toFixed(2)),
-    pubackP50: q(0.5),
-    pubackP99: q(0.99),
+    pubackP50: quantile(lat, 0.5),
+    pubackP99: quantile(lat, 0.99),
+    serverPubackP50: quantile(serverPuback, 0.5),
+    serverPubackP99: quantile(serverPuback, 0.99),
     floorP50P99: [floor.p50, floor.p99].map((x) => Number(x.toFixed(2))),
     pressCommitP50P99: [pressFloor.p50, pressFloor.p99].map((x) => Number(x.toFixed(2))),
     load: os.loadavg().map((l) => l.toFixed(2)),
@@ -260,6 +272,39 @@ function countStatements(): Map<string, { n: number; ms: number }> {
     };
   };
   return counts;
+}
+
+/**
+ * Times each alarm's PUBACK inside this process: from the socket's read of a PUBLISH to the first
+ * PUBACK written back on that socket (before Centinela starts, so every socket it accepts is
+ * seen). Each device sends one alarm and waits for its PUBACK, so the two pair up per socket.
+ */
+function timeServerPubacks(): number[] {
+  const PUBLISH = 3;
+  const PUBACK = 0x40;
+  const times: number[] = [];
+  const readAt = new WeakMap<object, number>();
+  const proto = net.Socket.prototype as unknown as {
+    emit(this: net.Socket, event: string | symbol, ...args: unknown[]): boolean;
+    write(this: net.Socket, chunk: unknown, ...rest: unknown[]): boolean;
+  };
+  const { emit, write } = proto;
+  proto.emit = function (event, ...args) {
+    const chunk = args[0];
+    if (event === 'data' && Buffer.isBuffer(chunk) && (chunk[0] as number) >> 4 === PUBLISH) readAt.set(this, performance.now());
+    return emit.call(this, event, ...args);
+  };
+  proto.write = function (chunk, ...rest) {
+    if (Buffer.isBuffer(chunk) && chunk[0] === PUBACK) {
+      const at = readAt.get(this);
+      if (at !== undefined) {
+        times.push(performance.now() - at);
+        readAt.delete(this);
+      }
+    }
+    return write.call(this, chunk, ...rest);
+  };
+  return times;
 }
 
 /** CPU per thread name and mode (/proc/self/task), in ms: shows whether the CPU is on the main thread. */

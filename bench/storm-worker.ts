@@ -64,6 +64,11 @@ let attempts = 0;
 let hbSent = 0;
 let hbAcked = 0;
 
+/** Epoch ms with sub-millisecond resolution: Date.now()'s whole milliseconds add up to 1 ms to a PUBACK's measured latency. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 function nextMid(d: Device): number {
   const mid = d.nextMid;
   d.nextMid = d.nextMid === 65535 ? 1 : d.nextMid + 1;
@@ -77,7 +82,7 @@ function publishAlarm(d: Device, a: AlarmRecord): void {
   }
   const mid = nextMid(d);
   a.attempts += 1;
-  a.sentAt = Date.now();
+  a.sentAt = preciseNow();
   d.pendingAlarms.set(mid, a);
   const payload = JSON.stringify({ id: a.id, ts: a.pressedAt, kind: 'panic' });
   d.socket.write(publishPacket(`v1/devices/${d.id}/alarm`, mid, Buffer.from(payload)));
@@ -111,7 +116,7 @@ function open(d: Device): void {
       const a = d.pendingAlarms.get(value);
       if (a) {
         d.pendingAlarms.delete(value);
-        a.ackedAt = Date.now();
+        a.ackedAt = preciseNow();
       } else if (d.pendingHeartbeats.delete(value)) hbAcked += 1;
     }),
   );
