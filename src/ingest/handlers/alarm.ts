@@ -139,10 +139,6 @@ export function announceStored(ctx: IngestContext, press: AlarmPress, outcome: P
   ctx.metrics.alarms.inc({ outcome: outcome.outcome, readable: press.raw === undefined ? 'yes' : 'no' });
   ctx.connections.connected(press.deviceId, press.receivedAt);
   if (outcome.outcome === 'duplicate') return;
-  ctx.logger.info(
-    { deviceId: press.deviceId, alarmId: outcome.alarmId, kind: press.kind, outcome: outcome.outcome, test: press.test },
-    'alarm stored',
-  );
   const raised = {
     alarmId: outcome.alarmId,
     deviceId: press.deviceId,
@@ -157,11 +153,18 @@ export function announceStored(ctx: IngestContext, press: AlarmPress, outcome: P
     loc: press.loc ?? null,
     ...(press.clockSuspect ? { deviceTime: press.deviceTime ?? null } : {}),
   };
-  // Announced after this alarm's PUBACK has gone out: what the alerts engine does with it (queries
-  // and commits of its own, run synchronously by better-sqlite3 inside promise chains) would
-  // otherwise hold the PUBACK back. The press is already durable, and alerts adopts stored alarms
-  // it never heard of when it starts (P1).
-  ctx.afterPuback.schedule(() => ctx.events.emit('alarm.raised', raised));
+  // Logged and announced after this alarm's PUBACK has gone out: the log line (written to stdout
+  // synchronously by default) and what the alerts engine does with the alarm (queries and commits
+  // of its own, run synchronously by better-sqlite3 inside promise chains) would otherwise hold the
+  // PUBACK back. The press is already durable, and alerts adopts stored alarms it never heard of
+  // when it starts (P1).
+  ctx.afterPuback.schedule(() => {
+    ctx.logger.info(
+      { deviceId: press.deviceId, alarmId: outcome.alarmId, kind: press.kind, outcome: outcome.outcome, test: press.test },
+      'alarm stored',
+    );
+    ctx.events.emit('alarm.raised', raised);
+  });
 }
 
 /** What the device claimed, as epoch ms, or null when it is not a time at all. */
