@@ -30,7 +30,7 @@ import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/config/index.ts';
 import { startCentinela } from '../src/main.ts';
 import { createLogger } from '../src/platform/index.ts';
-import { commitFloor, pressCommitFloor } from './commit-floor.ts';
+import { commitFloor, pressCommitFloor, quantile } from './commit-floor.ts';
 import { registerFleet } from './load-register.ts';
 import type { StormCommand, StormReport } from './storm-worker.ts';
 
@@ -139,10 +139,7 @@ if (session) {
   fs.writeFileSync(values.profile as string, JSON.stringify(profile));
   printTop(profile);
 }
-const quantile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]?.toFixed(2));
-};
+const ms = (xs: number[], p: number) => Number(quantile(xs, p)?.toFixed(2));
 const lat = acked.map((a) => (a.ackedAt as number) - a.sentAt);
 console.log(
   JSON.stringify({
@@ -153,10 +150,10 @@ console.log(
     grossCpuMsPerAlarm: Number(((c1.cpu - c0.cpu) / alarms).toFixed(3)),
     windowS: Number(((c1.at - c0.at) / 1000).toFixed(1)),
     idleCpuPct: Number((idlePerMs * 100).toFixed(2)),
-    pubackP50: quantile(lat, 0.5),
-    pubackP99: quantile(lat, 0.99),
-    serverPubackP50: quantile(serverPuback, 0.5),
-    serverPubackP99: quantile(serverPuback, 0.99),
+    pubackP50: ms(lat, 0.5),
+    pubackP99: ms(lat, 0.99),
+    serverPubackP50: ms(serverPuback, 0.5),
+    serverPubackP99: ms(serverPuback, 0.99),
     floorP50P99: [floor.p50, floor.p99].map((x) => Number(x.toFixed(2))),
     pressCommitP50P99: [pressFloor.p50, pressFloor.p99].map((x) => Number(x.toFixed(2))),
     load: os.loadavg().map((l) => l.toFixed(2)),

@@ -1,6 +1,7 @@
 /**
- * Announcements (`alarm.raised`, `alarm.journaled`) held until the PUBACK of the press they
- * follow is written, so the alerts engine's opening work never delays that PUBACK (P1). The broker
+ * Announcements (`alarm.raised`, `alarm.journaled`) and the `alarm stored` log line held until the
+ * PUBACK of the press they follow is written, so neither the alerts engine's opening work nor a
+ * synchronous log write delays that PUBACK (P1). The broker
  * completes a consumed PUBLISH, and so writes its PUBACK, in a `setImmediate` queued after the
  * handler returns (src/ingest/broker/centinela-aedes.ts): one `setImmediate` here would run before
  * it; a second hop lands in the next turn of the event loop.
