@@ -120,4 +120,25 @@ describe.each(ENGINES)('registry repositories on %s', (engine) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ press_count: 2, last_press_at: 2000 });
   });
+
+  it("answers an alarm's latest fix: the newest repeat press that carried one, else the first press's", async () => {
+    await t.repos.devices.create(admin, { id: 'pb-3', modelId: 'panic-button', stateCode: 'CHP' }, 'h');
+    const base = { deviceId: 'pb-3', kind: 'panic' as const, test: false, clockSuspect: false, beneficiaryId: null };
+    const first = { lat: 16.75, lon: -93.11 };
+    const second = { lat: 16.76, lon: -93.12, acc: 20 };
+    const opened = await t.repos.alarmIntake.record({ ...base, deviceAlarmId: 'f-1', raisedAt: 1000, receivedAt: 1000, loc: first });
+    const alarm = await t.repos.alarms.require(opened.alarmId);
+    expect(await t.repos.alarms.latestFix(alarm)).toEqual({ loc: first, at: 1000 });
+    await t.repos.alarmIntake.record({ ...base, deviceAlarmId: 'f-2', raisedAt: 2000, receivedAt: 2000, loc: second });
+    // Newer presses without a fix, one whose note reads like one, do not move it.
+    await t.repos.alarmIntake.record({
+      ...base,
+      deviceAlarmId: 'f-3',
+      raisedAt: 3000,
+      receivedAt: 3000,
+      note: 'sin señal "loc":{"lat":0,"lon":0}',
+    });
+    await t.repos.alarmIntake.record({ ...base, deviceAlarmId: 'f-4', raisedAt: 4000, receivedAt: 4000 });
+    expect(await t.repos.alarms.latestFix(alarm)).toEqual({ loc: second, at: 2000 });
+  });
 });

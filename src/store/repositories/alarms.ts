@@ -393,18 +393,20 @@ export class AlarmRepository {
    * alarm's first, with when it was received.
    */
   async latestFix(alarm: Pick<Alarm, 'id' | 'loc' | 'receivedAt'>): Promise<{ loc: Location; at: number } | null> {
-    const joined = await this.db
+    // Only the newest entry with a location is read, not every repeat press of the alarm (a held
+    // button or a tracker can join hundreds): a note's text cannot match, JSON escapes its quotes.
+    const latest = await this.db
       .selectFrom('alarm_timeline')
-      .select(['seq', 'at', 'detail'])
+      .select(['at', 'detail'])
       .where('alarm_id', '=', alarm.id)
       .where('kind', '=', 'press_joined')
+      .where('detail', 'like', '%"loc":{%')
       .orderBy('at', 'desc')
       .orderBy('seq', 'desc')
-      .execute();
-    for (const r of joined) {
-      const loc = locationSchema.safeParse((safeJson(r.detail) as { loc?: unknown } | null)?.loc);
-      if (loc.success) return { loc: loc.data, at: r.at };
-    }
+      .limit(1)
+      .executeTakeFirst();
+    const loc = latest && locationSchema.safeParse((safeJson(latest.detail) as { loc?: unknown } | null)?.loc);
+    if (latest && loc?.success) return { loc: loc.data, at: latest.at };
     return alarm.loc ? { loc: alarm.loc, at: alarm.receivedAt } : null;
   }
 
